@@ -1,0 +1,49 @@
+# govsite: `make` sets everything up and runs the main job on the sample county; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
+
+.PHONY: all setup system-deps sample test bench clean
+
+all: sample
+
+# Debian packages the project needs: git (review, dates), ssh-keygen (signing), chromium (browser tests).
+system-deps:
+	@missing=""; \
+	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
+	command -v ssh-keygen >/dev/null 2>&1 || missing="$$missing openssh-client"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
+	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m checks.typo.build 2>/dev/null || true
+	touch $(STAMP)
+
+setup: system-deps $(STAMP)
+
+# The main job on the bundled sample county.
+sample: setup
+	$(BIN)/govsite check
+	@echo "样例县检查完成。"
+
+# The SARIF 2.1.0 schema, from a package on the npm registry (used by the report-format tests).
+$(SARIF_SCHEMA):
+	mkdir -p build/schemas build/npm
+	cd build/npm && npm pack -q @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null && \
+	  tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
+	cp build/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
+
+test: setup $(SARIF_SCHEMA)
+	$(BIN)/python -m pytest tests
+
+clean:
+	rm -rf $(VENV) build .govsite-cache site .pytest_cache

@@ -1,0 +1,3 @@
+from checks.main import main
+
+raise SystemExit(main())

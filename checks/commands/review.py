@@ -1,0 +1,28 @@
+"""``govsite review status``: per changed page, which review tiers are present, missing, stale or invalid."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="review_command", metavar="子命令")
+    status = sub.add_parser("status", help="查看本分支各稿件的审核状态", description="查看本分支各稿件的审核状态")
+    status.add_argument("--base", help="合并请求的目标分支（默认 origin/main 或 main）")
+    status.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
+    status.add_argument("--strict", action="store_true", help="有未完成审核的稿件时以状态 1 退出")
+
+
+def run(args: argparse.Namespace) -> int:
+    from checks.errors import GovsiteError
+    from checks.project import find_root
+    from checks.review.approve import default_base
+    from checks.review.status import branch_status, render
+
+    if getattr(args, "review_command", None) != "status":
+        raise GovsiteError("请指定子命令，例如：govsite review status")
+    root = find_root() if args.root is None else Path(args.root).resolve()
+    report = branch_status(root, args.base or default_base(root))
+    print(report.to_json() if args.format == "json" else render(report), end="")
+    return 1 if args.strict and not report.ok else 0

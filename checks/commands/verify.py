@@ -1,0 +1,36 @@
+"""``govsite verify``: the publish gate — every page needs valid, signed tiers for its current content."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rev", default="HEAD", help="要核验的分支或提交（默认 HEAD）")
+    parser.add_argument("--base", help="合并请求的目标分支：本分支上的审核按合并基点的人员名单判断")
+    parser.add_argument("--report", help="把核验结果写成 JSON 文件，例如 verify.json")
+    parser.add_argument("--quiet", action="store_true", help="只输出汇总")
+
+
+def run(args: argparse.Namespace) -> int:
+    from checks.project import find_root
+    from checks.review.gate import verify_repository
+
+    root = find_root() if args.root is None else Path(args.root).resolve()
+    report = verify_repository(root, args.rev, args.base)
+    if args.report:
+        Path(args.report).write_text(report.to_json() + "\n", encoding="utf-8")
+    if not args.quiet:
+        for f in report.failures:
+            print(f"{f.path}: [{f.tier}] {f.reason}", file=sys.stderr)
+    pages = sum(1 for r in report.results.values() if r.kind == "page")
+    if report.ok:
+        print(f"核验通过：{len(report.verified)} 项（稿件 {pages} 篇）均有有效的三审记录，"
+              f"共检查审核意见 {report.approvals} 条。")
+        return 0
+    bad = len({f.path for f in report.failures})
+    print(f"核验未通过：{bad} 项未完成有效审核（共 {len(report.failures)} 个问题），不能发布。"
+          "逐项原因见上；可用 govsite review status 查看，或用 govsite approve 补签。", file=sys.stderr)
+    return 1

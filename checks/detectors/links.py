@@ -1,0 +1,174 @@
+"""Links (链接): adverts and unknown hosts (Art. 16(9)), URL shorteners, and internal links that do not resolve.
+
+External hosts must be on the allowed-domain list (suffix match: ``gov.cn`` allows ``www.cq.gov.cn``),
+which the county extends in ``site_config/lists/domains.yml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from checks.detectors.view import PageView
+from checks.kinds import Hit
+
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)|<!--.*?(?:-->|\Z)|`[^`\n]+`", re.S | re.M)
+_INLINE = re.compile(r"(!?)\[((?:[^\]\n]|\\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
+_REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
+_HTML_ATTR = re.compile(r"<(?:a|img|link|script|iframe|source)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.I)
+_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
+_BARE = re.compile(r"(?<![(<\"'=/\w])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9.-]+[^\s<>\"'）)，。；、\u3000]*")
+_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*#([\w-]+)[^}]*\})?[ \t]*#*[ \t]*$", re.M)
+_EXPLICIT_ID = re.compile(r"\bid=[\"']([^\"']+)[\"']|\{[^}]*#([\w-]+)[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int   # offset of the target in the page text
+    end: int
+    target: str
+    is_image: bool = False
+    text: str = ""
+
+
+def page_links(text: str, body_start: int) -> list[Link]:
+    """Every link target in the page body outside code, with its offsets."""
+    body = text[body_start:]
+    blanked = list(body)
+    for m in _CODE.finditer(body):
+        for i in range(m.start(), m.end()):
+            if blanked[i] != "\n":
+                blanked[i] = " "
+    clean = "".join(blanked)
+    links: list[Link] = []
+    taken: set[int] = set()
+    for m in _INLINE.finditer(clean):
+        links.append(Link(body_start + m.start(3), body_start + m.end(3), m.group(3), m.group(1) == "!", m.group(2)))
+        taken.update(range(m.start(), m.end()))
+    for pattern in (_REF_DEF, _HTML_ATTR, _AUTOLINK, _BARE):
+        for m in pattern.finditer(clean):
+            if m.start(1 if pattern is not _BARE else 0) in taken:
+                continue
+            g = 1 if pattern is not _BARE else 0
+            links.append(Link(body_start + m.start(g), body_start + m.end(g), m.group(g)))
+            taken.update(range(m.start(), m.end()))
+    links.sort(key=lambda link: link.start)
+    return links
+
+
+def _host(target: str) -> str | None:
+    if target.startswith("www."):
+        target = "http://" + target
+    parts = urlsplit(target)
+    if parts.scheme in ("http", "https", "ftp") and parts.hostname:
+        return parts.hostname.lower().rstrip(".")
+    return None
+
+
+def _suffix_match(host: str, suffixes: list[str]) -> bool:
+    return any(host == s or host.endswith("." + s) for s in suffixes)
+
+
+def _list(view: PageView, key: str) -> list[str]:
+    cache = view.shared.setdefault("lists", {})
+    if key not in cache:
+        cache[key] = [str(s).lower().strip().lstrip(".") for s in view.project.lists.get(key, []) if s]
+    return cache[key]
+
+
+def _links(view: PageView) -> list[Link]:
+    key = ("links", view.page.path)
+    if key not in view.shared:
+        view.shared[key] = page_links(view.page.text, view.page.body_start)
+    return view.shared[key]
+
+
+def external_domain(view: PageView) -> Iterator[Hit]:
+    allowed = _list(view, "allowed_domains")
+    shorteners = _list(view, "shorteners")
+    for link in _links(view):
+        host = _host(link.target)
+        if host and not _suffix_match(host, allowed) and not _suffix_match(host, shorteners):
+            yield Hit(link.start, link.end, None, detail={"host": host})
+
+
+def shortener(view: PageView) -> Iterator[Hit]:
+    shorteners = _list(view, "shorteners")
+    for link in _links(view):
+        host = _host(link.target)
+        if host and _suffix_match(host, shorteners):
+            yield Hit(link.start, link.end, None, detail={"host": host})
+
+
+def slugify(text: str) -> str:
+    """A Unicode-preserving heading slug (lower case, punctuation dropped, spaces to hyphens)."""
+    text = re.sub(r"<[^>]+>|[`*_~]", "", text)
+    text = "".join(ch for ch in unicodedata.normalize("NFKC", text)
+                   if ch.isalnum() or ch in " -_" or unicodedata.category(ch).startswith("L"))
+    return re.sub(r"[\s]+", "-", text.strip().lower())
+
+
+@functools.lru_cache(maxsize=4096)
+def _anchors_of(path: str, mtime: float) -> frozenset[str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    ids: set[str] = set()
+    for m in _HEADING.finditer(text):
+        if m.group(2):
+            ids.add(m.group(2))
+        ids.add(slugify(m.group(1)))
+        ids.add(m.group(1).strip())
+    for m in _EXPLICIT_ID.finditer(text):
+        ids.add(m.group(1) or m.group(2))
+    return frozenset(ids)
+
+
+def anchors(path: Path) -> frozenset[str]:
+    try:
+        return _anchors_of(str(path), path.stat().st_mtime)
+    except OSError:
+        return frozenset()
+
+
+def internal(view: PageView) -> Iterator[Hit]:
+    """Relative links to pages, anchors and attachments that do not exist."""
+    root: Path = view.project.root
+    page_path = root / view.page.path
+    for link in _links(view):
+        target = link.target.strip()
+        if not target or _host(target) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+            continue  # external, mailto:, tel: …
+        parts = urlsplit(target)
+        path_part = unquote(parts.path)
+        anchor = unquote(parts.fragment)
+        if not path_part:
+            file = page_path
+        elif path_part.startswith("/"):
+            file = root / "content" / path_part.lstrip("/")
+        else:
+            file = page_path.parent / PurePosixPath(path_part)
+        if path_part:
+            resolved = Path(*file.parts)
+            candidates = [resolved]
+            if path_part.endswith("/"):
+                candidates = [resolved / "index.md", resolved / "README.md"]
+            elif not resolved.suffix:
+                candidates.append(resolved.with_suffix(".md"))
+            found = next((c for c in candidates if c.exists()), None)
+            if found is None:
+                shown = path_part
+                yield Hit(link.start, link.end, None, rule="link.internal-missing",
+                          detail={"target": shown})
+                continue
+            file = found
+        if anchor and file.suffix == ".md":
+            if anchor not in anchors(file) and slugify(anchor) not in anchors(file):
+                yield Hit(link.start, link.end, None, rule="link.internal-anchor",
+                          detail={"target": target, "anchor": anchor})

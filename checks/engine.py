@@ -1,0 +1,341 @@
+"""The check engine: runs every active rule over pages and turns matches into findings.
+
+Flow for one page: decode (textio) → parse front matter (model.page) → mask non-prose (prose) → data rules
+(kinds.terms, one pass for all literal terms) and code rules (detectors) → inline suppressions → findings.
+Results are cached by git blob id and rule-pack fingerprint (checks.cache), so an unchanged site re-checks
+in seconds; cold runs of many pages fan out over the CPU cores.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.detectors import load_detector
+from checks.detectors.view import PageView
+from checks.findings import INPUT_RULES, Finding, whole_line
+from checks.kinds import Hit
+from checks.model.page import Page, parse_page
+from checks.project import Project
+from checks.prose import mask_prose, title_span
+from checks.rules import Rule, RuleSet, load_rules
+from checks.textio import UnreadableFile, decode_text
+
+# Detectors whose result depends on other files: never cached, always re-run.
+CROSS_FILE_DETECTORS = frozenset({"links.internal"})
+_ALLOW = re.compile(r"<!--\s*govsite:\s*allow\s+([A-Za-z0-9_.\-]+)(?:[ \t]+([^\n]*?))?\s*-->")
+
+
+class _Fmt(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass
+class Suppression:
+    rule: str
+    reason: str
+    line: int          # the line it applies to
+    comment_line: int
+
+
+def find_suppressions(text: str) -> list[Suppression]:
+    """``<!-- govsite: allow RULE 理由 -->`` silences RULE (or a whole category) on its line, or on the next
+    non-empty line when the comment stands alone."""
+    out: list[Suppression] = []
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        for m in _ALLOW.finditer(line):
+            target = i
+            if not (line[:m.start()] + line[m.end():]).strip():
+                target = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), i)
+            out.append(Suppression(m.group(1), (m.group(2) or "").strip(), target + 1, i + 1))
+    return out
+
+
+class Checker:
+    """Checks pages of one project with one rule set. Build once, use for many pages."""
+
+    def __init__(self, project: Project, ruleset: RuleSet | None = None) -> None:
+        self.project = project
+        self.ruleset = ruleset or load_rules(project.root)
+        self.shared: dict = {}
+
+    @functools.cached_property
+    def matcher(self):
+        from checks.kinds.terms import TermMatcher
+
+        return TermMatcher(self.ruleset.active())
+
+    @functools.cached_property
+    def detectors(self) -> list[tuple[str, object, list[Rule]]]:
+        grouped: dict[str, list[Rule]] = defaultdict(list)
+        for rule in self.ruleset.active():
+            if rule.kind == "code":
+                grouped[rule.detector].append(rule)
+        out = []
+        for name, rules in grouped.items():
+            fn = load_detector(name)
+            if fn is not None:
+                out.append((name, fn, rules))
+        return out
+
+    @functools.cached_property
+    def cross_file_rules(self) -> frozenset[str]:
+        """Rule ids whose findings depend on other files (kept out of the result cache)."""
+        return frozenset(r.id for name, _, rules in self.detectors if name in CROSS_FILE_DETECTORS for r in rules)
+
+    def warm_up(self) -> None:
+        """Load everything lazily loaded (before forking workers, so they share it)."""
+        _ = self.matcher, self.detectors, self.project.units, self.project.lists
+        if any(name == "typo.engine" for name, _, _ in self.detectors):
+            from checks.detectors.typo import get_engine
+
+            get_engine(self.project)
+
+    # -- one page -------------------------------------------------------------------------------------
+    def check_text(self, rel: str, text: str, cross_file: bool | None = None) -> list[Finding]:
+        """Findings for one decoded page. ``cross_file``: True only cross-file detectors, False none of them."""
+        page, problems = parse_page(rel, text, self.project.units)
+        findings: list[Finding] = []
+        if cross_file is not True:
+            findings.extend(self._schema(problems))
+        body_start = page.body_start
+        masked = mask_prose(text, body_start, title_span(text, body_start))
+        view = PageView(page=page, masked=masked, project=self.project, shared=self.shared)
+        if cross_file is not True:
+            for rule_id, hits in self.matcher.find(masked).items():
+                findings.extend(self._to_findings(view, self.ruleset.rules[rule_id], hits, {}))
+        for name, fn, rules in self.detectors:
+            is_cross = name in CROSS_FILE_DETECTORS
+            if (cross_file is True and not is_cross) or (cross_file is False and is_cross):
+                continue
+            by_id = {r.id: r for r in rules}
+            for hit in fn(view):
+                rule = by_id.get(hit.rule or "", rules[0])
+                findings.extend(self._to_findings(view, rule, [hit], {}))
+        return self._suppress(findings, text, rel, report_bad=cross_file is not True)
+
+    def _schema(self, problems: Iterable[Finding]) -> list[Finding]:
+        out = []
+        for f in problems:
+            rule = self.ruleset.rules.get(f.rule)
+            if rule is not None:
+                if rule.level == "off":
+                    continue
+                f.severity = rule.level
+            out.append(f)
+        return out
+
+    def _to_findings(self, view: PageView, rule: Rule, hits: Sequence[Hit], _: dict) -> list[Finding]:
+        out = []
+        text = view.page.text
+        for hit in hits:
+            line, col = view.position(hit.start)
+            end_line, end_col = view.position(hit.end)
+            match = text[hit.start:hit.end]
+            suggestion = hit.suggestion if hit.suggestion is not None else rule.suggestion
+            values = _Fmt(match=match, suggestion=suggestion or "", **hit.detail)
+            message = hit.detail.get("message") or rule.message.format_map(values) or rule.explain
+            out.append(Finding(view.page.path, line, col, end_line, end_col, rule.category, rule.id, rule.level,
+                               message, suggestion))
+        return out
+
+    def _suppress(self, findings: list[Finding], text: str, rel: str, report_bad: bool = True) -> list[Finding]:
+        sups = find_suppressions(text) if "govsite:" in text else []
+        if not sups:
+            return findings
+        extra: list[Finding] = []
+        valid = []
+        for s in sups:
+            if not s.reason:
+                if report_bad:
+                    extra.append(whole_line(rel, s.comment_line, "schema", "schema.suppression-reason", "error",
+                                            f"豁免“{s.rule}”必须写明理由，例如 <!-- govsite: allow {s.rule} 经核实为公开信息 -->。"
+                                            "未写理由的豁免不生效。"))
+            else:
+                valid.append(s)
+        for f in findings:
+            for s in valid:
+                if s.line == f.line and (f.rule == s.rule or f.category == s.rule) and f.rule not in INPUT_RULES:
+                    f.suppressed = True
+                    f.suppression_reason = s.reason
+                    break
+        return findings + extra
+
+    def check_file(self, root: Path, path: Path) -> tuple[list[Finding], str | None]:
+        """(findings, blob id) for a file on disk; unreadable files become input findings."""
+        rel = self.project.rel(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            return [whole_line(rel, 1, "schema", "schema.unreadable", "error",
+                               f"无法读取文件：{exc.strerror or exc}。")], None
+        blob = blob_id(raw)
+        return self.check_raw(rel, raw), blob
+
+    def check_raw(self, rel: str, raw: bytes, cross_file: bool | None = None) -> list[Finding]:
+        try:
+            tf = decode_text(raw)
+        except UnreadableFile as exc:
+            if cross_file is True:
+                return []
+            return [whole_line(rel, exc.line, "schema", exc.rule, "error", exc.message)]
+        findings = self.check_text(rel, tf.text, cross_file)
+        if cross_file is not True and not tf.text.strip():
+            findings.append(whole_line(rel, 1, "schema", "schema.empty", "error",
+                                       "稿件为空。请写入头部信息和正文，或删除该文件。"))
+        return findings
+
+
+def blob_id(raw: bytes) -> str:
+    """The git blob id of some bytes (what ``git hash-object`` prints)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+# -- many pages ---------------------------------------------------------------------------------------
+@dataclass
+class CheckRun:
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    cached: int = 0
+
+    @property
+    def input_error(self) -> bool:
+        return any(f.rule in INPUT_RULES and not f.suppressed for f in self.findings)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error" and not f.suppressed)
+
+
+_WORKER: Checker | None = None
+
+
+def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
+    assert _WORKER is not None
+    p = Path(path)
+    rel = _WORKER.project.rel(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return rel, [whole_line(rel, 1, "schema", "schema.unreadable", "error", f"无法读取文件：{exc.strerror or exc}。")], [], None
+    found = _WORKER.check_raw(rel, raw)
+    cross_rules = _WORKER.cross_file_rules
+    own = [f for f in found if f.rule not in cross_rules]
+    cross = [f for f in found if f.rule in cross_rules]
+    return rel, own, cross, blob_id(raw)
+
+
+def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True, jobs: int | None = None,
+                checker: Checker | None = None) -> CheckRun:
+    """Check many files: cached results for unchanged blobs, the rest in parallel when there are many."""
+    global _WORKER
+    from checks.cache import ResultCache
+
+    checker = checker or Checker(project)
+    run = CheckRun()
+    run.findings.extend(checker._schema(project.all_problems() + checker.ruleset.problems))
+    cache = ResultCache(project.root, fingerprint(project, checker.ruleset)) if use_cache else None
+    todo: list[Path] = []
+    for path in paths:
+        rel = project.rel(path)
+        if not rel.endswith(".md"):
+            continue
+        if cache is not None:
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                todo.append(path)
+                continue
+            hit = cache.get(rel, blob_id(raw))
+            if hit is not None:
+                run.findings.extend(hit)
+                run.findings.extend(checker.check_raw(rel, raw, cross_file=True))
+                run.cached += 1
+                run.checked += 1
+                continue
+        todo.append(path)
+    jobs = jobs or min(len(todo) // 50 + 1, os.cpu_count() or 1)
+    _WORKER = checker
+    try:
+        if jobs > 1:
+            import multiprocessing
+
+            checker.warm_up()
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                results = pool.imap(_work, [str(p) for p in todo], chunksize=16)
+                results = list(results)
+        else:
+            results = [_work(str(p)) for p in todo]
+    finally:
+        _WORKER = None
+    for rel, own, cross, blob in results:
+        run.findings.extend(own)
+        run.findings.extend(cross)
+        run.checked += 1
+        if cache is not None and blob is not None:
+            cache.put(rel, blob, own)
+    if cache is not None:
+        cache.save()
+    run.findings.sort(key=lambda f: f.sort_key)
+    return run
+
+
+def fingerprint(project: Project, ruleset: RuleSet) -> str:
+    """What cached results depend on besides the page itself: code version, packs, units, site_config."""
+    import hashlib
+
+    from checks import __version__
+
+    digest = hashlib.sha1(f"{__version__}\0{ruleset.fingerprint}\0".encode())
+    for folder in ("units", "site_config"):
+        base = project.root / folder
+        if base.is_dir():
+            for p in sorted(base.rglob("*.y*ml")):
+                try:
+                    digest.update(p.relative_to(project.root).as_posix().encode() + b"\0" + p.read_bytes())
+                except OSError:
+                    pass
+    try:
+        from checks.typo import DATA_VERSION  # type: ignore[attr-defined]
+
+        digest.update(str(DATA_VERSION).encode())
+    except ImportError:
+        pass
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def default_checker() -> Checker:
+    from checks.project import find_root
+
+    return Checker(Project(find_root()))
+
+
+def check_text(text: str, checker: Checker | None = None) -> list[Finding]:
+    """Check a piece of body text as if it were a page of the current project (benchmarks, rule examples).
+
+    Lines and columns are those of ``text`` itself; front-matter (schema) findings are dropped.
+    """
+    checker = checker or default_checker()
+    units = checker.project.units
+    unit = next(iter(units.values()), None)
+    column = next(iter(unit.columns), "col") if unit else "col"
+    header = "---\ntitle: 检查\nformed: 2026-01-01\n---\n"
+    rel = f"content/{unit.id if unit else 'unit'}/{column}/_check.md"
+    out = []
+    for f in checker.check_text(rel, header + text, cross_file=False):
+        if f.category == "schema" or f.line <= 4:
+            continue
+        f.line -= 4
+        f.end_line -= 4
+        out.append(f)
+    return out

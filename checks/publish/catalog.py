@@ -1,0 +1,142 @@
+"""The page catalogue of one build: every article with the metadata the portal shows.
+
+Front matter is read with PyYAML's C loader (only what lists and metadata blocks need); the full
+checks run elsewhere (``govsite check``). Ordering is total and stable: newest publish date first,
+then newest ``formed``, then path — the same input always gives the same lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PAGE_SIZE = 20          # items per generated list page
+HOME_LATEST = 12        # items in the portal's latest list
+UNIT_LATEST = 6         # items per column on a unit home page
+FEED_ITEMS = 50         # items per RSS feed
+
+
+@dataclass
+class Article:
+    """One published (or previewed) page."""
+
+    path: str          # repository-relative: content/<unit>/<column>/<name>.md
+    src_uri: str       # relative to content/
+    url: str           # site-relative URL, e.g. dachang/gzdt/2026-11-20-x/
+    unit_id: str
+    column_id: str
+    title: str
+    formed: dt.date | None = None
+    published: dt.datetime | None = None
+    doc_number: str = ""
+    category: str = ""
+    source: str = ""
+    summary: str = ""
+    repost_from: str = ""
+    repost_url: str = ""
+    verified: bool = False
+    index_no: str = ""
+
+    @property
+    def sort_key(self) -> tuple:
+        pub = self.published.timestamp() if self.published else _day_ts(self.formed)
+        return (-pub, -_day_ts(self.formed), self.path)
+
+    @property
+    def display_date(self) -> str:
+        if self.published:
+            return self.published.date().isoformat()
+        return self.formed.isoformat() if self.formed else ""
+
+
+def _day_ts(day: dt.date | None) -> float:
+    if day is None:
+        return 0.0
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+
+
+def read_front(text: str) -> dict[str, Any]:
+    """The YAML front matter of a page as a dict (``{}`` if absent or broken)."""
+    import yaml  # noqa: PLC0415 - MkDocs depends on PyYAML
+
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text[3:end], Loader=loader)  # noqa: S506 - safe loader
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def index_number(region: str, unit_id: str, year: int | None, path: str) -> str:
+    """索引号: region code, unit, year and a number derived from the path — stable across builds."""
+    digest = int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:10], 16) % 100000
+    return f"{region or '000000'}-{unit_id.upper()}/{year or 0:04d}-{digest:05d}"
+
+
+def make_article(path: str, src_uri: str, url: str, front: dict[str, Any], unit_name: str,
+                 region: str) -> Article:
+    parts = src_uri.split("/")
+    formed = front.get("formed")
+    if isinstance(formed, dt.datetime):
+        formed = formed.date()
+    if not isinstance(formed, dt.date):
+        formed = None
+    repost = front.get("repost") if isinstance(front.get("repost"), dict) else {}
+    return Article(
+        path=path, src_uri=src_uri, url=url, unit_id=parts[0], column_id=parts[1],
+        title=str(front.get("title") or Path(src_uri).stem), formed=formed,
+        doc_number=str(front.get("doc_number") or ""), category=str(front.get("category") or ""),
+        source=str(front.get("source") or unit_name), summary=str(front.get("summary") or ""),
+        repost_from=str(repost.get("from") or ""), repost_url=str(repost.get("url") or ""),
+        index_no=index_number(region, parts[0], formed.year if formed else None, path),
+    )
+
+
+def rel_url(frm: str, to: str) -> str:
+    """Relative link from the page at site URL ``frm`` to site URL ``to`` (directory URLs)."""
+    base = frm if (frm == "" or frm.endswith("/")) else posixpath.dirname(frm) + "/"
+    target, _, anchor = to.partition("#")
+    out = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if (target.endswith("/") or target == "") and not out.endswith("/"):
+        out += "/"
+    if out == "./" and target == "":
+        out = "./"
+    return out + (f"#{anchor}" if anchor else "")
+
+
+@dataclass
+class Catalog:
+    """All articles, grouped by unit and column, newest first."""
+
+    articles: list[Article] = field(default_factory=list)
+    by_column: dict[tuple[str, str], list[Article]] = field(default_factory=dict)
+    by_unit: dict[str, list[Article]] = field(default_factory=dict)
+    by_src: dict[str, Article] = field(default_factory=dict)
+
+    def add(self, article: Article) -> None:
+        self.articles.append(article)
+
+    def finish(self) -> None:
+        self.articles.sort(key=lambda a: a.sort_key)
+        self.by_column.clear()
+        self.by_unit.clear()
+        for a in self.articles:
+            self.by_column.setdefault((a.unit_id, a.column_id), []).append(a)
+            self.by_unit.setdefault(a.unit_id, []).append(a)
+            self.by_src[a.src_uri] = a
+
+    def column(self, unit_id: str, column_id: str) -> list[Article]:
+        return self.by_column.get((unit_id, column_id), [])
+
+    @staticmethod
+    def page_count(n_items: int) -> int:
+        return max(1, -(-n_items // PAGE_SIZE))

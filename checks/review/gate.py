@@ -1,0 +1,79 @@
+"""The publish gate (发布核验): every page at a revision needs valid, signed, content-bound approvals.
+
+``verify_repository`` is the entry point used by ``govsite verify``, ``govsite review status`` and
+other helpers (the build publishes only ``verified`` pages). The logic lives in
+:mod:`checks.review.verify`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One reason a path cannot be published: path, tier (审核层级) and a Chinese reason naming the article."""
+
+    path: str
+    tier: str
+    reason: str
+    article: str = ""
+
+
+@dataclass
+class TierResult:
+    """State of one required tier for one path: valid | missing | invalid | stale."""
+
+    tier: str
+    state: str
+    signer: str = ""
+    commit: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PathResult:
+    """Review state of one page, removed page or roster file."""
+
+    path: str
+    blob: str
+    kind: str  # page | removed | units
+    tiers: list[TierResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(t.state == "valid" for t in self.tiers)
+
+
+@dataclass
+class VerifyReport:
+    """Result of :func:`verify_repository`."""
+
+    ok: bool
+    failures: list[Failure] = field(default_factory=list)
+    verified: set[str] = field(default_factory=set)
+    results: dict[str, PathResult] = field(default_factory=dict)
+    rev: str = ""
+    base: str | None = None
+    approvals: int = 0
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "ok": self.ok, "rev": self.rev, "base": self.base, "approval_commits": self.approvals,
+            "verified_count": len(self.verified), "failure_count": len(self.failures),
+            "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
+        }, ensure_ascii=False, indent=1)
+
+
+def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
+                      paths: set[str] | None = None) -> VerifyReport:
+    """Verify every page under content/ at ``rev`` (or only ``paths``).
+
+    ``base``: the target branch of a merge request; approvals on ``base..rev`` are judged against the
+    roster at the merge base. Without it, each merge on the first-parent history is one change.
+    """
+    from checks.review.verify import verify  # noqa: PLC0415 - heavy module loaded on use
+
+    return verify(Path(root), rev, base, paths)

@@ -1,0 +1,224 @@
+"""Build the typo engine's model cache (``python -m checks.typo.build``).
+
+Reads, at install time, only what the package registries installed:
+
+* Debian ``sunpinyin-data`` (``lm_sc.t3g``, ``pydict_sc.bin``) through ``tslminfo -v`` of ``sunpinyin-utils``;
+* jieba's ``dict.txt``;
+* pycorrector's data files (``same_pinyin.txt``, ``same_stroke.txt``, ``common_char_set.txt``,
+  ``place_name.txt``, ``person_name.txt``) — located without importing pycorrector (its ``__init__`` needs torch);
+* pypinyin's character and phrase readings.
+
+and writes one pickle (``model.pickle``) into :func:`cache_dir`.
+"""
+
+from __future__ import annotations
+
+import array
+import glob
+import importlib.util
+import os
+import pickle
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+
+from checks.typo import DATA_VERSION
+
+MODEL_FILE = "model.pickle"
+MIN_FREQ = 5          # jieba frequency a word needs to be a correction target
+MAX_WORD = 6          # longest dictionary word used for coverage
+SUNPINYIN_GLOBS = (
+    "/usr/lib/*/sunpinyin/data",
+    "/usr/lib/sunpinyin/data",
+    "/usr/share/sunpinyin",
+    "/usr/local/lib/sunpinyin/data",
+)
+
+
+class BuildError(RuntimeError):
+    """A source is missing; the message (Chinese) says what to install."""
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("GOVSITE_CACHE_DIR")
+    root = Path(base) if base else Path.home() / ".cache" / "govsite"
+    return root / f"typo-{DATA_VERSION}"
+
+
+def model_path() -> Path:
+    return cache_dir() / MODEL_FILE
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)  # does not execute the package's __init__
+    if spec is None or not spec.submodule_search_locations:
+        raise BuildError(f"缺少 Python 包 {name}，请先安装（pip install {name}）。")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def sunpinyin_dir() -> Path:
+    env = os.environ.get("GOVSITE_SUNPINYIN_DIR")
+    candidates = [env] if env else []
+    for pattern in SUNPINYIN_GLOBS:
+        candidates.extend(sorted(glob.glob(pattern)))
+    for c in candidates:
+        if c and (Path(c) / "lm_sc.t3g").is_file() and (Path(c) / "pydict_sc.bin").is_file():
+            return Path(c)
+    raise BuildError("未找到 sunpinyin 语言模型（lm_sc.t3g、pydict_sc.bin）。请安装：apt-get install -y sunpinyin-data sunpinyin-utils")
+
+
+def strip_tone(p: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", p) if not unicodedata.combining(ch)).replace("ü", "v")
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def read_sunpinyin(folder: Path):
+    raw = (folder / "pydict_sc.bin").read_bytes()
+    nwords, _nodes, lenstr = struct.unpack_from("<3I", raw, 0)
+    words = raw[len(raw) - lenstr:].decode("utf-32-le", errors="replace").split("\x00")[:nwords]
+    tslminfo = shutil.which("tslminfo")
+    if not tslminfo:
+        raise BuildError("未找到 tslminfo。请安装：apt-get install -y sunpinyin-utils")
+    proc = subprocess.run([tslminfo, "-v", str(folder / "lm_sc.t3g")], capture_output=True, check=True)
+    uni_c = array.array("f", [30.0]) * len(words)
+    uni_b = array.array("f", [0.0]) * len(words)
+    bigrams: list[tuple[int, float, float]] = []
+    section = 0
+    for line in proc.stdout.split(b"\n"):
+        if line.startswith(b"\\"):
+            section = int(line[1:2])
+            continue
+        parts = line.split()
+        if not parts:
+            continue
+        if section == 1:
+            i = int(parts[0])
+            uni_c[i] = float(parts[1])
+            uni_b[i] = float(parts[2])
+        elif section == 2:
+            bigrams.append((int(parts[0]) << 17 | int(parts[1]), float(parts[2]), float(parts[3])))
+        elif section == 3:
+            break  # trigrams: measured, not worth their load time (see the package docstring)
+    bigrams.sort()
+    bk = array.array("Q", (b[0] for b in bigrams))
+    bc = array.array("f", (b[1] for b in bigrams))
+    lex = {w: i for i, w in enumerate(words) if w and i >= 70 and all(is_han(ch) for ch in w)}
+    return lex, uni_c, uni_b, bk, bc
+
+
+def read_jieba() -> dict[str, int]:
+    out: dict[str, int] = {}
+    with open(_package_dir("jieba") / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2 and all(is_han(ch) for ch in parts[0]):
+                out[parts[0]] = int(parts[1])
+    return out
+
+
+def read_pycorrector():
+    data = _package_dir("pycorrector") / "data"
+    same_pinyin: dict[str, str] = {}
+    for line in open(data / "same_pinyin.txt", encoding="utf-8"):
+        if line.startswith("#"):
+            continue
+        parts = line.rstrip("\n").split("\t")
+        if len(parts) >= 2 and parts[0]:
+            same_pinyin[parts[0]] = "".join(sorted(set("".join(parts[1:])) - {parts[0]}))
+    same_stroke: dict[str, set[str]] = {}
+    for line in open(data / "same_stroke.txt", encoding="utf-8"):
+        chars = line.split()
+        for ch in chars:
+            same_stroke.setdefault(ch, set()).update(c for c in chars if c != ch)
+    common = set(open(data / "common_char_set.txt", encoding="utf-8").read().split())
+    names: set[str] = set()
+    for fn in ("place_name.txt", "person_name.txt"):
+        for line in open(data / fn, encoding="utf-8"):
+            parts = line.split()
+            if parts and len(parts[0]) >= 2 and all(is_han(ch) for ch in parts[0]):
+                names.add(parts[0])
+    return same_pinyin, {k: "".join(sorted(v)) for k, v in same_stroke.items()}, common, names
+
+
+def build(path: Path | None = None, quiet: bool = True) -> Path:
+    t0 = time.time()
+    path = path or model_path()
+    from pypinyin import Style, lazy_pinyin
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    lex, uni_c, uni_b, bk, bc = read_sunpinyin(sunpinyin_dir())
+    jieba = read_jieba()
+    same_pinyin, same_stroke, common, names = read_pycorrector()
+    py: dict[str, tuple[str, ...]] = {}
+    for cp, readings in pinyin_dict.items():
+        ch = chr(cp)
+        if is_han(ch):
+            py[ch] = tuple(sorted({strip_tone(r) for r in readings.split(",")}))
+    # candidate characters: common characters, plus every single-character word of the language model
+    targets = set(common)
+    # coverage dictionary: any word of any source
+    words = {w for w in lex if 2 <= len(w) <= MAX_WORD}
+    words.update(w for w, f in jieba.items() if f >= 3 and 2 <= len(w) <= MAX_WORD)
+    words.update(w for w in names if len(w) <= MAX_WORD)
+    # correction targets: frequent words (jieba frequency, or in the language model's lexicon)
+    masked: dict[str, set[str]] = {}
+    homophones: dict[str, list[str]] = {}
+    for w in words:
+        if len(w) > 4:
+            continue
+        if not (jieba.get(w, 0) >= MIN_FREQ or (w in lex and uni_c[lex[w]] < 16.0)):
+            continue
+        for k, ch in enumerate(w):
+            if ch in targets:
+                masked.setdefault(w[:k] + "?" + w[k + 1:], set()).add(ch)
+        if len(w) <= 3 and all(ch in targets for ch in w):
+            key = "|".join(lazy_pinyin(w, style=Style.NORMAL)).replace("ü", "v")
+            homophones.setdefault(key, []).append(w)
+    model = {
+        "version": DATA_VERSION,
+        "lex": lex,
+        "uni_c": uni_c.tobytes(),
+        "uni_b": uni_b.tobytes(),
+        "bk": bk.tobytes(),
+        "bc": bc.tobytes(),
+        "words": frozenset(words),
+        "masked": {k: "".join(sorted(v)) for k, v in masked.items()},
+        "homophones": {k: tuple(v) for k, v in homophones.items()},
+        "py": py,
+        "same_pinyin": same_pinyin,
+        "same_stroke": same_stroke,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    if not quiet:
+        print(f"已生成错别字模型 {path}（{path.stat().st_size // 1024 // 1024} MB，用时 {time.time() - t0:.1f} 秒）")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m checks.typo.build", description="生成错别字检查所需的模型缓存")
+    ap.add_argument("--out", type=Path, help=f"输出文件（默认 {model_path()}）")
+    args = ap.parse_args(argv)
+    try:
+        build(args.out, quiet=False)
+    except BuildError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

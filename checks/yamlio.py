@@ -1,0 +1,103 @@
+"""YAML loading that remembers where every key came from, so messages can name the line.
+
+Dates that do not exist (2026-02-30) stay strings here, and the schema reports them with their line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return node.value  # an impossible date stays text; the schema names it
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+Path_ = tuple  # a key path such as ("people", 0, "keys", 1, "valid_until")
+
+
+@dataclass
+class YamlDoc:
+    """Loaded data plus ``lines``: key path → 1-based line (offset by ``first_line - 1``)."""
+
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+class YamlSyntaxError(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int) -> None:
+    lines[path] = node.start_mark.line + 1 + offset
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = path + (key.value,)
+                _index_lines(value, child, lines, offset)
+                lines[child] = key.start_mark.line + 1 + offset
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _index_lines(item, path + (i,), lines, offset)
+
+
+def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; syntax errors raise :class:`YamlSyntaxError` with a Chinese message."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + offset) if mark else first_line
+        problem = exc.problem or exc.context or "格式错误"
+        raise YamlSyntaxError(
+            f"YAML 格式错误（{problem}）。请检查缩进、冒号后的空格和引号是否成对；含冒号的值请加引号。", line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(f"YAML 格式错误：{exc}", first_line) from None
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _index_lines(node, (), lines, offset)
+    return YamlDoc(data=data, lines=lines)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A YAML date value as ``date`` (datetimes are cut to their date); ``None`` if it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None

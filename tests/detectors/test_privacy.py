@@ -1,0 +1,55 @@
+from checks.detectors.privacy import id_checksum_ok, luhn_ok, valid_id_number
+from tests.conftest import findings_for
+
+
+def _id(prefix17: str) -> str:
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return prefix17 + "10X98765432"[sum(int(d) * w for d, w in zip(prefix17, weights)) % 11]
+
+
+VALID_ID = _id("50023719850612123")
+
+
+def _luhn(prefix: str) -> str:
+    for d in "0123456789":
+        if luhn_ok(prefix + d):
+            return prefix + d
+    raise AssertionError
+
+
+CARD = _luhn("622202100011223344")
+
+
+def test_id_number_validation():
+    assert valid_id_number(VALID_ID) and id_checksum_ok(VALID_ID)
+    wrong_check = VALID_ID[:17] + ("0" if VALID_ID[17] != "0" else "1")
+    assert not valid_id_number(wrong_check)
+    assert not valid_id_number(_id("50023719851312123"))  # month 13
+    assert not valid_id_number(_id("99023719850612123"))  # no such province
+
+
+def test_id_number_in_text_is_an_error_with_masked_suggestion(repo):
+    found = [f for f in findings_for(repo, f"申请人身份证号：{VALID_ID}。\n") if f.category == "privacy"]
+    assert [f.rule for f in found] == ["privacy.id-number"]
+    assert found[0].severity == "error" and found[0].line == 5
+    assert found[0].suggestion == VALID_ID[:6] + "********" + VALID_ID[14:]
+
+
+def test_masked_id_and_random_digits_are_fine(repo):
+    body = "身份证号5002371985****1234。统计编码123456789012345678。\n"
+    assert not [f for f in findings_for(repo, body) if f.category == "privacy"]
+
+
+def test_mobile_and_bank_card(repo):
+    found = {f.rule for f in findings_for(repo, f"联系人手机13912345678，银行卡号{CARD}。\n")}
+    assert {"privacy.mobile", "privacy.bank-card"} <= found
+
+
+def test_units_own_published_number_is_fine(repo):
+    text = repo.unit("town").read_text(encoding="utf-8").replace("023-57681234", "13912345678")
+    repo.unit("town", text)
+    assert not [f for f in findings_for(repo, "咨询电话：13912345678。\n") if f.category == "privacy"]
+
+
+def test_passport(repo):
+    assert any(f.rule == "privacy.passport" for f in findings_for(repo, "护照号码E12345678。\n"))
