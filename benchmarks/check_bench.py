@@ -75,6 +75,7 @@ def main() -> int:
         generate(big, args.pages, seed=2)
         gen = time.perf_counter() - t0
         shutil.rmtree(big / ".govsite-cache", ignore_errors=True)
+        shutil.rmtree(big / ".git" / "govsite-cache", ignore_errors=True)
         cold, proc = _govsite(big)
         assert proc.returncode in (0, 1), proc.stderr[-2000:]
         summary = proc.stdout.strip().splitlines()[-2:] if proc.stdout else []

@@ -13,11 +13,17 @@ CACHE_DIR = ".govsite-cache"
 CACHE_FILE = "check-results.pickle"
 
 
+def cache_dir(root: Path) -> Path:
+    """Inside ``.git`` when there is one, so the cache never shows up as a change in the work tree."""
+    git_dir = root / ".git"
+    return git_dir / "govsite-cache" if git_dir.is_dir() else root / CACHE_DIR
+
+
 class ResultCache:
     """A whole-repository cache in one file, written atomically; a stale fingerprint empties it."""
 
     def __init__(self, root: Path, fingerprint: str) -> None:
-        self.path = root / CACHE_DIR / CACHE_FILE
+        self.path = cache_dir(root) / CACHE_FILE
         self.fingerprint = fingerprint
         self.entries: dict[str, tuple[str, list[Finding]]] = {}
         self.dirty = False

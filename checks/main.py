@@ -25,7 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that command's arguments are loaded (a faster start for hooks)."""
     from checks import cli_zh
 
     cli_zh.install()
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(_module=module)
+        if only is not None and name != only:
+            continue
         try:
             mod = importlib.import_module(f"checks.commands.{module}")
         except ModuleNotFoundError as exc:
@@ -52,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    from checks import regexcache
+
+    regexcache.prime_stdlib_cache()
+    command = _command_in(argv)
+    parser = build_parser(command if command in COMMANDS and not {"-h", "--help"} & set(argv[:1]) else None)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed its message; usage errors are exit 2
@@ -74,6 +81,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 1
+    finally:
+        regexcache.remember_stdlib_cache()
+
+
+def _command_in(argv: list[str]) -> str | None:
+    """The command word in ``argv`` (skipping global options and their values)."""
+    skip = False
+    for word in argv:
+        if skip:
+            skip = False
+            continue
+        if word == "--root":
+            skip = True
+            continue
+        if not word.startswith("-"):
+            return word
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

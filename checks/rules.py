@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from checks import regexcache
 from checks.errors import GovsiteError
 from checks.findings import CATEGORIES, SEVERITIES, Finding, whole_line
 from checks.project import PACKS_DIR
@@ -137,7 +138,7 @@ def parse_pack(text: str, rel: str) -> tuple[list[Rule], list[Finding]]:
             flags = re.IGNORECASE if rule.ignorecase else 0
             try:
                 for pattern in rule.tokens + list(rule.swap):
-                    re.compile(pattern, flags)
+                    regexcache.compile(pattern, flags)
             except re.error as exc:
                 bad(line, f"规则 {rid} 的正则表达式有误：{exc}。")
                 continue
@@ -146,10 +147,18 @@ def parse_pack(text: str, rel: str) -> tuple[list[Rule], list[Finding]]:
 
 
 def load_rules(root: Path | None) -> RuleSet:
-    """Load shipped packs then the county's; later rules with the same id replace earlier ones."""
-    rules: dict[str, Rule] = {}
+    """Load shipped packs then the county's; later rules with the same id replace earlier ones.
+
+    Parsed packs are cached (keyed by the packs' bytes), since parsing YAML with line tracking is the
+    slowest part of starting a pre-commit check.
+    """
+    import pickle
+
+    from checks.cachedir import user_cache_dir, write_atomic
+
     problems: list[Finding] = []
     digest = hashlib.sha1()
+    texts: list[tuple[str, str]] = []
     for path, rel in _pack_files(root):
         try:
             tf = read_text(path)
@@ -157,14 +166,28 @@ def load_rules(root: Path | None) -> RuleSet:
             problems.append(whole_line(rel, exc.line, "schema", exc.rule, "error", exc.message))
             continue
         digest.update(rel.encode() + b"\0" + tf.raw + b"\0")
-        found, probs = parse_pack(tf.text, rel)
-        problems.extend(probs)
+        texts.append((rel, tf.text))
+    fingerprint = digest.hexdigest()
+    cache = user_cache_dir() / f"rules-{fingerprint}.pickle"
+    try:
+        with open(cache, "rb") as fh:
+            rules, cached_problems = pickle.load(fh)
+        return RuleSet(rules=rules, fingerprint=fingerprint, problems=problems + cached_problems)
+    except Exception:  # noqa: BLE001 - no cache (or an unreadable one): parse
+        pass
+    rules: dict[str, Rule] = {}
+    parsed_problems: list[Finding] = []
+    for rel, text in texts:
+        found, probs = parse_pack(text, rel)
+        parsed_problems.extend(probs)
         for rule in found:
             if rule.id in rules and rules[rule.id].source == rel:
-                problems.append(whole_line(rel, rule.line, "schema", "schema.rule-pack", "error",
-                                           f"规则 id“{rule.id}”在同一文件中重复。"))
+                parsed_problems.append(whole_line(rel, rule.line, "schema", "schema.rule-pack", "error",
+                                                  f"规则 id“{rule.id}”在同一文件中重复。"))
             rules[rule.id] = rule
-    return RuleSet(rules=rules, fingerprint=digest.hexdigest(), problems=problems)
+    regexcache.save()
+    write_atomic(cache, pickle.dumps((rules, parsed_problems), protocol=pickle.HIGHEST_PROTOCOL))
+    return RuleSet(rules=rules, fingerprint=fingerprint, problems=problems + parsed_problems)
 
 
 def safe_to_fix(rule: Rule) -> bool:

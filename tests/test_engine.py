@@ -49,7 +49,7 @@ def test_result_cache_is_used_and_invalidated_by_rule_changes(repo):
     assert first.cached == 0 and first.errors == 1
     second = check_paths(Project(repo.root), [page])
     assert second.cached == 1 and [f.rule for f in second.findings] == [f.rule for f in first.findings]
-    cache = repo.root / ".govsite-cache" / "check-results.pickle"
+    cache = repo.root / ".govsite-cache" / "check-results.pickle"  # no .git here: beside the content
     assert pickle.loads(cache.read_bytes())[1]["content/town/gzdt/a.md"][0] == blob_id(page.read_bytes())
     # a county rule change must invalidate cached results
     (repo.root / "site_config" / "rules").mkdir()

@@ -82,10 +82,9 @@ def _list(view: PageView, key: str) -> list[str]:
 
 
 def _links(view: PageView) -> list[Link]:
-    key = ("links", view.page.path)
-    if key not in view.shared:
-        view.shared[key] = page_links(view.page.text, view.page.body_start)
-    return view.shared[key]
+    if "links" not in view.memo:
+        view.memo["links"] = page_links(view.page.text, view.page.body_start)
+    return view.memo["links"]
 
 
 def external_domain(view: PageView) -> Iterator[Hit]:

@@ -16,7 +16,8 @@ class PageView:
     page: Page
     masked: str
     project: object
-    shared: dict = field(default_factory=dict)  # per-run data detectors share (e.g. the set of content paths)
+    shared: dict = field(default_factory=dict)  # per-run data detectors share (lists, published numbers)
+    memo: dict = field(default_factory=dict)    # per-page data detectors share (the page's links)
 
     @functools.cached_property
     def line_starts(self) -> list[int]:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from checks import regexcache
 from checks.kinds import Hit
 from checks.rules import Rule
 
@@ -33,13 +34,14 @@ class TermMatcher:
             for term, replacement in pairs:
                 if rule.regex:
                     flags = re.IGNORECASE if rule.ignorecase else 0
-                    self._regex.append((rule, re.compile(term, flags), replacement))
+                    self._regex.append((rule, regexcache.compile(term, flags), replacement))
                 elif rule.ignorecase:
-                    self._regex.append((rule, re.compile(re.escape(term), re.IGNORECASE), replacement))
+                    self._regex.append((rule, regexcache.compile(re.escape(term), re.IGNORECASE), replacement))
                 elif term:
                     literal[term].append((rule.id, replacement))
         for term, owners in literal.items():
             self._automaton.add_word(term, (len(term), owners))
+        regexcache.save()
         self._has_literal = bool(literal)
         if self._has_literal:
             self._automaton.make_automaton()

@@ -29,8 +29,13 @@ class Target:
 
 
 def default_base(root: Path) -> str:
-    """The published branch a merge request targets: ``origin/main`` if known, else ``main``."""
-    for name in ("origin/main", "main", "origin/master", "master"):
+    """The branch a merge request targets: GitLab's MR variables, else ``origin/main``, else ``main``."""
+    target = os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+    candidates = [f"origin/{target}", target] if target else []
+    for name in (*candidates, os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or "",
+                 "origin/main", "main", "origin/master", "master"):
+        if not name:
+            continue
         if resolve(root, name):
             return name
     raise GovsiteError("找不到目标分支 main。请用 --base 指定合并请求的目标分支。")
@@ -112,6 +117,9 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
 
     at_head = {**current_blobs(root, head, "content/"), **current_blobs(root, head, "units/")}
     at_base = {**current_blobs(root, mb, "content/"), **current_blobs(root, mb, "units/")}
+    from checks.review.gitio import office_unit  # noqa: PLC0415
+
+    office = office_unit(root, head)
     targets: list[Target] = []
     for path in chosen:
         if not path.startswith(("content/", "units/")):
@@ -119,12 +127,12 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         blob = at_head.get(path)
         if blob is None and path not in at_base:
             raise GovsiteError(f"{path} 在当前分支和目标分支中都不存在，请检查路径。")
-        owner = OFFICE if path.startswith("units/") else (path.split("/")[1] if path.count("/") >= 3 else "")
+        owner = office if path.startswith("units/") else (path.split("/")[1] if path.count("/") >= 3 else "")
         targets.append(Target(path, blob or NULL_BLOB, owner))
     public, signing_key = signing_public_key(root, key)
     roster = _roster_at(root, mb)
     latest = _roster_at(root, head)
-    today = today or dt.datetime.now(CHINA).date()
+    today = today or _commit_day(root)
     authors = set(git(root, "log", "--no-merges", "--format=%ae", f"{mb}..{head}", "--", *chosen)
                   .decode().lower().split())
     if tier == "consent" and not unit:
@@ -148,6 +156,15 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
             "commit", "--allow-empty", "--no-verify", "-q", "-S", "-m", msg)
         created.append(require_commit(root, "HEAD"))
     return created
+
+
+def _commit_day(root: Path) -> dt.date:
+    """The China-time date the approval commit will carry (git honours GIT_COMMITTER_DATE); the gate judges by it."""
+    ident = git(root, "var", "GIT_COMMITTER_IDENT", check=False).decode().strip()
+    try:
+        return dt.datetime.fromtimestamp(int(ident.rsplit(" ", 2)[-2]), CHINA).date()
+    except (ValueError, IndexError):
+        return dt.datetime.now(CHINA).date()
 
 
 def _check_signer(roster, latest, unit_id: str, public: str, role: str, tier: str, today: dt.date) -> Person:

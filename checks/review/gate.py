@@ -41,6 +41,7 @@ class PathResult:
     blob: str
     kind: str  # page | removed | units
     tiers: list[TierResult] = field(default_factory=list)
+    proofs: list[TierResult] = field(default_factory=list)  # 三校, informational until bound to the render
 
     @property
     def ok(self) -> bool:

@@ -208,6 +208,9 @@ class History:
 
 def load_history(root: Path, head: str) -> History:
     """Read all commits reachable from ``head`` (one rev-list and one cat-file process)."""
+    if git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true":
+        raise GovsiteError("这是浅克隆（shallow clone），缺少早期的审核记录，无法核验。"
+                           "请运行 git fetch --unshallow，CI 中请设置 GIT_DEPTH: \"0\"。", str(root))
     ids = git(root, "rev-list", "--topo-order", "--reverse", head).decode().split()
     objects = cat_batch(root, ids)
     history = History(head=head)
@@ -256,3 +259,25 @@ def path_changes(root: Path, head: str, prefixes: tuple[str, ...]) -> list[Chang
             if len(meta) >= 5:
                 changes.append(Change(current, path, meta[2], meta[3], meta[4][:1]))
     return changes
+
+
+def office_unit(root: Path, head: str) -> str:
+    """The county office's unit id (``office_unit`` in site_config/site.yml) as set in the first commit.
+
+    Read from the root of trust, not from the revision under review, so a merge request cannot
+    redirect roster approvals to a unit it controls. Defaults to ``office``.
+    """
+    roots = git(root, "rev-list", "--max-parents=0", head, check=False).decode().split()
+    objs = cat_batch(root, [f"{r}:site_config/site.yml" for r in roots])
+    for obj in objs.values():
+        if obj is None or obj[0] != "blob":
+            continue
+        try:
+            import yaml  # noqa: PLC0415
+
+            data = yaml.safe_load(obj[1].decode("utf-8-sig"))
+        except Exception:  # noqa: BLE001 - a broken site.yml is the check command's business
+            continue
+        if isinstance(data, dict) and isinstance(data.get("office_unit"), str) and data["office_unit"].strip():
+            return data["office_unit"].strip()
+    return "office"

@@ -7,7 +7,8 @@ from pathlib import Path
 from checks.review.gate import VerifyReport, verify_repository
 
 STATE_NAMES = {"valid": "已通过", "missing": "缺少", "invalid": "无效", "stale": "已过期（内容已改动）"}
-TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要负责人", "remove": "删除审批"}
+TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要负责人", "remove": "删除审批",
+               "proof-1": "一校", "proof-2": "二校", "proof-3": "三校"}
 
 
 def branch_status(root: Path, base: str, head: str = "HEAD") -> VerifyReport:
@@ -25,10 +26,11 @@ def render(report: VerifyReport) -> str:
         mark = "✓" if result.ok else "✗"
         kind = {"removed": "（删除）", "units": "（人员名单/栏目目录）"}.get(result.kind, "")
         lines.append(f"{mark} {path}{kind}")
-        for t in result.tiers:
+        for t in result.tiers + result.proofs:
             label = TIER_LABELS.get(t.tier) or (f"会签（{t.tier.split(':', 1)[1]}）" if t.tier.startswith("consent:") else t.tier)
             who = f" {t.signer} {t.commit[:10]}" if t.state == "valid" and t.signer else ""
-            lines.append(f"    {label}：{STATE_NAMES.get(t.state, t.state)}{who}")
+            note = "（校对暂不阻止发布，待与发布构建的渲染摘要绑定）" if t.tier.startswith("proof-") else ""
+            lines.append(f"    {label}：{STATE_NAMES.get(t.state, t.state)}{who}{note}")
             for r in t.reasons:
                 lines.append(f"        {r}")
     done = sum(1 for r in report.results.values() if r.ok)

@@ -18,7 +18,7 @@ from checks.model.units import ROLE_NAMES, Person, Unit, parse_unit
 from checks.review import sshsig
 from checks.review.gate import Failure, PathResult, TierResult, VerifyReport
 from checks.review.gitio import (NULL_BLOB, Change, Commit, History, cat_batch, load_history, merge_base,
-                                 open_repo, parse_tree, path_changes, require_commit)
+                                 office_unit, open_repo, parse_tree, path_changes, require_commit)
 from checks.review.trailers import REQUIRED_CHECKLIST, TIER_NAMES, TIER_ROLES, Approval, parse_message
 
 REG = "《巫山县政府网站和政务新媒体管理办法（试行）》"
@@ -43,9 +43,17 @@ class Roster:
     units: dict[str, Unit] = field(default_factory=dict)
     files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    _index: dict[str, list[tuple[Unit, Person]]] | None = None
+
     def find_key(self, key: str) -> list[tuple[Unit, Person]]:
-        return [(u, p) for u in self.units.values() for p in u.people
-                if any(k.key_type_and_body == key for k in p.keys)]
+        """Every (unit, person) holding ``key`` (``type base64``)."""
+        if self._index is None:
+            self._index = {}
+            for u in self.units.values():
+                for p in u.people:
+                    for k in {k.key_type_and_body for k in p.keys}:
+                        self._index.setdefault(k, []).append((u, p))
+        return self._index.get(key, [])
 
 
 @dataclass
@@ -143,7 +151,13 @@ class Gate:
                 self.by_path.setdefault(path, []).append((sha, blob))
         self.changes = path_changes(root, self.head, ("content/", "units/"))
         self.authors: dict[tuple[str, str], set[str]] = {}
+        self.content_time: dict[tuple[str, str], dt.datetime] = {}
         for ch in self.changes:
+            key = (ch.path, ch.new if ch.status != "D" else NULL_BLOB)
+            if ch.commit in self.history.commits:
+                when = self.history.commits[ch.commit].committer_time
+                if key not in self.content_time or when > self.content_time[key]:
+                    self.content_time[key] = when
             self.authors.setdefault((ch.path, ch.new if ch.status != "D" else NULL_BLOB), set()).add(
                 self.history.commits[ch.commit].author_email if ch.commit in self.history.commits else "")
         roots = [s for s, c in self.history.commits.items() if not c.parents]
@@ -153,6 +167,31 @@ class Gate:
         self.latest = self.rosters[self.head]
         self._sig: dict[str, sshsig.SignatureCheck | None] = {}
         self._trust: dict[tuple[str, str], bool] = {}
+        self._office: str | None = None
+        self._check_signatures(list(self.approvals))
+
+    def _check_signatures(self, shas: list[str]) -> None:
+        """Verify all approval signatures up front, on every core (OpenSSL releases the GIL)."""
+        import os  # noqa: PLC0415
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        signed = [self.history.commits[s] for s in shas if self.history.commits[s].signature]
+        for sha in shas:
+            if not self.history.commits[sha].signature:
+                self._sig[sha] = None
+        if len(signed) < 64:
+            for c in signed:
+                self._sig[c.id] = sshsig.check(c.signature, c.payload)  # type: ignore[arg-type]
+            return
+        workers = max(2, os.cpu_count() or 2)
+        chunks = [signed[i::workers] for i in range(workers)]
+
+        def run(chunk: list[Commit]) -> list[tuple[str, sshsig.SignatureCheck]]:
+            return [(c.id, sshsig.check(c.signature, c.payload)) for c in chunk]  # type: ignore[arg-type]
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for results in pool.map(run, chunks):
+                self._sig.update(results)
 
     # ---- loading -------------------------------------------------------------------------------------
     def _load_rosters(self, commits: list[str]) -> dict[str, Roster]:
@@ -215,6 +254,11 @@ class Gate:
         if missing:
             return Verdict(False, reason=f"审核意见 {short} 的审核清单（Review-Checklist）缺少：{', '.join(missing)}",
                            article="17")
+        written = self.content_time.get((path, blob))
+        if written is not None and commit.committer_time < written:
+            return Verdict(False, reason=(f"审核意见 {short} 的签署时间（{commit.committer_time:%Y-%m-%d %H:%M}）早于被审核内容的提交时间"
+                                          f"（{written:%Y-%m-%d %H:%M}），签署日期不可信。请在内容提交之后重新签署"),
+                           article="19")
         sig = self.signature(commit)
         if sig is None:
             return Verdict(False, reason=f"审核意见 {short} 没有签名，不能作为审核证据。{FIX['sign']}", article="19")
@@ -253,7 +297,7 @@ class Gate:
             return Verdict(False, person, (f"{person.name} 在单位“{slot.unit}”的角色为{have}，不是"
                                            f"{ROLE_NAMES[slot.role]}，不能签署{slot.label}（审核意见 {short}）"),
                            "18" if slot.tier == "consent" else "17")
-        if slot.tier != "1" and person.email in self.authors.get((path, blob), set()):
+        if slot.tier not in ("1", "proof-1") and person.email in self.authors.get((path, blob), set()):
             return Verdict(False, person, (f"{person.name} 是这一版内容的作者，不能签署{slot.label}"
                                            f"（作者只能签一审；审核意见 {short}）"), "17")
         file = roster.files.get(slot.unit)
@@ -264,7 +308,9 @@ class Gate:
 
     # ---- roster trust ---------------------------------------------------------------------------------
     def office_unit(self) -> str:
-        return "office"
+        if self._office is None:
+            self._office = office_unit(self.root, self.head)
+        return self._office
 
     def trusted(self, path: str, blob: str) -> bool:
         """A units/ file version counts when it is in the first commit or approved by the office's leader."""
@@ -321,7 +367,7 @@ def _tier_result(slot: Slot, valid: list[tuple[str, Person]], bad: list[Verdict]
         reasons.append(f"缺少{slot.label}。" + FIX["approve"].format(tier=slot.tier if slot.tier != "remove" else 3))
     articles = [v.article for v in bad] or ["18" if slot.tier == "consent" else "17"]
     for reason, article in itertools.zip_longest(reasons, articles, fillvalue=articles[-1]):
-        failures.append(Failure(path, slot.key, f"{slot.label}：{reason}。{ART[article]}", article))
+        failures.append(Failure(path, slot.key, f"{slot.label}：{reason.rstrip('。')}。{ART[article]}", article))
     return TierResult(slot.key, state, reasons=reasons)
 
 
@@ -421,11 +467,32 @@ def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: l
             valid = [chosen[("1", "2", "3").index(slot.key)]]
         results.append(_tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, report.failures))
     if all(three) and chosen is None:
-        report.failures.append(Failure(path, "1-3", f"三审：{why}。{ART['17']}", "17"))
-    result = PathResult(path, blob, "page", results)
+        report.failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ART['17']}", "17"))
+    result = PathResult(path, blob, "page", results, _proofs(gate, path, blob))
     report.results[path] = result
     if result.ok:
         report.verified.add(path)
+
+
+def _proofs(gate: Gate, path: str, blob: str) -> list[TierResult]:
+    """Proofreads (一校/二校/三校) present for this content. Not yet required by the gate: they bind to
+    the rendered page digest (``Review-Render``), which the publishing build provides."""
+    if not any(gate.approvals[s].tier.startswith("proof-") for s, _ in gate.by_path.get(path, [])):
+        return []
+    tiers = ("proof-1", "proof-2", "proof-3")
+    slots = [Slot(t, path.split("/")[1], TIER_ROLES[t], TIER_NAMES[t], t) for t in tiers]
+    found = gate.evaluate(path, blob, slots)
+    out = []
+    for t in tiers:
+        valid, bad = found[t]
+        if valid:
+            sha, p = valid[0]
+            renders = [d for pth, d in gate.approvals[sha].renders if pth == path]
+            out.append(TierResult(t, "valid", f"{p.name} <{p.email}>", sha,
+                                  [f"渲染摘要 {renders[0][:12]}"] if renders else []))
+        else:
+            out.append(TierResult(t, "invalid" if bad else "missing", reasons=[v.reason for v in bad]))
+    return out
 
 
 def _files_at(gate: Gate, prefix: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ from checks.typo import DATA_VERSION
 
 MODEL_FILE = "model.pickle"
 MIN_FREQ = 5          # jieba frequency a word needs to be a correction target
+STRONG_FREQ = 20      # jieba frequency from which a word covering a character protects it
 MAX_WORD = 6          # longest dictionary word used for coverage
 SUNPINYIN_GLOBS = (
     "/usr/lib/*/sunpinyin/data",
@@ -91,6 +92,7 @@ def read_sunpinyin(folder: Path):
     uni_c = array.array("f", [30.0]) * len(words)
     uni_b = array.array("f", [0.0]) * len(words)
     bigrams: list[tuple[int, float, float]] = []
+    trigrams: list[tuple[int, float]] = []
     section = 0
     for line in proc.stdout.split(b"\n"):
         if line.startswith(b"\\"):
@@ -106,12 +108,16 @@ def read_sunpinyin(folder: Path):
         elif section == 2:
             bigrams.append((int(parts[0]) << 17 | int(parts[1]), float(parts[2]), float(parts[3])))
         elif section == 3:
-            break  # trigrams: measured, not worth their load time (see the package docstring)
+            trigrams.append((int(parts[0]) << 34 | int(parts[1]) << 17 | int(parts[2]), float(parts[3])))
     bigrams.sort()
+    trigrams.sort()
     bk = array.array("Q", (b[0] for b in bigrams))
     bc = array.array("f", (b[1] for b in bigrams))
+    bb = array.array("f", (b[2] for b in bigrams))
+    tk = array.array("Q", (t[0] for t in trigrams))
+    tc = array.array("f", (t[1] for t in trigrams))
     lex = {w: i for i, w in enumerate(words) if w and i >= 70 and all(is_han(ch) for ch in w)}
-    return lex, uni_c, uni_b, bk, bc
+    return lex, uni_c, uni_b, bk, bc, bb, tk, tc
 
 
 def read_jieba() -> dict[str, int]:
@@ -154,7 +160,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     from pypinyin import Style, lazy_pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
-    lex, uni_c, uni_b, bk, bc = read_sunpinyin(sunpinyin_dir())
+    lex, uni_c, uni_b, bk, bc, bb, tk, tc = read_sunpinyin(sunpinyin_dir())
     jieba = read_jieba()
     same_pinyin, same_stroke, common, names = read_pycorrector()
     py: dict[str, tuple[str, ...]] = {}
@@ -182,17 +188,43 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         if len(w) <= 3 and all(ch in targets for ch in w):
             key = "|".join(lazy_pinyin(w, style=Style.NORMAL)).replace("ü", "v")
             homophones.setdefault(key, []).append(w)
+    import ahocorasick
+
+    lex_ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for w, i in lex.items():
+        lex_ac.add_word(w, i << 4 | len(w))
+    lex_ac.make_automaton()
+    # value: length | 16 if the word is "strong" (frequent in jieba): a weak word (rare jieba entry, a name, a
+    # language-model-only entry) does not keep its characters from being checked, it only raises the bar
+    words_ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for w in words:
+        words_ac.add_word(w, len(w) | (16 if jieba.get(w, 0) >= STRONG_FREQ else 0))
+    words_ac.make_automaton()
+    masked_ac = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for k, v in masked.items():
+        masked_ac.add_word(k, "".join(sorted(v)))
+    homo_ac = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for k, v in homophones.items():
+        homo_ac.add_word(k, " ".join(v))
+    py2c: dict[str, str] = {}
+    for ch in sorted(targets):
+        for r in py.get(ch, ()):
+            py2c[r] = py2c.get(r, "") + ch
     model = {
         "version": DATA_VERSION,
-        "lex": lex,
+        "lex": lex_ac,
         "uni_c": uni_c.tobytes(),
         "uni_b": uni_b.tobytes(),
         "bk": bk.tobytes(),
         "bc": bc.tobytes(),
-        "words": frozenset(words),
-        "masked": {k: "".join(sorted(v)) for k, v in masked.items()},
-        "homophones": {k: tuple(v) for k, v in homophones.items()},
-        "py": py,
+        "bb": bb.tobytes(),
+        "tk": tk.tobytes(),
+        "tc": tc.tobytes(),
+        "words": words_ac,
+        "masked": masked_ac,
+        "homophones": homo_ac,
+        "py": {ch: "|".join(r) for ch, r in py.items()},
+        "py2c": py2c,
         "same_pinyin": same_pinyin,
         "same_stroke": same_stroke,
     }

@@ -272,16 +272,33 @@ def test_missing_checklist_item(county):
     assert any("审核清单" in r and "political" in r for r in reasons)
 
 
-def test_zz_show(county):
-    import subprocess, sys
-    page = county.write_page(co_units="[fgw]", major="true")
-    county.commit_all("稿件", who="zhangke")
+
+def test_backdated_approval_is_not_trusted(county):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming", date="2026-11-28T10:00:00+08:00")
     county.approve("liming", "1", [page])
-    county.approve("zhangke", "2", [page])
-    county.approve("gone", "3", [page])
-    county.sign("zhaozhen", county.approval("3", "dachang", [page]), signed=False)
-    r = subprocess.run([sys.executable, "-m", "checks", "--root", str(county.root), "verify", "--report", str(county.root / "v.json")], capture_output=True, text=True)
-    print(r.returncode, r.stdout, r.stderr)
-    print((county.root / "v.json").read_text()[:600])
-    r = subprocess.run([sys.executable, "-m", "checks", "--root", str(county.root), "review", "status"], capture_output=True, text=True)
-    print(r.returncode, r.stdout, r.stderr)
+    county.approve("oldkey", "2", [page], date="2026-10-15T10:00:00+08:00")  # date moved into the old key's window
+    county.approve("zhaozhen", "3", [page])
+    reasons = failures_for(verify_repository(county.root), page, "2")
+    assert any("早于被审核内容的提交时间" in r and "第十九条" in r for r in reasons)
+
+
+def test_office_unit_comes_from_site_yml_of_the_first_commit(tmp_path, keys):
+    from .conftest import County
+
+    c = County(tmp_path / "c2", keys)
+    c.root.mkdir()
+    c.git("init", "-q", "-b", "main")
+    c.write_units()
+    (c.root / "site_config").mkdir()
+    (c.root / "site_config" / "site.yml").write_text("office_unit: fgw\n", encoding="utf-8")
+    c.commit_all("初始化", who="wangoffice")
+    c.git("checkout", "-q", "-b", "mr")
+    c.write_units(grant={"sunli": ["editor", "section_head"]})
+    c.commit_all("人员名单变更", who="liming")
+    c.approve("wangoffice", "3", ["units/dachang.yml"], unit="office")   # not the office per site.yml
+    report = verify_repository(c.root)
+    [reason] = failures_for(report, "units/dachang.yml")
+    assert "不能跨单位审核" in reason or "不在单位“fgw”" in reason
+    c.approve("zhoufgw", "3", ["units/dachang.yml"], unit="fgw")
+    assert "units/dachang.yml" in verify_repository(c.root).verified

@@ -1,0 +1,137 @@
+"""Build benchmark (issue 5): govsite build vs Hugo on the same synthetic corpus, side by side.
+
+For each size N: generate a corpus with ``benchmarks/corpus.py`` (git history over 3 years), run
+``govsite build --preview`` (MkDocs + hooks + Pagefind search index; preview because the synthetic
+corpus carries no review signatures, so every page is built), then Hugo (Debian ``hugo``) with a
+minimal layout written into the benchmark's temp dir over the same Markdown. Wall time and peak
+RSS of each child (``os.wait4``) are recorded; the per-page exponent is fitted over the sizes.
+
+    .venv/bin/python benchmarks/build_bench.py --sizes 1000 5000 10000 [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+HUGO_CONFIG = """baseURL = "https://www.example.gov.cn/"
+languageCode = "zh-cn"
+title = "基准"
+disableKinds = ["taxonomy", "term"]
+hasCJKLanguage = true
+[pagination]
+pagerSize = 20
+"""
+HUGO_BASEOF = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
+<body><header><a href="/">首页</a></header><main>{{ block "main" . }}{{ end }}</main></body></html>
+"""
+HUGO_SINGLE = """{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Params.formed }}</p>{{ .Content }}{{ end }}
+"""
+HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range (.Paginate .Pages.ByDate.Reverse).Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+"""
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Run ``cmd``; return (seconds, peak RSS in MiB, combined output)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    out = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.monotonic() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out.decode('utf-8', 'replace')[-3000:]}")
+    return seconds, usage.ru_maxrss // 1024, out.decode("utf-8", "replace")
+
+
+def hugo_site(corpus_root: Path, work: Path) -> Path:
+    site = work / "hugo"
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    (site / "layouts" / "_default" / "baseof.html").write_text(HUGO_BASEOF, encoding="utf-8")
+    (site / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
+    (site / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
+    shutil.copytree(corpus_root / "content", site / "content")
+    return site
+
+
+def fit_exponent(points: list[tuple[int, float]]) -> float:
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 1.0
+
+
+def run_size(n: int, work: Path, hugo: str | None) -> dict:
+    root = work / f"corpus-{n}"
+    corpus.generate(root, n, seed=1, history_years=3.0)
+    env = dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    out = work / f"site-{n}"
+    secs, rss, log = timed([sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)],
+                           env=env, cwd=REPO)
+    pages = sum(1 for _ in out.rglob("index.html"))
+    pf = sum(1 for _ in (out / "pagefind").rglob("*") if _.is_file())
+    row = {"pages_md": n, "html_pages": pages, "govsite_s": round(secs, 2), "govsite_peak_mib": rss,
+           "pagefind_files": pf, "log": log.strip().splitlines()[0] if log.strip() else ""}
+    if hugo:
+        site = hugo_site(root, work)
+        hsecs, hrss, _ = timed([hugo, "--quiet", "-s", str(site), "-d", str(work / f"hugo-out-{n}")])
+        row.update(hugo_s=round(hsecs, 2), hugo_peak_mib=hrss, ratio=round(secs / hsecs, 2))
+        shutil.rmtree(site)
+        shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(root, ignore_errors=True)
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="govsite build 基准测试（与 Hugo 同场对比）")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    ap.add_argument("--json", type=Path, help="把结果另存为 JSON")
+    ap.add_argument("--no-hugo", action="store_true")
+    a = ap.parse_args(argv)
+    hugo = None if a.no_hugo else shutil.which("hugo")
+    if not a.no_hugo and hugo is None:
+        print("build_bench: 未找到 hugo（apt-get install hugo），仅测 govsite。", file=sys.stderr)
+    hv = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip() if hugo else ""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="govsite-bench-") as tmp:
+        for n in a.sizes:
+            row = run_size(n, Path(tmp), hugo)
+            rows.append(row)
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+    exp = fit_exponent([(r["pages_md"], r["govsite_s"]) for r in rows]) if len(rows) > 1 else None
+    print()
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {hv}")
+    print("| pages | govsite build --preview (s) | s / 1,000 pages | peak RSS (MiB) | Hugo (s) | Hugo peak (MiB) | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['pages_md']:,} | {r['govsite_s']} | {r['govsite_s'] * 1000 / r['pages_md']:.2f} | "
+              f"{r['govsite_peak_mib']} | {r.get('hugo_s', '—')} | {r.get('hugo_peak_mib', '—')} | {r.get('ratio', '—')} |")
+    if exp is not None:
+        print(f"\nfitted exponent (time ∝ pages^k): k = {exp:.3f}")
+    if a.json:
+        a.json.write_text(json.dumps({"rows": rows, "exponent": exp, "hugo": hv}, ensure_ascii=False, indent=2),
+                          encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""Typo benchmark: ``python benchmarks/typos.py --data FILE [--engine|--check]``.
+
+FILE is tab-separated, one sentence a line: ``error_count<TAB>source<TAB>target`` (source and target of equal
+length; the format of the ECSpell / SIGHAN sets).  Prints:
+
+* sentence-level detection and correction precision / recall / F1 (SIGHAN definitions: a sentence counts for
+  detection only if the flagged positions are exactly the wrong ones, for correction only if applying the
+  suggestions gives the target; precision is over sentences with at least one finding, recall over sentences
+  with at least one error);
+* character-level detection precision / recall / F1;
+* false alarms per 10,000 characters of clean text (the targets of the zero-error lines, and, with
+  ``--content DIR``, the Markdown pages of a content folder, which are taken to be clean);
+* sentences per second on one core after loading, and the load time.
+
+By default the sentences go through the real check path (:func:`checks.engine.check_text`, every typo rule
+of the repository's packs, data rules included); ``--engine`` calls :class:`checks.typo.TypoEngine` directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def read_tsv(path: Path) -> list[tuple[int, str, str]]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3 or len(parts[1]) != len(parts[2]):
+                continue
+            out.append((int(parts[0]), parts[1], parts[2]))
+    return out
+
+
+def make_checker(mode: str):
+    """A function text -> list of (start, end, suggestion), and its load time."""
+    t0 = time.perf_counter()
+    if mode == "engine":
+        from checks.typo import load_engine
+
+        engine = load_engine({}, None)
+
+        def run(text: str):
+            return [(h.start, h.end, h.correct) for h in engine.find(text)]
+    else:
+        from checks.engine import check_text, default_checker
+
+        checker = default_checker()
+        checker.warm_up()
+
+        def run(text: str):
+            out = []
+            for f in check_text(text, checker):
+                if f.category != "typo" or f.line != 1:
+                    continue
+                out.append((f.column - 1, f.end_column - 1, f.suggestion or ""))
+            return out
+    return run, time.perf_counter() - t0
+
+
+def apply(text: str, hits) -> str:
+    chars = list(text)
+    for start, end, sugg in hits:
+        if sugg and len(sugg) == end - start:
+            chars[start:end] = list(sugg)
+    return "".join(chars)
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(rows, run, show: int = 0) -> dict:
+    s_pred = s_gold = det_tp = cor_tp = 0
+    c_tp = c_pred = c_gold = 0
+    clean_chars = clean_fa = 0
+    shown = 0
+    t0 = time.perf_counter()
+    results = [run(src) for _, src, _ in rows]
+    elapsed = time.perf_counter() - t0
+    for (_, src, tgt), hits in zip(rows, results):
+        pred = apply(src, hits)
+        flagged = set()
+        for start, end, sugg in hits:
+            for q in range(start, end):
+                if not sugg or len(sugg) != end - start or sugg[q - start] != src[q]:
+                    flagged.add(q)
+        gold = {i for i, (a, b) in enumerate(zip(src, tgt)) if a != b}
+        if gold:
+            s_gold += 1
+        if flagged:
+            s_pred += 1
+            if flagged == gold:
+                det_tp += 1
+            if pred == tgt:
+                cor_tp += 1
+        c_gold += len(gold)
+        c_pred += len(flagged)
+        c_tp += len(gold & flagged)
+        if not gold:
+            clean_chars += len(tgt)
+            clean_fa += len(hits)
+        if show and shown < show and flagged != gold:
+            shown += 1
+            print(f"  漏/误  {src}\n        {pred}\n     应 {tgt}")
+    return {
+        "sentences": len(rows),
+        "det": prf(det_tp, s_pred, s_gold),
+        "cor": prf(cor_tp, s_pred, s_gold),
+        "char": prf(c_tp, c_pred, c_gold),
+        "clean_chars": clean_chars,
+        "fa_per_10k": clean_fa * 10000 / clean_chars if clean_chars else 0.0,
+        "seconds": elapsed,
+        "sent_per_s": len(rows) / elapsed if elapsed else 0.0,
+        "chars_per_s": sum(len(s) for _, s, _ in rows) / elapsed if elapsed else 0.0,
+    }
+
+
+def content_false_alarms(folder: Path, run) -> tuple[int, int]:
+    chars = hits = 0
+    for p in sorted(folder.rglob("*.md")):
+        text = p.read_text(encoding="utf-8", errors="replace")
+        if text.startswith("---"):
+            end = text.find("\n---", 3)
+            if end > 0:
+                text = text[end + 4:]
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            chars += len(line)
+            hits += len(run(line))
+    return chars, hits
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, required=True, help="error_count<TAB>source<TAB>target file")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--engine", action="store_const", const="engine", dest="mode", help="call TypoEngine directly")
+    mode.add_argument("--check", action="store_const", const="check", dest="mode", help="go through checks.engine (default)")
+    ap.add_argument("--content", type=Path, help="a content/ folder whose pages count as clean text")
+    ap.add_argument("--show", type=int, default=0, help="print N sentences that were not handled right")
+    args = ap.parse_args(argv)
+    mode_name = args.mode or "check"
+    if mode_name == "check":
+        try:
+            import checks.engine  # noqa: F401
+        except ImportError:
+            mode_name = "engine"
+    rows = read_tsv(args.data)
+    run, load_s = make_checker(mode_name)
+    run(rows[0][1] if rows else "测试")  # warm the lazily built parts
+    r = evaluate(rows, run, args.show)
+    print(f"data: {args.data}  ({r['sentences']} sentences, path: {mode_name})")
+    for key, label in (("det", "sentence detection"), ("cor", "sentence correction"), ("char", "character detection")):
+        p, rec, f = r[key]
+        print(f"{label:22s} P={p:.3f} R={rec:.3f} F1={f:.3f}")
+    print(f"false alarms per 10k clean chars: {r['fa_per_10k']:.2f}  ({r['clean_chars']} chars in zero-error targets)")
+    if args.content:
+        chars, hits = content_false_alarms(args.content, run)
+        rate = hits * 10000 / chars if chars else 0.0
+        print(f"false alarms per 10k chars of {args.content}: {rate:.2f}  ({hits} in {chars} chars)")
+    print(f"speed: {r['sent_per_s']:.0f} sentences/s, {r['chars_per_s']:.0f} chars/s on one core")
+    print(f"load: {load_s:.3f} s (in-process, model cache warm)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

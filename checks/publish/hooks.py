@@ -1,0 +1,299 @@
+"""MkDocs event handlers for the portal (forwarded from ``hooks/portal.py``).
+
+files → the catalogue of articles (gated), plus generated pages (portal home, unit homes,
+paginated column lists, search page); nav → only portal, units and columns (set in ``on_config``,
+so MkDocs' navigation stays small and the build linear); pages → metadata block, breadcrumbs and
+the 未审核 banner via the template context; post-build → feeds, sitemap, robots.txt, Pagefind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checks.publish import render
+from checks.publish.catalog import Catalog, make_article, read_front, rel_url
+from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate
+
+log = logging.getLogger("mkdocs.govsite")
+CST = dt.timezone(dt.timedelta(hours=8))
+PREVIEW_ENV = "GOVSITE_PREVIEW"
+NO_SEARCH_ENV = "GOVSITE_NO_SEARCH"
+
+
+@dataclass
+class Options:
+    """Set by ``govsite build`` before it runs MkDocs in the same process."""
+
+    preview: bool = False
+    gate: GateResult | None = None
+    search: bool = True
+
+
+_options: Options | None = None
+
+
+def set_options(options: Options | None) -> None:
+    global _options  # noqa: PLW0603 - one build per process at a time
+    _options = options
+
+
+@dataclass
+class Generated:
+    kind: str            # portal | unit | column | search
+    title: str
+    unit_id: str = ""
+    column_id: str = ""
+    page: int = 1
+
+
+@dataclass
+class State:
+    root: Path
+    preview: bool
+    gate: GateResult
+    built: dt.datetime
+    site: dict[str, Any]
+    units: dict[str, Any]
+    base_url: str
+    dates: dict[str, dt.datetime] = field(default_factory=dict)
+    catalog: Catalog = field(default_factory=Catalog)
+    notices: list[render.Notice] = field(default_factory=list)
+    generated: dict[str, Generated] = field(default_factory=dict)
+    search: bool = True
+
+
+_state: State | None = None
+
+
+def state() -> State:
+    if _state is None:
+        raise RuntimeError("govsite hooks: on_config has not run")
+    return _state
+
+
+def _gate_message(gate: GateResult, limit: int = 50) -> str:
+    lines = [f"  - {p}（{tier}）：{reason}" for p, tier, reason in gate.failures[:limit]]
+    more = f"\n  ……另有 {len(gate.failures) - limit} 项" if len(gate.failures) > limit else ""
+    return ("发布核验未通过，拒绝发布。以下稿件未完成审核（三审三校）或签名无效：\n" + "\n".join(lines) + more
+            + "\n请完成审核后再发布；如仅需预览，请使用 govsite build --preview。")
+
+
+def source_date_epoch(root: Path) -> int:
+    """Build time for reproducible output: HEAD's commit time, else the env, else 0."""
+    env = os.environ.get("SOURCE_DATE_EPOCH")
+    if env and env.isdigit():
+        return int(env)
+    ts = head_timestamp(root)
+    return ts if ts is not None else 0
+
+
+def _nav(units: dict[str, Any]) -> list[Any]:
+    nav: list[Any] = [{"首页": "index.md"}]
+    for label, kinds in render.KIND_GROUPS:
+        members = [u for u in units.values() if u.kind in kinds]
+        if not members:
+            continue
+        nav.append({label: [{u.display_name: [f"{u.id}/index.md"]
+                             + [{c.title: f"{u.id}/{c.id}/index.md"} for c in u.columns.values()]}
+                            for u in members]})
+    return nav
+
+
+# ----------------------------------------------------------------------------------- events
+
+def on_config(config: Any) -> Any:
+    global _state  # noqa: PLW0603
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+    from checks.project import Project  # noqa: PLC0415
+
+    root = Path(config["docs_dir"]).resolve().parent
+    opts = _options or Options(preview=os.environ.get(PREVIEW_ENV) == "1",
+                               search=os.environ.get(NO_SEARCH_ENV) != "1")
+    gate = opts.gate or run_gate(root)
+    if not opts.preview and not gate.ok:
+        raise PluginError(_gate_message(gate))
+    epoch = source_date_epoch(root)
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' own dates (sitemap, 404) follow it
+    project = Project(root)
+    site = project.site
+    base_url = str(site.get("base_url") or "https://www.example.gov.cn/")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    config["site_name"] = str(site.get("name") or "政府门户网站")
+    config["site_url"] = base_url
+    config["site_description"] = str(site.get("description") or "")
+    config["copyright"] = str(site.get("copyright") or "")
+    units = project.units
+    config["nav"] = _nav(units)
+    config["extra"]["govsite"] = {"preview": opts.preview, "site": site}
+    _state = State(root=root, preview=opts.preview, gate=gate, built=dt.datetime.fromtimestamp(epoch, CST),
+                   site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search)
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import File  # noqa: PLC0415
+
+    st = state()
+    region = str(st.site.get("region_code") or "")
+    for f in list(files.documentation_pages()):
+        parts = f.src_uri.split("/")
+        path = "content/" + f.src_uri
+        unit = st.units.get(parts[0]) if len(parts) >= 3 else None
+        verified = path in st.gate.verified
+        if not st.preview and not verified:
+            files.remove(f)  # the gate: only verified content is published
+            continue
+        if unit is None or parts[1] not in unit.columns:
+            continue
+        text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
+        a = make_article(path, f.src_uri, f.url, read_front(text), unit.name, region)
+        a.published = st.dates.get(path)
+        a.verified = verified
+        st.catalog.add(a)
+    st.catalog.finish()
+    st.notices = _notices(st)
+
+    def add(src: str, gen: Generated) -> None:
+        old = files.get_file_from_path(src)
+        if old is not None:
+            log.warning("govsite: %s 与自动生成的页面重名，已被生成页面替换。请改名。", src)
+            files.remove(old)
+        hide = "[navigation, toc]" if gen.kind in ("portal", "search") else "[toc]"
+        files.append(File.generated(config, src, content=f"---\ntitle: {json.dumps(gen.title, ensure_ascii=False)}\n"
+                                                          f"hide: {hide}\n---\n"))
+        st.generated[src] = gen
+
+    add("index.md", Generated("portal", "首页"))
+    add("search.md", Generated("search", "站内搜索"))
+    for u in st.units.values():
+        add(f"{u.id}/index.md", Generated("unit", u.display_name, u.id))
+        for c in u.columns.values():
+            n = st.catalog.page_count(len(st.catalog.column(u.id, c.id)))
+            for p in range(1, n + 1):
+                src = f"{u.id}/{c.id}/index.md" if p == 1 else f"{u.id}/{c.id}/page/{p}.md"
+                add(src, Generated("column", c.title if p == 1 else f"{c.title}（第 {p} 页）", u.id, c.id, p))
+    return files
+
+
+def _notices(st: State) -> list[render.Notice]:
+    today = st.built.date()
+    out: list[render.Notice] = []
+    for u in st.units.values():
+        cl = u.closing
+        if cl is not None and (cl.close_on is None or today <= cl.close_on):
+            out.append(render.Notice("closing", u.id, u.name, cl.approval, cl.close_on, cl.announced_on,
+                                     _url(st, cl.announcement), cl.reason))
+    for u in st.units.values():
+        op = u.opened
+        if op is not None:
+            out.append(render.Notice("opening", u.id, u.name, op.approval, op.date, op.approved_on,
+                                     _url(st, op.announcement)))
+    far = dt.date(9999, 1, 1)
+    out.sort(key=lambda n: (n.kind != "closing", -(n.announced or n.day or far).toordinal(), n.unit_id))
+    return out
+
+
+def _url(st: State, src: str) -> str:
+    a = st.catalog.by_src.get(src)
+    return a.url if a else ""
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    if page.file.src_uri in state().generated:
+        return ""  # generated pages are HTML; skip Markdown work
+    return markdown
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    st = state()
+    gen = st.generated.get(page.file.src_uri)
+    if gen is None:
+        return html
+    if gen.kind == "portal":
+        return render.portal_home(st.site, st.units, st.catalog, st.notices)
+    if gen.kind == "search":
+        return render.search_page()
+    unit = st.units[gen.unit_id]
+    if gen.kind == "unit":
+        return render.unit_home(st.site, unit, st.catalog, st.notices)
+    return render.column_page(unit, unit.columns[gen.column_id], st.catalog, gen.page)
+
+
+def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
+    st = state()
+    here = page.url
+    info: dict[str, Any] = {"preview": st.preview, "home": rel_url(here, ""), "search": rel_url(here, "search/")}
+    a = st.catalog.by_src.get(page.file.src_uri)
+    if a is not None:
+        unit = st.units[a.unit_id]
+        col = unit.columns[a.column_id]
+        info.update(
+            kind="article", unverified=not a.verified, index_no=a.index_no, publisher=unit.name,
+            formed=a.formed.isoformat() if a.formed else "", published=a.published.date().isoformat() if a.published
+            else "", doc_number=a.doc_number, category=a.category, source=a.source,
+            repost_from=a.repost_from, repost_url=a.repost_url,
+            crumbs=[("首页", rel_url(here, "")), (unit.display_name, rel_url(here, f"{unit.id}/")),
+                    (col.title, rel_url(here, render.column_url(unit.id, col.id)))],
+        )
+    elif page.file.src_uri in st.generated:
+        gen = st.generated[page.file.src_uri]
+        info["kind"] = gen.kind
+        crumbs = [("首页", rel_url(here, ""))]
+        if gen.unit_id:
+            unit = st.units[gen.unit_id]
+            crumbs.append((unit.display_name, rel_url(here, f"{unit.id}/")))
+        info["crumbs"] = crumbs if gen.kind != "portal" else []
+        if gen.kind == "unit":
+            info["feed"] = rel_url(here, f"{gen.unit_id}/rss.xml")
+    else:
+        info["kind"] = "other"
+        info["unverified"] = st.preview
+    context["gs"] = info
+    return context
+
+
+def on_post_build(config: Any) -> None:
+    from checks.publish import feeds  # noqa: PLC0415
+
+    st = state()
+    site_dir = Path(config["site_dir"])
+    name = str(st.site.get("name") or "")
+    built = st.built
+    feeds.write(site_dir / "rss.xml", feeds.rss(f"{name}门户网站", st.base_url, str(st.site.get("description") or name),
+                                                st.catalog.articles, st.base_url, built))
+    for u in st.units.values():
+        feeds.write(site_dir / u.id / "rss.xml", feeds.rss(f"{u.name} - {name}", st.base_url + u.id + "/",
+                                                           f"{u.name}发布的政府信息", st.catalog.by_unit.get(u.id, []),
+                                                           st.base_url, built))
+    entries: list[tuple[str, dt.date | None]] = [("", built.date())]
+    for src, gen in sorted(st.generated.items()):
+        if gen.kind in ("unit", "column"):
+            url = f"{gen.unit_id}/" if gen.kind == "unit" else render.column_url(gen.unit_id, gen.column_id, gen.page)
+            entries.append((url, None))
+    entries += [(a.url, a.published.date() if a.published else a.formed) for a in
+                sorted(st.catalog.articles, key=lambda a: a.url)]
+    data = feeds.sitemap(entries, st.base_url)
+    feeds.write(site_dir / "sitemap.xml", data)
+    feeds.write(site_dir / "sitemap.xml.gz", feeds.gzip_bytes(data, int(built.timestamp())))
+    feeds.write(site_dir / "robots.txt", feeds.robots(st.base_url))
+    _dashboard(st.root, site_dir)
+    if st.search:
+        from checks.publish.search import index_site  # noqa: PLC0415
+
+        index_site(site_dir)
+
+
+def _dashboard(root: Path, site_dir: Path) -> None:
+    try:
+        from checks.audit.dashboard import write_dashboard  # noqa: PLC0415
+    except ImportError:
+        return
+    write_dashboard(root, site_dir)

@@ -1,0 +1,21 @@
+"""MkDocs hooks of the county portal (``hooks:`` in mkdocs.yml); logic lives in checks.publish.hooks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_REPO = Path(__file__).resolve().parents[1]
+if str(_REPO) not in sys.path:
+    sys.path.insert(0, str(_REPO))
+
+from checks.publish.hooks import (  # noqa: E402
+    on_config,
+    on_files,
+    on_page_content,
+    on_page_context,
+    on_page_markdown,
+    on_post_build,
+)
+
+__all__ = ["on_config", "on_files", "on_page_markdown", "on_page_content", "on_page_context", "on_post_build"]

@@ -1,0 +1,58 @@
+"""The in-process SSH signature check agrees with git's own verification (``%G?`` / ``%GF``)."""
+
+from __future__ import annotations
+
+from checks.review import sshsig
+from checks.review.gitio import load_history
+from checks.review.signers import allowed_signers
+from checks.model.units import load_units
+
+
+def git_status(county, allowed, sha: str) -> tuple[str, str]:
+    out = county.git("-c", f"gpg.ssh.allowedSignersFile={allowed}", "log", "-1", "--format=%G?|%GF", sha)
+    code, fp = out.split("|")
+    return code, fp
+
+
+def test_in_process_check_matches_git(county, tmp_path):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    good = county.approve("liming", "1", [page])
+    unknown = county.approve("stranger", "2", [page])
+    expired = county.approve("oldkey", "2", [page])
+    unsigned = county.sign("zhangke", county.approval("2", "dachang", [page]), signed=False)
+    raw = county.git("cat-file", "commit", good)
+    import subprocess
+
+    forged = subprocess.run(["git", "-C", str(county.root), "hash-object", "-t", "commit", "-w", "--stdin"],
+                            input=(raw.replace("Review-Tier: 1", "Review-Tier: 3") + "\n").encode(),
+                            capture_output=True, check=True).stdout.decode().strip()
+    allowed = tmp_path / "allowed"
+    allowed.write_text(allowed_signers(load_units(county.root).units.values()))
+    history = load_history(county.root, county.git("rev-parse", "HEAD"))
+    history_forged = load_history(county.root, forged)
+
+    def ours(sha, hist=history):
+        c = hist.commits[sha]
+        return sshsig.check(c.signature, c.payload) if c.signature else None
+
+    # good signature by a rostered key: git G, ours good with the same fingerprint
+    code, fp = git_status(county, allowed, good)
+    assert code == "G" and ours(good).good and sshsig.fingerprint(ours(good).key) == fp
+    # a key git does not know: git U, ours is cryptographically good but the gate finds no roster entry
+    code, fp = git_status(county, allowed, unknown)
+    assert code == "U" and ours(unknown).good and sshsig.fingerprint(ours(unknown).key) == fp
+    # a key outside its window: git U (valid-before passed), the gate rejects it by the roster window
+    code, _ = git_status(county, allowed, expired)
+    assert code == "U" and ours(expired).good
+    # unsigned: git N, ours None
+    assert git_status(county, allowed, unsigned)[0] == "N" and ours(unsigned) is None
+    # tampered message: git B, ours bad
+    assert git_status(county, allowed, forged)[0] == "B"
+    assert ours(forged, history_forged).good is False
+
+
+def test_malformed_signature_is_bad_not_a_crash():
+    result = sshsig.check(b"-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n", b"x")
+    assert result.good is False and result.problem.startswith("malformed")
+    assert sshsig.check(b"not a signature", b"x").good is False
