@@ -46,8 +46,8 @@ HUGO_LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range (.Paginate .
 """
 
 
-def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str]:
-    """Run ``cmd``; return (seconds, peak RSS in MiB, combined output)."""
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int, str, float]:
+    """Run ``cmd``; return (wall seconds, peak RSS in MiB, combined output, CPU seconds incl. its children)."""
     start = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=cwd)
     out = proc.stdout.read() if proc.stdout else b""
@@ -56,7 +56,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = 
     seconds = time.monotonic() - start
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out.decode('utf-8', 'replace')[-3000:]}")
-    return seconds, usage.ru_maxrss // 1024, out.decode("utf-8", "replace")
+    return seconds, usage.ru_maxrss // 1024, out.decode("utf-8", "replace"), usage.ru_utime + usage.ru_stime
 
 
 def hugo_site(corpus_root: Path, work: Path) -> Path:
@@ -68,6 +68,12 @@ def hugo_site(corpus_root: Path, work: Path) -> Path:
     (site / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
     shutil.copytree(corpus_root / "content", site / "content")
     return site
+
+
+def _pagefind() -> Path:
+    from pagefind_bin_extended import get_executable  # noqa: PLC0415
+
+    return get_executable()
 
 
 def fit_exponent(points: list[tuple[int, float]]) -> float:
@@ -84,16 +90,21 @@ def run_size(n: int, work: Path, hugo: str | None) -> dict:
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1")
     env.pop("SOURCE_DATE_EPOCH", None)
     out = work / f"site-{n}"
-    secs, rss, log = timed([sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)],
+    load = os.getloadavg()[0]
+    secs, rss, log, cpu = timed([sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)],
                            env=env, cwd=REPO)
     pages = sum(1 for _ in out.rglob("index.html"))
     pf = sum(1 for _ in (out / "pagefind").rglob("*") if _.is_file())
-    row = {"pages_md": n, "html_pages": pages, "govsite_s": round(secs, 2), "govsite_peak_mib": rss,
+    row = {"pages_md": n, "html_pages": pages, "govsite_s": round(secs, 2), "govsite_cpu_s": round(cpu, 2),
+           "govsite_peak_mib": rss, "load_before": round(load, 2),
            "pagefind_files": pf, "log": log.strip().splitlines()[0] if log.strip() else ""}
     if hugo:
         site = hugo_site(root, work)
-        hsecs, hrss, _ = timed([hugo, "--quiet", "-s", str(site), "-d", str(work / f"hugo-out-{n}")])
-        row.update(hugo_s=round(hsecs, 2), hugo_peak_mib=hrss, ratio=round(secs / hsecs, 2))
+        hsecs, hrss, _, hcpu = timed([hugo, "--quiet", "-s", str(site), "-d", str(work / f"hugo-out-{n}")])
+        row.update(hugo_s=round(hsecs, 2), hugo_cpu_s=round(hcpu, 2), hugo_peak_mib=hrss, ratio=round(secs / hsecs, 2))
+        # the same Hugo output indexed by the same Pagefind: Hugo with search, for a like-for-like ratio
+        psecs, _, _, pcpu = timed([str(_pagefind()), "--site", str(work / f"hugo-out-{n}"), "--silent"])
+        row.update(hugo_pagefind_s=round(hsecs + psecs, 2), ratio_with_search=round(secs / (hsecs + psecs), 2))
         shutil.rmtree(site)
         shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
@@ -118,17 +129,20 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     exp = fit_exponent([(r["pages_md"], r["govsite_s"]) for r in rows]) if len(rows) > 1 else None
+    exp_cpu = fit_exponent([(r["pages_md"], r["govsite_cpu_s"]) for r in rows]) if len(rows) > 1 else None
     print()
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {hv}")
-    print("| pages | govsite build --preview (s) | s / 1,000 pages | peak RSS (MiB) | Hugo (s) | Hugo peak (MiB) | ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| pages | govsite wall (s) | govsite CPU (s) | wall s / 1,000 pages | peak RSS (MiB) | load before | "
+          "Hugo wall (s) | Hugo peak (MiB) | ratio | Hugo+Pagefind (s) | ratio with search |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['pages_md']:,} | {r['govsite_s']} | {r['govsite_s'] * 1000 / r['pages_md']:.2f} | "
-              f"{r['govsite_peak_mib']} | {r.get('hugo_s', '—')} | {r.get('hugo_peak_mib', '—')} | {r.get('ratio', '—')} |")
+        print(f"| {r['pages_md']:,} | {r['govsite_s']} | {r['govsite_cpu_s']} | {r['govsite_s'] * 1000 / r['pages_md']:.2f} | "
+              f"{r['govsite_peak_mib']} | {r['load_before']} | {r.get('hugo_s', '—')} | {r.get('hugo_peak_mib', '—')} | "
+              f"{r.get('ratio', '—')} | {r.get('hugo_pagefind_s', '—')} | {r.get('ratio_with_search', '—')} |")
     if exp is not None:
-        print(f"\nfitted exponent (time ∝ pages^k): k = {exp:.3f}")
+        print(f"\nfitted exponent (time ∝ pages^k): wall k = {exp:.3f}, CPU k = {exp_cpu:.3f}")
     if a.json:
-        a.json.write_text(json.dumps({"rows": rows, "exponent": exp, "hugo": hv}, ensure_ascii=False, indent=2),
+        a.json.write_text(json.dumps({"rows": rows, "exponent": exp, "exponent_cpu": exp_cpu, "hugo": hv}, ensure_ascii=False, indent=2),
                           encoding="utf-8")
     return 0
 

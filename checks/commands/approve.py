@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 TIER_CHOICES = ("1", "2", "3", "principal", "consent", "proof-1", "proof-2", "proof-3")
 
@@ -24,10 +25,12 @@ def run(args: argparse.Namespace) -> int:
     from checks.project import find_root
     from checks.review.approve import approve
 
-    root = find_root() if args.root is None else __import__("pathlib").Path(args.root).resolve()
+    root = find_root() if args.root is None else Path(args.root).resolve()
     checklist = tuple(x.strip() for x in args.checklist.split(",") if x.strip()) if args.checklist else None
-    created = approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
-                      checklist, args.note)
-    for sha in created:
+    result = approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
+                     checklist, args.note)
+    for sha in result.created:
         print(f"已签署审核意见 {sha[:10]}（{args.tier}）。可运行 govsite review status 查看进度。")
+    for path in result.skipped:
+        print(f"未签署 {path}：它属于其他单位（或是人员名单文件，须由县政府办公室分管负责人审批），请由相应人员签署。")
     return 0

@@ -26,13 +26,17 @@ def run(args: argparse.Namespace) -> int:
     except GateRefused as refused:
         by_page: dict[str, list[str]] = {}
         for path, tier, reason in refused.gate.failures:
-            by_page.setdefault(path, []).append(reason.split("：", 1)[0] if "：" in reason else str(tier))
+            label = reason if tier == "单位" else (reason.split("：", 1)[0] if "：" in reason else str(tier))
+            by_page.setdefault(path, []).append(label)
         print(f"govsite build: 发布核验未通过，拒绝发布。以下 {len(by_page)} 个文件阻止发布：", file=sys.stderr)
         for n, (path, tiers) in enumerate(sorted(by_page.items())):
             if n == 100:
                 print(f"  ……另有 {len(by_page) - 100} 个文件（govsite verify 查看完整清单）", file=sys.stderr)
                 break
-            print(f"  {path}：{'、'.join(dict.fromkeys(tiers))}未通过", file=sys.stderr)
+            if path.startswith("units/"):
+                print(f"  {path}：{' '.join(tiers)}", file=sys.stderr)
+            else:
+                print(f"  {path}：{'、'.join(dict.fromkeys(tiers))}未通过", file=sys.stderr)
         first = refused.gate.failures[0][2] if refused.gate.failures else ""
         if first:
             print(f"例如：{first}", file=sys.stderr)

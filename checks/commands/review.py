@@ -23,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "review_command", None) != "status":
         raise GovsiteError("请指定子命令，例如：govsite review status")
     root = find_root() if args.root is None else Path(args.root).resolve()
+    from checks.review.gitio import open_repo
+
+    open_repo(root)
     report = branch_status(root, args.base or default_base(root))
-    print(report.to_json() if args.format == "json" else render(report), end="")
+    print(report.to_json(details=True) if args.format == "json" else render(report), end="")
     return 1 if args.strict and not report.ok else 0

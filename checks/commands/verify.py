@@ -12,6 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base", help="合并请求的目标分支：本分支上的审核按合并基点的人员名单判断")
     parser.add_argument("--report", help="把核验结果写成 JSON 文件，例如 verify.json")
     parser.add_argument("--quiet", action="store_true", help="只输出汇总")
+    parser.add_argument("--git-signatures", action="store_true",
+                        help="由 git 自己逐一核验签名（较慢，用于独立复核；默认在进程内核验同样的签名）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -19,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from checks.review.gate import verify_repository
 
     root = find_root() if args.root is None else Path(args.root).resolve()
-    report = verify_repository(root, args.rev, args.base)
+    report = verify_repository(root, args.rev, args.base, git_signatures=args.git_signatures)
     if args.report:
         Path(args.report).write_text(report.to_json() + "\n", encoding="utf-8")
     if not args.quiet:

@@ -12,13 +12,15 @@ import datetime as dt
 import json
 import logging
 import os
+import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.publish import render
+from checks.publish import render, search
 from checks.publish.catalog import Catalog, make_article, read_front, rel_url
-from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate
+from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate, unit_problems
 
 log = logging.getLogger("mkdocs.govsite")
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -52,6 +54,20 @@ class Generated:
     page: int = 1
 
 
+class FragmentCache:
+    """Rendered template fragments shared by pages with the same key (see main.html)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self._data.get(key)
+
+    def put(self, key: str, value: str) -> str:
+        self._data[key] = value
+        return ""
+
+
 @dataclass
 class State:
     root: Path
@@ -66,6 +82,10 @@ class State:
     notices: list[render.Notice] = field(default_factory=list)
     generated: dict[str, Generated] = field(default_factory=dict)
     search: bool = True
+    cache: FragmentCache = field(default_factory=FragmentCache)
+    nav_pages: set[str] = field(default_factory=set)
+    shards: list[str] = field(default_factory=list)
+    indexer: search.Indexer | None = None
 
 
 _state: State | None = None
@@ -99,7 +119,7 @@ def _nav(units: dict[str, Any]) -> list[Any]:
         members = [u for u in units.values() if u.kind in kinds]
         if not members:
             continue
-        nav.append({label: [{u.display_name: [f"{u.id}/index.md"]
+        nav.append({label: [{u.display_name: [{"单位首页": f"{u.id}/index.md"}]
                              + [{c.title: f"{u.id}/{c.id}/index.md"} for c in u.columns.values()]}
                             for u in members]})
     return nav
@@ -117,11 +137,17 @@ def on_config(config: Any) -> Any:
     opts = _options or Options(preview=os.environ.get(PREVIEW_ENV) == "1",
                                search=os.environ.get(NO_SEARCH_ENV) != "1")
     gate = opts.gate or run_gate(root)
+    project = Project(root)
+    blocking = unit_problems(root, project.units)
+    if blocking and not opts.preview:
+        gate = GateResult(ok=False, verified=gate.verified,
+                          failures=[(p, "单位", r) for p, r in blocking] + gate.failures)
+    for path, reason in blocking:
+        log.warning("%s: %s", path, reason)
     if not opts.preview and not gate.ok:
         raise PluginError(_gate_message(gate))
     epoch = source_date_epoch(root)
     os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' own dates (sitemap, 404) follow it
-    project = Project(root)
     site = project.site
     base_url = str(site.get("base_url") or "https://www.example.gov.cn/")
     if not base_url.endswith("/"):
@@ -160,6 +186,12 @@ def on_files(files: Any, config: Any) -> Any:
         st.catalog.add(a)
     st.catalog.finish()
     st.notices = _notices(st)
+    counts = {}
+    for a in st.catalog.articles:
+        counts[a.unit_id] = counts.get(a.unit_id, 0) + 1
+    st.shards = [s.name for s in search.plan_shards(sorted(counts.items()))]
+    if st.search:
+        st.indexer = search.Indexer(Path(config["site_dir"]), search.plan_shards(sorted(counts.items())))
 
     def add(src: str, gen: Generated) -> None:
         old = files.get_file_from_path(src)
@@ -206,6 +238,11 @@ def _url(st: State, src: str) -> str:
     return a.url if a else ""
 
 
+def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    state().nav_pages = {p.file.src_uri for p in nav.pages}
+    return nav
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     if page.file.src_uri in state().generated:
         return ""  # generated pages are HTML; skip Markdown work
@@ -216,21 +253,48 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     st = state()
     gen = st.generated.get(page.file.src_uri)
     if gen is None:
-        return html
+        _accessibility_warnings(page.file.src_uri, html)
+        return _demote_headings(html) if "<h1" in html else html
     if gen.kind == "portal":
         return render.portal_home(st.site, st.units, st.catalog, st.notices)
     if gen.kind == "search":
-        return render.search_page()
+        return render.search_page(st.shards)
     unit = st.units[gen.unit_id]
     if gen.kind == "unit":
         return render.unit_home(st.site, unit, st.catalog, st.notices)
     return render.column_page(unit, unit.columns[gen.column_id], st.catalog, gen.page)
 
 
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_ALT = re.compile(r"""\balt\s*=\s*(?:"[^"]*[^"\s][^"]*"|'[^']*[^'\s][^']*')""", re.I)
+
+
+_HEADING = re.compile(r"<(/?)h([1-5])\b")
+
+
+def _demote_headings(html: str) -> str:
+    """The title is the page's only h1: a body that uses ``#`` headings moves every heading down a level."""
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+def _accessibility_warnings(src_uri: str, html: str) -> None:
+    """Warn about images without alt text (the ``norm`` check reports them before review, too)."""
+    if "<img" in html:
+        for tag in _IMG.findall(html):
+            if not _ALT.search(tag):
+                log.warning("content/%s：图片缺少替代文本（alt），读屏软件无法朗读。请写成 ![图片说明](路径)。", src_uri)
+
+
 def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
     st = state()
     here = page.url
-    info: dict[str, Any] = {"preview": st.preview, "home": rel_url(here, ""), "search": rel_url(here, "search/")}
+    info: dict[str, Any] = {"preview": st.preview, "home": rel_url(here, ""), "search": rel_url(here, "search/"),
+                            "cache": st.cache, "nav_key": "",
+                            "dir_key": f"{posixpath.dirname(here.rstrip('/'))}|{here.count('/')}"}
+    if page.file.src_uri not in st.nav_pages:
+        hidden = ",".join(sorted((page.meta or {}).get("hide") or []))
+        # relative links are the same for every page in one folder: key by the parent folder
+        info["nav_key"] = f"{posixpath.dirname(here.rstrip('/'))}|{hidden}"
     a = st.catalog.by_src.get(page.file.src_uri)
     if a is not None:
         unit = st.units[a.unit_id]
@@ -285,10 +349,31 @@ def on_post_build(config: Any) -> None:
     feeds.write(site_dir / "sitemap.xml.gz", feeds.gzip_bytes(data, int(built.timestamp())))
     feeds.write(site_dir / "robots.txt", feeds.robots(st.base_url))
     _dashboard(st.root, site_dir)
-    if st.search:
-        from checks.publish.search import index_site  # noqa: PLC0415
+    if st.indexer is not None:
+        import time  # noqa: PLC0415
 
-        index_site(site_dir)
+        start = time.monotonic()
+        st.indexer.finish()
+        log.info("govsite: 页面已写完，等待站内搜索索引 %.1f 秒（%d 个分片）", time.monotonic() - start, len(st.shards))
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    st = state()
+    if st.indexer is not None:
+        a = st.catalog.by_src.get(page.file.src_uri)
+        if a is not None:
+            st.indexer.page_written(a.unit_id, a.url, _index_document(a, page.content or ""))
+    return output
+
+
+def _index_document(a: Any, body: str) -> str:
+    """What the search index holds for an article: title, body text and publish date."""
+    from html import escape  # noqa: PLC0415
+
+    title = escape(a.title)
+    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            f'<main data-pagefind-body><h1>{title}</h1>{body}'
+            f'<p data-pagefind-meta="发布日期" hidden>{escape(a.display_date)}</p></main></body></html>')
 
 
 def _dashboard(root: Path, site_dir: Path) -> None:

@@ -58,7 +58,7 @@ def _items(here: str, items: list[Article], with_unit: dict[str, str] | None = N
 
 
 def _search_form(here: str) -> str:
-    return (f'<form class="gs-search" action="{e(rel_url(here, "search/"))}" method="get" role="search">'
+    return (f'<form class="gs-search" action="{e(rel_url(here, "search/"))}" method="get" role="search" aria-label="首页站内搜索">'
             '<label for="gs-q">站内搜索</label>'
             '<input id="gs-q" name="q" type="search" placeholder="请输入关键词，如：森林防火" autocomplete="off">'
             '<button type="submit">搜索</button></form>')
@@ -71,18 +71,18 @@ def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notic
     notice_cols = [a for a in cat.articles if _is_notice_column(units, a)][:HOME_LATEST // 2 + 2]
     parts = [f'<h1 class="gs-home-title">{e(str(site.get("name") or "政府门户网站"))}门户网站</h1>',
              _search_form(here), '<div class="gs-grid">',
-             f'<section class="gs-panel gs-panel--wide" aria-labelledby="gs-latest"><h2 id="gs-latest">最新信息</h2>'
+             f'<section class="gs-panel gs-panel--wide"><h2 id="gs-latest">最新信息</h2>'
              f'{_items(here, latest, short)}</section>',
-             f'<section class="gs-panel" aria-labelledby="gs-notices"><h2 id="gs-notices">通知公告</h2>'
+             f'<section class="gs-panel"><h2 id="gs-notices">通知公告</h2>'
              f'{_items(here, notice_cols, short)}</section></div>']
     ann = "".join(
         f'<li class="gs-notice--{n.kind}">'
         + (f'<a href="{e(rel_url(here, n.url))}">{e(n.text)}</a>' if n.url else e(n.text))
         + "</li>" for n in notices)
-    parts.append('<section class="gs-panel" aria-labelledby="gs-ann"><h2 id="gs-ann">网页开通与关停公告</h2>'
+    parts.append('<section class="gs-panel"><h2 id="gs-ann">网页开通与关停公告</h2>'
                  + (f'<ul class="gs-list gs-ann">{ann}</ul>' if ann else '<p class="gs-empty">暂无公告。</p>')
                  + "</section>")
-    parts.append('<section class="gs-panel" aria-labelledby="gs-dir"><h2 id="gs-dir">单位导航</h2>')
+    parts.append('<section class="gs-panel"><h2 id="gs-dir">单位导航</h2>')
     for label, kinds in KIND_GROUPS:
         members = [u for u in units.values() if u.kind in kinds]
         if not members:
@@ -107,7 +107,7 @@ def _interaction(here: str, site: dict[str, Any], unit: Any) -> str:
     who = unit.name if unit is not None else str(site.get("name") or "")
     link = (f'<a class="gs-button" href="{e(url)}" rel="noopener">我要写信（政民互动）</a>' if url
             else '<span class="gs-empty">政民互动渠道未配置（site_config/site.yml 的 interaction_url）。</span>')
-    return ('<section class="gs-panel gs-interact" aria-labelledby="gs-hd"><h2 id="gs-hd">政民互动</h2>'
+    return ('<section class="gs-panel gs-interact"><h2 id="gs-hd">政民互动</h2>'
             f'<p>对{e(who)}的工作有意见建议或咨询事项，请通过县政府门户网站政民互动平台留言，我们将依法依规及时答复。'
             + (f"也可在工作日拨打电话 {e(phone)}。" if phone else "") + f"</p><p>{link}</p></section>")
 
@@ -125,15 +125,15 @@ def unit_home(site: dict[str, Any], unit: Any, cat: Catalog, notices: list[Notic
             parts.append(f'<div class="gs-alert" role="note"><strong>关停公告：</strong>经县政府办公室批准（{e(n.approval)}），'
                          f"本单位网页将于{e(_d(n.day))}关停{('（' + e(n.reason) + '）') if n.reason else ''}。{link}</div>")
     if unit.functions:
-        parts.append(f'<section class="gs-panel" aria-labelledby="gs-fn"><h2 id="gs-fn">机构职能</h2><p>{e(unit.functions)}</p></section>')
+        parts.append(f'<section class="gs-panel"><h2 id="gs-fn">机构职能</h2><p>{e(unit.functions)}</p></section>')
     parts.append('<div class="gs-grid">')
-    parts.append(f'<section class="gs-panel gs-contact" aria-labelledby="gs-ct"><h2 id="gs-ct">联系方式</h2><dl>{contact}</dl></section>')
+    parts.append(f'<section class="gs-panel gs-contact"><h2 id="gs-ct">联系方式</h2><dl>{contact}</dl></section>')
     opened = unit.opened
     if opened is not None:
         ann_url = _announcement_url(cat, opened.announcement)
         link = (f'<a href="{e(rel_url(here, ann_url))}">查看开通公告</a>' if ann_url
                 else '<span class="gs-empty">开通公告尚未发布</span>')
-        parts.append('<section class="gs-panel" aria-labelledby="gs-op"><h2 id="gs-op">网页开通</h2>'
+        parts.append('<section class="gs-panel"><h2 id="gs-op">网页开通</h2>'
                      f"<p>经县政府办公室批准（{e(opened.approval)}，{e(_d(opened.approved_on))}），"
                      f"本单位网页于{e(_d(opened.date))}开通。</p><p>{link}</p></section>")
     parts.append("</div>")
@@ -141,7 +141,7 @@ def unit_home(site: dict[str, Any], unit: Any, cat: Catalog, notices: list[Notic
     for col in unit.columns.values():
         items = cat.column(unit.id, col.id)
         h = f"gs-col-{col.id}"
-        parts.append(f'<section class="gs-panel" aria-labelledby="{h}"><h2 id="{h}">'
+        parts.append(f'<section class="gs-panel"><h2 id="{h}">'
                      f'<a href="{e(rel_url(here, column_url(unit.id, col.id)))}">{e(col.title)}</a></h2>'
                      f"{_items(here, items[:UNIT_LATEST])}"
                      + (f'<p class="gs-more"><a href="{e(rel_url(here, column_url(unit.id, col.id)))}">'
@@ -150,7 +150,7 @@ def unit_home(site: dict[str, Any], unit: Any, cat: Catalog, notices: list[Notic
     parts.append("</div>")
     if unit.new_media:
         media = "".join(f"<li>{e(m.platform)}：{e(m.name)}</li>" for m in unit.new_media)
-        parts.append(f'<section class="gs-panel" aria-labelledby="gs-nm"><h2 id="gs-nm">政务新媒体</h2><ul>{media}</ul></section>')
+        parts.append(f'<section class="gs-panel"><h2 id="gs-nm">政务新媒体</h2><ul>{media}</ul></section>')
     parts.append(_interaction(here, site, unit))
     parts.append(f'<p class="gs-feed"><a href="{e(rel_url(here, unit.id + "/rss.xml"))}">订阅本单位信息（RSS）</a></p>')
     return '<div class="gs-page gs-unitpage">' + "".join(parts) + "</div>"
@@ -193,14 +193,24 @@ def _pager(unit_id: str, column_id: str, page: int, pages: int) -> str:
             + link(page + 1, "下一页") + link(pages, "尾页") + "</nav>")
 
 
-def search_page() -> str:
+def search_page(shards: list[str]) -> str:
+    """Pagefind UI over the shard indexes (each chunked); ?q= runs a query on load."""
     here = "search/"
+    if not shards:
+        return '<div class="gs-page gs-searchpage"><h1>站内搜索</h1><p class="gs-empty">暂无可搜索的信息。</p></div>'
+    first = rel_url(here, f"pagefind/{shards[0]}/")
+    # Pagefind resolves bundle paths against the site root: make them absolute from this page's URL
+    merge = ",".join(f"{{bundlePath:b('{rel_url(here, f'pagefind/{s}/')}')}}" for s in shards[1:])
     return ('<div class="gs-page gs-searchpage"><h1>站内搜索</h1>'
-            f'<link rel="stylesheet" href="{rel_url(here, "pagefind/pagefind-ui.css")}">'
-            '<div id="gs-search-ui" role="search" aria-label="站内搜索"></div>'
-            f'<script src="{rel_url(here, "pagefind/pagefind-ui.js")}"></script>'
-            "<script>(function(){var ui=new PagefindUI({element:'#gs-search-ui',showImages:false,resetStyles:false,"
+            f'<link rel="stylesheet" href="{first}pagefind-ui.css">'
+            '<div id="gs-search-ui"></div>'
+            f'<script src="{first}pagefind-ui.js"></script>'
+            "<script>(function(){function b(p){return new URL(p,location.href).pathname;}"
+            f"var ui=new PagefindUI({{element:'#gs-search-ui',bundlePath:b('{first}'),"
+            f"mergeIndex:[{merge}],showImages:false,resetStyles:false,"
             "translations:{placeholder:'请输入关键词',zero_results:'未找到与“[SEARCH_TERM]”相关的信息',"
             "many_results:'找到 [COUNT] 条与“[SEARCH_TERM]”相关的信息',one_result:'找到 1 条与“[SEARCH_TERM]”相关的信息',"
             "load_more:'加载更多结果',search_label:'站内搜索',clear_search:'清除'}});"
-            "var q=new URLSearchParams(location.search).get('q');if(q){ui.triggerSearch(q);}})();</script></div>")
+            "var i=document.querySelector('#gs-search-ui input');if(i){i.setAttribute('aria-label','搜索关键词');}"
+            "var q=new URLSearchParams(location.search).get('q');if(q){if(i){i.value=q;}ui.triggerSearch(q);}})();"
+            "</script></div>")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from checks.errors import GovsiteError
 from checks.publish.output import replace_dir, temp_dir_beside
-from checks.publish.sources import GateResult, run_gate
+from checks.publish.sources import GateResult, run_gate, unit_problems
 
 TOOL_DIR = Path(__file__).resolve().parents[2]
 
@@ -42,7 +42,8 @@ def config_file(root: Path) -> Path:
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
-               verbose: bool = False) -> BuildResult:
+               verbose: bool = False, gate: GateResult | None = None) -> BuildResult:
+    """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate."""
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
@@ -53,11 +54,17 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     if not (root / "content").is_dir():
         raise GovsiteError("仓库中没有 content/ 目录，无法构建网站。", str(root))
     output = (output or root / "site").resolve()
-    gate = run_gate(root)
+    gate = gate if gate is not None else run_gate(root)
+    if not preview:
+        from checks.project import Project  # noqa: PLC0415
+
+        units_blocking = [(path, "单位", reason) for path, reason in unit_problems(root, Project(root).units)]
+        if units_blocking:
+            gate = GateResult(ok=False, verified=gate.verified, failures=units_blocking + gate.failures,
+                              available=gate.available)
     if not preview and not gate.ok:
         raise GateRefused(gate)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    os.environ.pop("SOURCE_DATE_EPOCH", None) if os.environ.get("GOVSITE_KEEP_EPOCH") != "1" else None
     os.environ["SOURCE_DATE_EPOCH"] = str(hooks.source_date_epoch(root))
     _logging(verbose)
     start = time.monotonic()

@@ -75,3 +75,14 @@ def run_gate(root: Path, rev: str = "HEAD") -> GateResult:
             ("content/", "gate", "发布核验模块（govsite verify）尚未安装，无法确认稿件已完成三审。只能用 --preview 预览。")])
     failures = [(f.path, f.tier, f.reason) for f in report.failures]
     return GateResult(ok=bool(report.ok), verified=set(report.verified), failures=failures)
+
+
+def unit_problems(root: Path, units: dict) -> list[tuple[str, str]]:
+    """Units that may not have pages on the portal yet (Art. 8): (unit file, Chinese reason)."""
+    out = []
+    for uid, unit in sorted(units.items()):
+        if unit.opened is None:
+            out.append((unit.path, f"单位“{unit.name}”没有开通记录（opened）。依据《管理办法》第八条，须经县政府办公室批准并发布开通公告后方可开设网页。"))
+        elif not unit.opened.announcement or not (root / "content" / unit.opened.announcement).is_file():
+            out.append((unit.path, f"单位“{unit.name}”的开通公告稿件 content/{unit.opened.announcement} 不存在。请先提交开通公告（第八条）。"))
+    return out

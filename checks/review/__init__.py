@@ -2,11 +2,15 @@
 
 Plain modules, testable without the CLI:
 
-- ``gitio``     — running git, batch reads of commits, trees and signatures;
+- ``gitio``     — running git; batch reads of commits, trees and changes;
 - ``dates``     — publish dates (发布日期) of pages, read from git;
-- ``signers``   — git's allowed-signers file generated from the roster (人员名单);
 - ``trailers``  — the approval (审核意见) commit message format;
-- ``gate``      — ``verify_repository``: the publish gate (发布核验);
-- ``status``    — per-page review status of a merge-request branch;
+- ``signers``   — git's allowed-signers file generated from the roster (人员名单);
+- ``sshsig``    — in-process check of git's SSH signatures; ``gitverify`` — the same by git itself;
+- ``roster``    — the roster as it stood at any commit; ``changes`` — which change (变更) a commit belongs to;
+- ``gate``      — ``verify_repository`` and its report types: the publish gate (发布核验);
+- ``verify``    — the gate's rules; ``status`` — per-page review status (审核状态) of a branch;
 - ``approve``   — writing a signed approval commit.
+
+See ``checks/review/README.md`` for the design and the open points.
 """

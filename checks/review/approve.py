@@ -10,15 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.errors import GovsiteError
 from checks.model.units import ROLE_NAMES, Person
 from checks.review.gitio import CHINA, NULL_BLOB, git, merge_base, require_commit, resolve
-from checks.review.trailers import DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
+from checks.review.trailers import CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
 
-OFFICE = "office"
+@dataclass
+class ApproveResult:
+    """New approval commit ids, and changed paths left for reviewers of other units (--all-changed)."""
+
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -73,37 +78,32 @@ def signing_public_key(root: Path, key: str | None) -> tuple[str, str]:
 
 
 def _roster_at(root: Path, commit: str):
-    from checks.review.verify import Roster  # noqa: PLC0415
-    from checks.model.units import parse_unit  # noqa: PLC0415
-    from checks.review.dates import current_blobs  # noqa: PLC0415
+    from checks.review.roster import load_rosters  # noqa: PLC0415
 
-    roster = Roster()
-    for path, blob in current_blobs(root, commit, "units/").items():
-        if not path.endswith((".yml", ".yaml")):
-            continue
-        text = git(root, "cat-file", "blob", blob).decode("utf-8-sig", "replace")
-        unit, _ = parse_unit(text, path, Path(path).stem)
-        if unit is not None:
-            roster.units[unit.id] = unit
-            roster.files[unit.id] = (path, blob)
-    return roster
+    return load_rosters(root, [commit])[commit]
 
 
 def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: bool = False,
             base: str | None = None, key: str | None = None, unit: str | None = None,
             checklist: tuple[str, ...] | None = None, note: str = "",
-            today: dt.date | None = None) -> list[str]:
-    """Create one signed approval commit per unit for the chosen paths; returns the new commit ids."""
+            today: dt.date | None = None) -> ApproveResult:
+    """Create one signed approval commit per unit for the chosen paths (all checks pass before any commit)."""
     from checks.review.gitio import open_repo  # noqa: PLC0415
 
     open_repo(root)
     if tier not in TIERS:
         raise GovsiteError(f"审核层级“{tier}”无效，可选：{'、'.join(TIERS)}。")
+    if checklist:
+        unknown = [x for x in checklist if x not in CHECKLIST]
+        if unknown:
+            raise GovsiteError(f"审核清单项“{'、'.join(unknown)}”无效。可选（《管理办法》第十六条）："
+                               + "；".join(f"{k}（{v}）" for k, v in CHECKLIST.items()))
     head = require_commit(root, "HEAD")
     base = base or default_base(root)
     mb = merge_base(root, require_commit(root, base), head) or head
-    changed = changed_paths(root, base) if (all_changed or not paths) else {}
-    if all_changed or not paths:
+    use_changed = all_changed or not paths
+    changed = changed_paths(root, base) if use_changed else {}
+    if use_changed:
         chosen = sorted(changed)
         if not chosen:
             raise GovsiteError(f"当前分支相对 {base} 没有改动 content/ 或 units/ 下的文件，没有可审核的内容。")
@@ -133,8 +133,6 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     roster = _roster_at(root, mb)
     latest = _roster_at(root, head)
     today = today or _commit_day(root)
-    authors = set(git(root, "log", "--no-merges", "--format=%ae", f"{mb}..{head}", "--", *chosen)
-                  .decode().lower().split())
     if tier == "consent" and not unit:
         mine = roster.find_key(public)
         if not mine:
@@ -143,19 +141,30 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     groups: dict[str, list[Target]] = {}
     for t in targets:
         groups.setdefault(unit if tier == "consent" else t.unit, []).append(t)
+    result = ApproveResult()
+    if use_changed and tier != "consent" and len(groups) > 1:
+        # --all-changed: sign for the units the signer belongs to; leave the others to their own reviewers
+        own = {u.id for u, _p in roster.find_key(public)}
+        for unit_id in sorted(set(groups) - own):
+            if own & set(groups):
+                result.skipped += [t.path for t in groups.pop(unit_id)]
     role = TIER_ROLES[tier]
-    created: list[str] = []
+    plan: list[tuple[str, list[Target]]] = []
     for unit_id, items in sorted(groups.items()):
         person = _check_signer(roster, latest, unit_id, public, role, tier, today)
-        if tier not in ("1", "proof-1") and person.email in authors:
-            raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审）。"
+        authors = set(git(root, "log", "--no-merges", "--format=%ae", f"{mb}..{head}", "--",
+                          *[t.path for t in items]).decode().lower().split())
+        if tier not in ("1", "proof-1") and person.email.lower() in authors:
+            raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审、一校）。"
                                "依据《管理办法》第十七条，请由其他人员审核。")
+        plan.append((unit_id, items))
+    for unit_id, items in plan:
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
                              checklist or DEFAULT_CHECKLIST[tier], note=note)
         git(root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}",
             "commit", "--allow-empty", "--no-verify", "-q", "-S", "-m", msg)
-        created.append(require_commit(root, "HEAD"))
-    return created
+        result.created.append(require_commit(root, "HEAD"))
+    return result
 
 
 def _commit_day(root: Path) -> dt.date:

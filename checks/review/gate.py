@@ -60,21 +60,28 @@ class VerifyReport:
     base: str | None = None
     approvals: int = 0
 
-    def to_json(self) -> str:
-        return json.dumps({
+    def to_json(self, details: bool = False) -> str:
+        """The JSON report; ``details`` adds every path's tiers (state, signer, commit, reasons)."""
+        data = {
             "ok": self.ok, "rev": self.rev, "base": self.base, "approval_commits": self.approvals,
             "verified_count": len(self.verified), "failure_count": len(self.failures),
             "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
-        }, ensure_ascii=False, indent=1)
+        }
+        if details:
+            data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
+                                   "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs]}
+                               for p, r in sorted(self.results.items())}
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
-                      paths: set[str] | None = None) -> VerifyReport:
+                      paths: set[str] | None = None, git_signatures: bool = False) -> VerifyReport:
     """Verify every page under content/ at ``rev`` (or only ``paths``).
 
     ``base``: the target branch of a merge request; approvals on ``base..rev`` are judged against the
     roster at the merge base. Without it, each merge on the first-parent history is one change.
+    ``git_signatures``: let git itself check every signature (slow: one ssh-keygen per commit).
     """
     from checks.review.verify import verify  # noqa: PLC0415 - heavy module loaded on use
 
-    return verify(Path(root), rev, base, paths)
+    return verify(Path(root), rev, base, paths, git_signatures)

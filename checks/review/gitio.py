@@ -34,7 +34,7 @@ def open_repo(root: Path):  # -> git.Repo
     try:
         return gitpython.Repo(root)
     except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as exc:
-        raise GovsiteError("这里不是 git 仓库，无法核验审核记录。请在 govsite 仓库中运行（先 git init 并提交）。",
+        raise GovsiteError("这里不是 git 仓库，无法读取或写入审核记录。请在 govsite 仓库中运行（先 git init 并提交）。",
                            str(root)) from exc
 
 
@@ -71,6 +71,7 @@ class Commit:
     signature: bytes | None = None   # armored SSH/GPG signature from the gpgsig header
     payload: bytes = b""              # the commit object without the signature: what was signed
     generation: int = 0
+    tree: str = ""
 
     @property
     def signing_day(self) -> dt.date:
@@ -99,7 +100,7 @@ def parse_commit(sha: str, raw: bytes) -> Commit:
     """Split a raw commit object into headers, signature, payload and message."""
     head, _, message = raw.partition(b"\n\n")
     parents: list[str] = []
-    author = committer = b""
+    author = committer = tree = b""
     sig_lines: list[bytes] = []
     kept: list[bytes] = []
     in_sig = False
@@ -113,7 +114,9 @@ def parse_commit(sha: str, raw: bytes) -> Commit:
             sig_lines = [line.split(b" ", 1)[1]]
             continue
         kept.append(line)
-        if line.startswith(b"parent "):
+        if line.startswith(b"tree "):
+            tree = line[5:]
+        elif line.startswith(b"parent "):
             parents.append(line[7:].decode())
         elif line.startswith(b"author "):
             author = line[7:]
@@ -123,7 +126,7 @@ def parse_commit(sha: str, raw: bytes) -> Commit:
     return Commit(
         id=sha, parents=tuple(parents), author_email=_email(author), committer_time=_time(committer),
         message=message.decode("utf-8", "replace"),
-        signature=b"\n".join(sig_lines) + b"\n" if sig_lines else None, payload=payload,
+        signature=b"\n".join(sig_lines) + b"\n" if sig_lines else None, payload=payload, tree=tree.decode(),
     )
 
 
@@ -169,9 +172,10 @@ class History:
     commits: dict[str, Commit] = field(default_factory=dict)
     order: list[str] = field(default_factory=list)  # parents before children
 
-    def first_parent_chain(self) -> list[str]:
+    def first_parent_chain(self, tip: str | None = None) -> list[str]:
+        """``tip`` (default: head) and its first parents, newest first."""
         chain = []
-        sha: str | None = self.head
+        sha: str | None = tip or self.head
         while sha is not None:
             chain.append(sha)
             c = self.commits[sha]

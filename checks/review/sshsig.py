@@ -31,6 +31,11 @@ class SignatureCheck:
     good: bool
     key: str = ""
     problem: str = ""
+    fingerprint: str = ""
+
+    @property
+    def key_fingerprint(self) -> str:
+        return self.fingerprint or (fingerprint(self.key) if self.key else "未知")
 
 
 def _read_string(buf: bytes, pos: int) -> tuple[bytes, int]:
@@ -80,18 +85,34 @@ def check(armored: bytes, payload: bytes, namespace: bytes = b"git") -> Signatur
             raw_key, _ = _read_string(pubkey, kpos)
             sig_type, spos = _read_string(sig, 0)
             raw_sig, _ = _read_string(sig, spos)
-            if sig_type != b"ssh-ed25519":
+            if sig_type != b"ssh-ed25519" or len(raw_key) != 32 or len(raw_sig) != 64:
                 return SignatureCheck(False, key_line, "type")
-            from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
-            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
-            try:
-                Ed25519PublicKey.from_public_bytes(raw_key).verify(raw_sig, signed)
-            except InvalidSignature:
-                return SignatureCheck(False, key_line, "mismatch")
-            return SignatureCheck(True, key_line)
+            good = _ed25519_verify(raw_key, raw_sig, signed)
+            return SignatureCheck(good, key_line, "" if good else "mismatch")
         return _check_with_ssh_keygen(armored, payload, key_line, namespace)
     except (BadSignature, ValueError, struct.error) as exc:
         return SignatureCheck(False, "", f"malformed: {exc}")
+
+
+def _ed25519_verify(key: bytes, sig: bytes, message: bytes) -> bool:
+    """Ed25519 verification: libsodium (PyNaCl) when installed — about twice as fast — else OpenSSL."""
+    try:
+        from nacl.bindings import crypto_sign_open  # noqa: PLC0415
+        from nacl.exceptions import BadSignatureError  # noqa: PLC0415
+    except ImportError:
+        from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
+
+        try:
+            Ed25519PublicKey.from_public_bytes(key).verify(sig, message)
+        except InvalidSignature:
+            return False
+        return True
+    try:
+        crypto_sign_open(sig + message, key)
+    except BadSignatureError:
+        return False
+    return True
 
 
 def _check_with_ssh_keygen(armored: bytes, payload: bytes, key_line: str, namespace: bytes) -> SignatureCheck:

@@ -50,7 +50,7 @@ REQUIRED_CHECKLIST = {
 }
 DEFAULT_CHECKLIST = {tier: tuple(CHECKLIST) for tier in TIERS}
 
-_TRAILER = re.compile(r"^(Review-[A-Za-z]+):\s*(.*?)\s*$")
+_TRAILER = re.compile(r"^(Review-[A-Za-z]+):[ \t]*(.*?)[ \t]*$", re.M)
 _BLOB = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
 
@@ -68,11 +68,11 @@ class Approval:
 
 def parse_message(message: str) -> Approval | None:
     """The approval in a commit message, or ``None`` when it has no ``Review-Tier`` trailer."""
+    if "Review-Tier:" not in message:
+        return None
     values: dict[str, list[str]] = {}
-    for line in message.splitlines():
-        m = _TRAILER.match(line)
-        if m:
-            values.setdefault(m.group(1), []).append(m.group(2))
+    for name, value in _TRAILER.findall(message.replace("\r\n", "\n")):
+        values.setdefault(name, []).append(value)
     if "Review-Tier" not in values:
         return None
     approval = Approval(tier=values["Review-Tier"][0].strip().lower(), unit=(values.get("Review-Unit") or [""])[0])

@@ -13,12 +13,13 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checks.errors import GovsiteError
-from checks.model.units import ROLE_NAMES, Person, Unit, parse_unit
+from checks.model.units import ROLE_NAMES, Person
 from checks.review import sshsig
+from checks.review.changes import assign_bases
 from checks.review.gate import Failure, PathResult, TierResult, VerifyReport
-from checks.review.gitio import (NULL_BLOB, Change, Commit, History, cat_batch, load_history, merge_base,
-                                 office_unit, open_repo, parse_tree, path_changes, require_commit)
+from checks.review.gitio import (NULL_BLOB, Commit, cat_batch, load_history, merge_base, office_unit, open_repo,
+                                 path_changes, require_commit)
+from checks.review.roster import Roster, load_rosters
 from checks.review.trailers import REQUIRED_CHECKLIST, TIER_NAMES, TIER_ROLES, Approval, parse_message
 
 REG = "《巫山县政府网站和政务新媒体管理办法（试行）》"
@@ -34,26 +35,6 @@ FIX = {
     "roster": "请先把人员及其公钥登记到 units/<单位>.yml，经县政府办公室分管负责人批准并合并后，再另开合并请求签署。",
     "approve": "请由具有相应角色的人员运行 govsite approve --tier {tier} 签署。",
 }
-
-
-@dataclass
-class Roster:
-    """The units as they stood at one commit: unit id → Unit, and unit id → (path, blob) of its file."""
-
-    units: dict[str, Unit] = field(default_factory=dict)
-    files: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    _index: dict[str, list[tuple[Unit, Person]]] | None = None
-
-    def find_key(self, key: str) -> list[tuple[Unit, Person]]:
-        """Every (unit, person) holding ``key`` (``type base64``)."""
-        if self._index is None:
-            self._index = {}
-            for u in self.units.values():
-                for p in u.people:
-                    for k in {k.key_type_and_body for k in p.keys}:
-                        self._index.setdefault(k, []).append((u, p))
-        return self._index.get(key, [])
 
 
 @dataclass
@@ -77,55 +58,14 @@ class Slot:
     key: str             # report key: "2", "consent:fgw", …
 
 
-def assign_bases(history: History, tip: str) -> dict[str, str]:
-    """Commit → base commit of the change that brought it onto ``tip``'s first-parent history."""
-    chain = history.first_parent_chain_from(tip)[::-1]
-    base: dict[str, str] = {}
-    owner_index: dict[str, int] = {}
-    for index, m in enumerate(chain):
-        c = history.commits[m]
-        if not c.parents:
-            base[m], owner_index[m] = m, index
-            continue
-        side: list[str] = []
-        boundary: set[str] = set()
-        stack = [p for p in c.parents[1:] if p not in base]
-        seen = set(stack)
-        while stack:
-            s = stack.pop()
-            side.append(s)
-            for p in history.commits[s].parents:
-                if p in base:
-                    boundary.add(p)
-                elif p not in seen and p in history.commits:
-                    seen.add(p)
-                    stack.append(p)
-        chosen = c.parents[0]
-        if side and boundary:
-            chosen = max(boundary, key=lambda b: (owner_index.get(b, -1), history.commits[b].generation))
-        for s in (m, *side):
-            base[s] = chosen
-            owner_index[s] = index
-    return base
-
-
-def _first_parent_chain_from(self: History, tip: str) -> list[str]:
-    chain = []
-    sha: str | None = tip
-    while sha is not None:
-        chain.append(sha)
-        c = self.commits[sha]
-        sha = c.parents[0] if c.parents else None
-    return chain
-
-
-History.first_parent_chain_from = _first_parent_chain_from  # type: ignore[attr-defined]
-
-
 class Gate:
     """All state of one verification run; methods are small and named after the rule they apply."""
 
-    def __init__(self, root: Path, rev: str, base: str | None) -> None:
+    THREADED_FROM = 64  # approvals; below this, signatures are checked lazily in the main thread
+
+    def __init__(self, root: Path, rev: str, base: str | None, only: set[str] | None = None,
+                 git_signatures: bool = False) -> None:
+        self.git_signatures = git_signatures
         open_repo(root)
         self.root = root
         self.head = require_commit(root, rev)
@@ -135,11 +75,13 @@ class Gate:
             base_sha = require_commit(root, base)
             self.mb = merge_base(root, base_sha, self.head)
         tip = self.mb if self.mb else self.head
-        self.bases = assign_bases(self.history, tip)
+        self.change_of: dict[str, str] = {}  # commit → id of the change (变更) it belongs to
+        self.bases = assign_bases(self.history, tip, self.change_of)
         if self.mb:
             for sha in self.history.commits:
                 if sha not in self.bases:
                     self.bases[sha] = self.mb
+                    self.change_of[sha] = "merge-request"
         self.approvals: dict[str, Approval] = {}
         self.by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, blob)]
         for sha in self.history.order:
@@ -149,93 +91,79 @@ class Gate:
             self.approvals[sha] = a
             for path, blob in a.blobs:
                 self.by_path.setdefault(path, []).append((sha, blob))
+        self._sig: dict[str, sshsig.SignatureCheck | None] = {}
+        self._pending: list = []
+        if not git_signatures:
+            self._start_signatures(only)   # runs in threads while git lists the changes below
         self.changes = path_changes(root, self.head, ("content/", "units/"))
-        self.authors: dict[tuple[str, str], set[str]] = {}
-        self.content_time: dict[tuple[str, str], dt.datetime] = {}
-        for ch in self.changes:
-            key = (ch.path, ch.new if ch.status != "D" else NULL_BLOB)
-            if ch.commit in self.history.commits:
-                when = self.history.commits[ch.commit].committer_time
-                if key not in self.content_time or when > self.content_time[key]:
-                    self.content_time[key] = when
-            self.authors.setdefault((ch.path, ch.new if ch.status != "D" else NULL_BLOB), set()).add(
-                self.history.commits[ch.commit].author_email if ch.commit in self.history.commits else "")
+        self.authors = self._content_authors()
         roots = [s for s, c in self.history.commits.items() if not c.parents]
         needed = {self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
-        self.rosters = self._load_rosters(sorted(needed))
+        self.rosters = load_rosters(self.root, sorted(needed))
         self.trusted_files = {f for r in roots for f in self.rosters[r].files.values()}
         self.latest = self.rosters[self.head]
-        self._sig: dict[str, sshsig.SignatureCheck | None] = {}
+        if git_signatures:
+            from checks.review.gitverify import git_signature_checks  # noqa: PLC0415
+
+            units = {id(u): u for r in self.rosters.values() for u in r.units.values()}.values()
+            self._sig.update(git_signature_checks(root, list(self.approvals), units))
         self._trust: dict[tuple[str, str], bool] = {}
         self._office: str | None = None
-        self._check_signatures(list(self.approvals))
 
-    def _check_signatures(self, shas: list[str]) -> None:
-        """Verify all approval signatures up front, on every core (OpenSSL releases the GIL)."""
+    def _content_authors(self) -> dict[tuple[str, str], set[str]]:
+        """(path, blob) → everyone who changed the path within the change that produced that blob.
+
+        Also fills ``content_time``: the latest commit time among the commits producing the blob.
+        """
+        self.content_time: dict[tuple[str, str], dt.datetime] = {}
+        by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, author)]
+        producers: dict[tuple[str, str], list[str]] = {}
+        for ch in self.changes:
+            c = self.history.commits.get(ch.commit)
+            if c is None:
+                continue
+            key = (ch.path, NULL_BLOB if ch.status == "D" else ch.new)
+            by_path.setdefault(ch.path, []).append((ch.commit, c.author_email))
+            producers.setdefault(key, []).append(ch.commit)
+            if key not in self.content_time or c.committer_time > self.content_time[key]:
+                self.content_time[key] = c.committer_time
+        authors: dict[tuple[str, str], set[str]] = {}
+        for key, commits in producers.items():
+            changes = {self.change_of.get(c) for c in commits}
+            authors[key] = {email for c, email in by_path[key[0]] if self.change_of.get(c) in changes}
+        return authors
+
+    def _start_signatures(self, paths: set[str] | None) -> None:
+        """Verify, in background threads, the signatures of every approval naming ``paths`` (all if None)
+        or a units/ file (the Ed25519 libraries release the GIL, so this uses every core)."""
         import os  # noqa: PLC0415
         from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
 
+        shas = [s for s, a in self.approvals.items()
+                if paths is None or any(p in paths or p.startswith("units/") for p, _ in a.blobs)]
         signed = [self.history.commits[s] for s in shas if self.history.commits[s].signature]
-        for sha in shas:
-            if not self.history.commits[sha].signature:
-                self._sig[sha] = None
-        if len(signed) < 64:
-            for c in signed:
-                self._sig[c.id] = sshsig.check(c.signature, c.payload)  # type: ignore[arg-type]
-            return
+        if len(signed) < self.THREADED_FROM:
+            return  # checked lazily
         workers = max(2, os.cpu_count() or 2)
-        chunks = [signed[i::workers] for i in range(workers)]
 
         def run(chunk: list[Commit]) -> list[tuple[str, sshsig.SignatureCheck]]:
             return [(c.id, sshsig.check(c.signature, c.payload)) for c in chunk]  # type: ignore[arg-type]
 
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for results in pool.map(run, chunks):
-                self._sig.update(results)
+        pool = ThreadPoolExecutor(max_workers=workers)
+        self._pending = [pool.submit(run, signed[i::workers]) for i in range(workers)]
+        pool.shutdown(wait=False)
 
-    # ---- loading -------------------------------------------------------------------------------------
-    def _load_rosters(self, commits: list[str]) -> dict[str, Roster]:
-        trees = cat_batch(self.root, [f"{c}:units" for c in commits])
-        entries: dict[str, dict[str, tuple[str, str]]] = {}
-        blob_ids: set[str] = set()
-        for c in commits:
-            obj = trees.get(f"{c}:units")
-            entries[c] = parse_tree(obj[1]) if obj and obj[0] == "tree" else {}
-            blob_ids |= {oid for name, (mode, oid) in entries[c].items() if name.endswith((".yml", ".yaml"))}
-        blobs = cat_batch(self.root, sorted(blob_ids))
-        parsed: dict[str, Unit | None] = {}
-        rosters: dict[str, Roster] = {}
-        cache: dict[tuple, Roster] = {}
-        for c in commits:
-            key = tuple(sorted(entries[c].items()))
-            if key in cache:
-                rosters[c] = cache[key]
-                continue
-            roster = Roster()
-            for name, (mode, oid) in sorted(entries[c].items()):
-                if not name.endswith((".yml", ".yaml")):
-                    continue
-                if oid not in parsed:
-                    obj = blobs.get(oid)
-                    unit = None
-                    if obj is not None:
-                        try:
-                            unit, _problems = parse_unit(obj[1].decode("utf-8-sig"), f"units/{name}",
-                                                         name.rsplit(".", 1)[0])
-                        except (UnicodeDecodeError, ValueError):
-                            unit = None
-                    parsed[oid] = unit
-                unit = parsed[oid]
-                if unit is not None and unit.id not in roster.units:
-                    roster.units[unit.id] = unit
-                    roster.files[unit.id] = (f"units/{name}", oid)
-            rosters[c] = cache[key] = roster
-        return rosters
+    def _collect_signatures(self) -> None:
+        for future in self._pending:
+            self._sig.update(future.result())
+        self._pending = []
 
     def roster_for(self, commit: str) -> Roster:
         return self.rosters[self.bases.get(commit, self.head)]
 
     def signature(self, commit: Commit) -> sshsig.SignatureCheck | None:
+        if commit.id not in self._sig and self._pending:
+            self._collect_signatures()
         if commit.id not in self._sig:
             self._sig[commit.id] = sshsig.check(commit.signature, commit.payload) if commit.signature else None
         return self._sig[commit.id]
@@ -246,6 +174,10 @@ class Gate:
         short = sha[:10]
         if approval.problems:
             return Verdict(False, reason=f"审核意见 {short} 格式错误：{'；'.join(approval.problems)}", article="17")
+        parent = self.history.commits.get(commit.parents[0]) if commit.parents else None
+        if len(commit.parents) != 1 or parent is None or parent.tree != commit.tree:
+            return Verdict(False, reason=f"审核意见 {short} 不是空提交（它同时修改了文件或是合并提交）。审核意见须单独签署，"
+                                         f"不能夹带改动；请用 govsite approve 重新签署", article="19")
         if approval.unit != slot.unit:
             return Verdict(False, reason=f"审核意见 {short} 声明的单位“{approval.unit}”与应审核的单位“{slot.unit}”不符，"
                                          f"不能跨单位审核", article="17")
@@ -281,7 +213,12 @@ class Gate:
                 return Verdict(False, reason=(
                     f"签名者 {p.name}（{p.email}）在本次变更之前的人员名单中没有登记这把密钥或这个人——"
                     f"审核按变更前的人员名单判断，同一合并请求中修改的人员名单不能授予角色。{FIX['roster']}"), article="17")
-            return Verdict(False, reason=(f"审核意见 {short} 的签名密钥（{sshsig.fingerprint(sig.key)}）不在人员名单中。"
+            listed = roster.mentions(sig.key)
+            if listed:
+                return Verdict(False, reason=(f"审核意见 {short} 的签名密钥在 {listed} 中登记有误（有效期超过 3 个月、"
+                                              f"结束早于开始或缺少日期），不被承认。请修正人员名单并经批准后重新签署"),
+                               article="38")
+            return Verdict(False, reason=(f"审核意见 {short} 的签名密钥（{sig.key_fingerprint}）不在人员名单中。"
                                           f"{FIX['roster']}"), article="19")
         person = mine[0]
         left = person.left or next((p.left for u, p in self.latest.find_key(sig.key) if p.email == person.email), None)
@@ -342,7 +279,10 @@ class Gate:
                 if slot.tier == "consent" and a.unit != slot.unit:
                     continue
                 v = self.judge(sha, a, slot, path, blob)
-                (valid.append((sha, v.person)) if v.ok else bad.append(v))  # type: ignore[func-returns-value]
+                if v.ok and v.person is not None:
+                    valid.append((sha, v.person))
+                else:
+                    bad.append(v)
             out[slot.key] = (valid, bad)
         return out
 
@@ -396,15 +336,14 @@ def _choose_three(gate: Gate, cands: list[list[tuple[str, Person]]]) -> tuple[tu
     return None, "审核顺序不对：二审须在一审之后、三审（签发）须在二审之后签署（三审不能先于二审）"
 
 
-def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None) -> VerifyReport:
+def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None,
+           git_signatures: bool = False) -> VerifyReport:
     """See :func:`checks.review.gate.verify_repository`."""
     root = root.resolve()
-    gate = Gate(root, rev, base)
-    tree = cat_batch(root, [f"{gate.head}^{{tree}}"])
+    gate = Gate(root, rev, base, only, git_signatures)
     pages = _files_at(gate, "content/")
     unit_files = _files_at(gate, "units/")
     report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals))
-    del tree
     wanted = sorted(p for p in pages if p.endswith(".md") and (only is None or p in only))
     texts = cat_batch(root, [pages[p] for p in wanted])
     for path in wanted:

@@ -5,6 +5,9 @@ missing from general dictionaries, so a statistical checker would otherwise "cor
 term (ending in an administrative or organisational suffix) that occurs at least twice is learnt: it is never
 flagged, and its one-character misspellings are (rule ``typo.domain-term``).
 
+A span the statistical check would flag is left alone when the same characters occur in at least two of
+the site's pages: a recurring local usage (``政银企``) is vocabulary, not a typo.
+
 The result is cached under the typo cache folder, keyed by a hash of the pages' paths, sizes and mtimes.
 """
 
@@ -45,22 +48,27 @@ def _fingerprint(root: Path, pages: list[Path]) -> str:
 
 
 def learn_terms(content_root: Path | None) -> dict[str, int]:
+    return learn(content_root)[0]
+
+
+def learn(content_root: Path | None) -> tuple[dict[str, int], list[str]]:
+    """(name-like terms with their counts, the Chinese text of every page) for ``content_root``, cached."""
     if content_root is None or not Path(content_root).is_dir():
-        return {}
+        return {}, []
     root = Path(content_root)
     pages = _pages(root)
     if not pages:
-        return {}
+        return {}, []
     from checks.typo.build import cache_dir
 
     fp = _fingerprint(root, pages)
     cache = cache_dir() / f"domain-{hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]}.pickle"
     try:
         with open(cache, "rb") as fh:
-            stored_fp, terms = pickle.load(fh)
-        if stored_fp == fp:
-            return terms
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+            stored = pickle.load(fh)
+        if stored[0] == fp and len(stored) == 3:
+            return stored[1], stored[2]
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError):
         pass
     texts = []
     for p in pages:
@@ -69,15 +77,16 @@ def learn_terms(content_root: Path | None) -> dict[str, int]:
         except OSError:
             continue
     terms = learn_from_texts(texts)
+    han = ["|".join(HAN.findall(t)) for t in texts]
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump((fp, terms), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((fp, terms, han), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
     except OSError:
         pass
-    return terms
+    return terms, han
 
 
 def learn_from_texts(texts) -> dict[str, int]:

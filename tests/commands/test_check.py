@@ -134,3 +134,15 @@ def test_rules_lists_every_category():
 
 def test_unknown_command_option_is_exit_2(repo):
     assert repo.govsite("check", "--format", "xml").returncode == 2
+
+
+def test_empty_binary_and_bom_crlf_pages(repo):
+    repo.page("town/gzdt/empty.md", raw=b"")
+    repo.page("town/gzdt/image.md", raw=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    repo.page("town/gzdt/bom.md", raw="\ufeff---\r\ntitle: 标题\r\nformed: 2026-11-20\r\n---\r\n本镇召开会议。\r\n".encode())
+    code, findings = repo.check_json()
+    by_path = {f["path"]: f["rule"] for f in findings}
+    assert by_path["content/town/gzdt/image.md"] == "schema.binary"
+    assert "content/town/gzdt/bom.md" not in by_path  # a BOM and CRLF line ends are fine
+    assert any(f["path"] == "content/town/gzdt/empty.md" for f in findings)
+    assert code == 2  # an unreadable (binary) file is an input problem

@@ -47,20 +47,19 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-def screenshots(site: Path, out: Path, pages: dict[str, str]) -> list[Path]:
+def screenshots(out: Path, pages: dict[str, str], base: str, b: object) -> list[Path]:
     """Full-page PNGs of ``pages`` (name → site-relative URL) at desktop and mobile widths."""
     out.mkdir(parents=True, exist_ok=True)
     made = []
-    with serve(site) as base, browser() as b:
-        for label, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
-            ctx = b.new_context(viewport=size, device_scale_factor=1, locale="zh-CN")
-            page = ctx.new_page()
-            for name, url in pages.items():
-                page.goto(base + url, wait_until="networkidle")
-                path = out / f"{name}-{label}.png"
-                page.screenshot(path=str(path), full_page=True)
-                made.append(path)
-            ctx.close()
+    for label, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        ctx = b.new_context(viewport=size, device_scale_factor=1, locale="zh-CN")
+        page = ctx.new_page()
+        for name, url in pages.items():
+            page.goto(base + url, wait_until="networkidle")
+            path = out / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True)
+            made.append(path)
+        ctx.close()
     return made
 
 
@@ -69,5 +68,6 @@ if __name__ == "__main__":
 
     site_dir = Path(sys.argv[1])
     targets = dict(arg.split("=", 1) for arg in sys.argv[3:])
-    for p in screenshots(site_dir, Path(sys.argv[2]), targets):
-        print(p)
+    with serve(site_dir) as base_url, browser() as chromium:
+        for p in screenshots(Path(sys.argv[2]), targets, base_url, chromium):
+            print(p)

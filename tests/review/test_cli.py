@@ -103,6 +103,9 @@ def test_verify_outside_a_repository_and_on_empty_history(tmp_path):
     r = subprocess.run([sys.executable, "-m", "checks", "--root", str(plain), "verify"], capture_output=True, text=True,
                        cwd=REPO)
     assert r.returncode == 2 and "不是 git 仓库" in r.stderr and "Traceback" not in r.stderr
+    r2 = subprocess.run([sys.executable, "-m", "checks", "--root", str(plain), "review", "status"], capture_output=True,
+                        text=True, cwd=REPO)
+    assert r2.returncode == 2 and "不是 git 仓库" in r2.stderr
     subprocess.run(["git", "init", "-q", str(plain)], check=True)
     r = subprocess.run([sys.executable, "-m", "checks", "--root", str(plain), "verify"], capture_output=True, text=True,
                        cwd=REPO)
@@ -201,3 +204,84 @@ def test_proofreads_are_accepted_and_shown(county):
     assert "一校：已通过 liming" in r.stdout and "渲染摘要 abababababab" in r.stdout
     assert "二校：缺少" in r.stdout
     assert govsite(county, "verify").returncode == 0   # proofreads do not block yet (see checks/review/README.md)
+
+
+def test_consent_with_the_cli_and_json_status(county):
+    page = county.write_page(co_units="[fgw]")
+    county.commit_all("联合发布", who="liming")
+    county.three_tiers([page])
+    r = govsite(county, "approve", "--tier", "consent", page, who="wufgw", key=True)
+    assert r.returncode == 2 and "不是分管负责人" in r.stderr and "第十八条" in r.stderr
+    r = govsite(county, "approve", "--tier", "consent", page, who="zhoufgw", key=True)
+    assert r.returncode == 0, r.stderr
+    r = govsite(county, "review", "status", "--format", "json")
+    data = json.loads(r.stdout)
+    tiers = {t["tier"]: t for t in data["results"][page]["tiers"]}
+    assert data["ok"] and tiers["consent:fgw"]["state"] == "valid" and tiers["consent:fgw"]["signer"].startswith("zhoufgw")
+
+
+def test_signing_key_from_git_config(county):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    county.git("config", "gpg.format", "ssh")
+    county.git("config", "user.signingkey", str(county.keys["liming"]))
+    r = govsite(county, "approve", "--tier", "1", page, who="liming")
+    assert r.returncode == 0, r.stderr
+    status = govsite(county, "review", "status")
+    assert "一审：已通过 liming" in status.stdout
+
+
+def test_all_changed_signs_own_unit_and_leaves_roster_to_the_office(county):
+    page = county.write_page()
+    county.write_units(extra={"dachang": [county.person("stranger", roles=["editor"])]})
+    county.commit_all("稿件与人员名单", who="sunli")
+    r = govsite(county, "approve", "--tier", "1", "--all-changed", who="liming", key=True)
+    assert r.returncode == 0, r.stderr
+    assert "未签署 units/dachang.yml" in r.stdout and "已签署审核意见" in r.stdout
+    msg = county.git("log", "-1", "--format=%B")
+    assert f"Review-Blob: {page} " in msg and "units/dachang.yml" not in msg
+
+
+def test_unknown_checklist_item_is_refused(county):
+    county.write_page()
+    county.commit_all("稿件", who="liming")
+    r = govsite(county, "approve", "--tier", "1", "--checklist", "secrecy,vibes", who="liming", key=True)
+    assert r.returncode == 2 and "审核清单项“vibes”无效" in r.stderr and "secrecy（" in r.stderr
+
+
+def test_three_people_three_clones_through_a_shared_remote(county, tmp_path):
+    """The README walk-through: each person works in their own clone, with their key in git config."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(county.root), str(remote)], check=True)
+    clones = {}
+    for who in ("liming", "zhangke", "zhaozhen"):
+        path = tmp_path / who
+        subprocess.run(["git", "clone", "-q", str(remote), str(path)], check=True)
+        c = type(county)(path, county.keys)
+        c.git("config", "gpg.format", "ssh")
+        c.git("config", "user.signingkey", str(county.keys[who]))
+        clones[who] = c
+    ed = clones["liming"]
+    ed.git("switch", "-q", "-c", "fanghuo", "origin/main")
+    page = ed.write_page()
+    ed.commit_all("新增：森林防火工作部署会", who="liming")
+    assert govsite(ed, "approve", "--tier", "1", "--all-changed", who="liming").returncode == 0
+    ed.git("push", "-q", "-u", "origin", "fanghuo")
+    for who, tier in (("zhangke", "2"), ("zhaozhen", "3")):
+        c = clones[who]
+        c.git("fetch", "-q")
+        c.git("switch", "-q", "fanghuo")
+        c.git("pull", "-q", "--ff-only")
+        assert "缺少" in govsite(c, "review", "status", who=who).stdout
+        r = govsite(c, "approve", "--tier", tier, "--all-changed", who=who)
+        assert r.returncode == 0, r.stderr
+        c.git("push", "-q")
+    lead = clones["zhaozhen"]
+    r = govsite(lead, "verify", "--base", "origin/main")
+    assert r.returncode == 0, r.stderr
+    lead.git("switch", "-q", "main")
+    lead.git("merge", "-q", "--no-ff", "fanghuo", "-m", "Merge branch 'fanghuo'", who="zhaozhen")
+    lead.git("push", "-q", "origin", "main")
+    r = govsite(lead, "verify", "--report", str(tmp_path / "verify.json"))
+    assert r.returncode == 0 and "核验通过" in r.stdout, r.stderr
+    assert page in json.loads((tmp_path / "verify.json").read_text(encoding="utf-8"))["verified"]

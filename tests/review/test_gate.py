@@ -155,8 +155,15 @@ def test_approval_copied_from_another_branch(county):
         county.git("cherry-pick", "--allow-empty", "--keep-redundant-commits", sha, who="liming")
     report = verify_repository(county.root)
     for tier in ("1", "2", "3"):
-        reasons = failures_for(report, page, tier)
-        assert reasons and all("另一版本内容" in r for r in reasons if "缺少" not in r)
+        [reason] = failures_for(report, page, tier)
+        assert "针对的是该稿件的另一版本内容" in reason and "第十七条" in reason
+    # merging the other branch's signed approvals intact does not help either: they name the other blob
+    county.git("checkout", "-q", "-b", "third", "main")
+    county.write_page(body="第三个分支的内容。")
+    county.commit_all("稿件（丙版）", who="liming")
+    county.git("merge", "-q", "--no-ff", "mr", "-X", "ours", "-m", "合并甲版的审核", who="liming")
+    report = verify_repository(county.root)
+    assert not report.ok and page not in report.verified
 
 
 def test_tier_three_without_tier_two(county):
@@ -302,3 +309,65 @@ def test_office_unit_comes_from_site_yml_of_the_first_commit(tmp_path, keys):
     assert "不能跨单位审核" in reason or "不在单位“fgw”" in reason
     c.approve("zhoufgw", "3", ["units/dachang.yml"], unit="fgw")
     assert "units/dachang.yml" in verify_repository(c.root).verified
+
+
+def test_co_author_of_the_change_cannot_sign_tier_two(county):
+    page = county.write_page()
+    county.commit_all("信息员初稿", who="liming")
+    county.write_page(body="科长大幅改写的正文。")
+    county.commit_all("科长改写", who="zhangke")
+    county.write_page(body="科长大幅改写的正文。信息员改了个标点。")
+    county.commit_all("信息员定稿", who="liming")
+    county.approve("liming", "1", [page])
+    county.approve("zhangke", "2", [page])
+    county.approve("zhaozhen", "3", [page])
+    reasons = failures_for(verify_repository(county.root, "HEAD", "main"), page, "2")   # merge-request pipeline
+    assert any("zhangke 是这一版内容的作者" in r for r in reasons)
+    county.merge()
+    reasons = failures_for(verify_repository(county.root), page, "2")                    # main after the merge
+    assert any("zhangke 是这一版内容的作者" in r for r in reasons)
+
+
+def test_approval_that_also_changes_files_counts_for_nothing(county):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    county.approve("liming", "1", [page])
+    (county.root / "content" / "dachang" / "gzdt" / "extra.md").write_text("---\ntitle: x\nformed: 2026-11-20\n---\n")
+    county.git("add", "-A")
+    county.sign("zhangke", county.approval("2", "dachang", [page]))   # signed approval smuggling a new file
+    county.approve("zhaozhen", "3", [page])
+    reasons = failures_for(verify_repository(county.root), page, "2")
+    assert any("不是空提交" in r and "第十九条" in r for r in reasons)
+
+
+def test_threaded_signature_checks_give_the_same_verdicts(county, monkeypatch):
+    from checks.review.verify import Gate
+
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    county.approve("liming", "1", [page])
+    county.sign("zhangke", county.approval("2", "dachang", [page]), signed=False)
+    county.approve("zhangke", "2", [page])
+    county.approve("zhaozhen", "3", [page])
+    lazy = verify_repository(county.root)
+    monkeypatch.setattr(Gate, "THREADED_FROM", 0)
+    threaded = verify_repository(county.root)
+    assert lazy.ok and threaded.ok and lazy.verified == threaded.verified
+
+
+def test_key_with_a_window_longer_than_three_months_is_not_accepted(tmp_path, keys):
+    from .conftest import County
+
+    c = County(tmp_path / "c3", keys)
+    c.root.mkdir()
+    c.git("init", "-q", "-b", "main")
+    c.write_units(extra={"dachang": [c.person("stranger", roles=["section_head"], window=("2026-06-01", "2026-12-31"))]})
+    c.commit_all("初始化", who="wangoffice")
+    c.git("checkout", "-q", "-b", "mr")
+    page = c.write_page()
+    c.commit_all("稿件", who="liming")
+    c.approve("liming", "1", [page])
+    c.approve("stranger", "2", [page])
+    c.approve("zhaozhen", "3", [page])
+    reasons = failures_for(verify_repository(c.root), page, "2")
+    assert any("有效期超过 3 个月" in r and "第三十八条" in r for r in reasons)

@@ -56,3 +56,44 @@ def test_malformed_signature_is_bad_not_a_crash():
     result = sshsig.check(b"-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----\n", b"x")
     assert result.good is False and result.problem.startswith("malformed")
     assert sshsig.check(b"not a signature", b"x").good is False
+
+
+def test_openssl_fallback_agrees_with_libsodium(county, monkeypatch):
+    import sys
+
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    good = county.approve("liming", "1", [page])
+    c = load_history(county.root, good).commits[good]
+    fast = sshsig.check(c.signature, c.payload)
+    monkeypatch.setitem(sys.modules, "nacl.bindings", None)   # no PyNaCl: the cryptography (OpenSSL) path
+    slow = sshsig.check(c.signature, c.payload)
+    bad = sshsig.check(c.signature, c.payload + b"x")
+    assert fast.good and slow.good and fast.key == slow.key and not bad.good
+
+
+def test_git_signatures_mode_gives_the_same_verdicts(county):
+    import subprocess
+
+    from checks.review.gate import verify_repository
+
+    pages = [county.write_page(f"p{i}.md", body=f"第{i}篇") for i in range(5)]
+    county.commit_all("五篇稿件", who="liming")
+    county.approve("liming", "1", pages)
+    county.approve("zhangke", "2", pages[:1])
+    county.approve("stranger", "2", pages[1:2])
+    county.approve("oldkey", "2", pages[2:3])
+    county.sign("zhangke", county.approval("2", "dachang", pages[3:4]), signed=False)
+    county.approve("zhangke", "2", pages[4:5])
+    raw = county.git("cat-file", "commit", "HEAD")
+    forged = subprocess.run(["git", "-C", str(county.root), "hash-object", "-t", "commit", "-w", "--stdin"],
+                            input=(raw.replace(pages[4], pages[4].replace("p4", "p4")) .replace("Review-Checklist:", "Review-Checklist: secrecy,") + "\n").encode(),
+                            capture_output=True, check=True).stdout.decode().strip()
+    county.git("reset", "-q", "--hard", forged)
+    county.approve("zhaozhen", "3", pages)
+    ours = verify_repository(county.root)
+    gits = verify_repository(county.root, git_signatures=True)
+    assert ours.verified == gits.verified and pages[0] in ours.verified
+    assert sorted((f.path, f.tier, f.article) for f in ours.failures) == \
+        sorted((f.path, f.tier, f.article) for f in gits.failures)
+    assert {f.article for f in ours.failures if f.tier == "2"} == {"19", "38"}

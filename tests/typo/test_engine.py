@@ -1,0 +1,183 @@
+"""The typo engine (checks.typo): known errors found and corrected, proper names, clean text left alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from checks.typo import RULE_CONFUSION, RULE_DOMAIN_TERM, RULE_PROPER_NAME, TypoHit, load_engine
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = {
+    "巫山县大昌镇人民政府": "unit",
+    "大昌镇": "unit",
+    "巫山县": "place",
+    "齐圣村": "place",
+    "李明": "leader",
+    "张国强": "leader",
+}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return load_engine(NAMES, None)
+
+
+def one(engine, text):
+    hits = engine.find(text)
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+# -- homophone and look-alike errors -----------------------------------------------------------------
+@pytest.mark.parametrize("text,wrong,correct", [
+    ("对违反鱼蒜管理规定的行为依法处理。", "鱼蒜", "预算"),
+    ("依法查处续假广告。", "续", "虚"),
+    ("要进一步加强对行政执法工作的栺导。", "栺", "指"),
+])
+def test_known_errors_found_with_correction(engine, text, wrong, correct):
+    hit = one(engine, text)
+    assert hit.rule == RULE_CONFUSION
+    assert hit.wrong == wrong and text[hit.start:hit.end] == wrong
+    assert hit.correct == correct and len(hit.correct) == hit.end - hit.start
+
+
+def test_offsets_are_code_points_into_the_given_text(engine):
+    prefix = "  见 https://example.gov.cn/a?b=1 😀 第3条：\n"
+    text = prefix + "对违反鱼蒜管理规定的行为依法处理。"
+    hit = one(engine, text)
+    assert (hit.start, hit.end) == (len(prefix) + 3, len(prefix) + 5)
+    assert text[hit.start:hit.end] == "鱼蒜"
+
+
+# -- proper names ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("text,wrong,correct", [
+    ("习近凭总书记指出，要坚持以人民为中心。", "习近凭", "习近平"),
+    ("大常镇召开森林防火工作部署会。", "大常镇", "大昌镇"),
+    ("巫山县大昌镇齐胜村党支部书记参加会议。", "齐胜村", "齐圣村"),
+    ("副县长张国墙同志出席会议。", "张国墙", "张国强"),
+])
+def test_misspelt_proper_names_are_errors(engine, text, wrong, correct):
+    hit = one(engine, text)
+    assert hit.rule == RULE_PROPER_NAME
+    assert (hit.wrong, hit.correct) == (wrong, correct)
+    assert text[hit.start:hit.end] == wrong
+
+
+def test_two_character_variants_that_are_names_themselves_are_left_alone(engine):
+    # 李民 is a plausible different person: precision first
+    assert engine.find("县委常委李民同志出席会议。") == []
+
+
+def test_proper_names_themselves_and_words_containing_variants_are_not_flagged(engine):
+    assert engine.find("巫山县大昌镇人民政府召开会议，齐圣村党支部书记李明参加。") == []
+    # “里明”“黎明”are variants of 李明 only when they stand alone: here they are parts of other words
+    assert engine.find("村里明确了责任分工，黎明时分开始巡查。") == []
+
+
+# -- clean official text ---------------------------------------------------------------------------
+CLEAN = [
+    "为了加强和改进互联网信息服务，制定本办法。",
+    "全县完成固定资产投资12亿元，同比增长8.5%。",
+    "各乡镇人民政府、县政府各部门要高度重视，认真抓好贯彻落实。",
+    "坚持以人民为中心的发展思想，扎实推进乡村振兴。",
+    "截至2026年10月底，共受理政府信息公开申请356件，均已按期答复。",
+    "本办法自印发之日起施行，由县政府办公室负责解释。",
+    "大昌镇召开2026年秋冬季森林防火工作部署会。",
+    "进一步优化营商环境，持续深化“放管服”改革。",
+    "严格落实安全生产责任制，坚决遏制重特大事故发生。",
+    "会议传达学习了党的二十届三中全会精神。",
+    "加强耕地保护和粮食安全，稳定粮食播种面积。",
+    "依法保障人民群众的知情权、参与权、表达权和监督权。",
+    "巫山县人民政府关于印发2026年政务公开工作要点的通知",
+    "做好防汛抗旱、地质灾害防治和应急救援各项工作。",
+    "对群众反映的问题，要及时核实、依法处理、按期答复。",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_clean_official_sentences_not_flagged(engine, text):
+    assert engine.find(text) == []
+
+
+def test_hits_are_frozen_dataclasses():
+    hit = TypoHit(0, 2, "鱼蒜", "预算", RULE_CONFUSION)
+    with pytest.raises(Exception):
+        hit.start = 1  # type: ignore[misc]
+    assert hit.note == ""
+
+
+# -- vocabulary learnt from content/ ---------------------------------------------------------------
+def test_content_vocabulary_is_learnt(tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVSITE_CACHE_DIR", str(tmp_path / "cache"))
+    import checks.typo.engine as E
+
+    monkeypatch.setattr(E._build, "model_path", lambda: _real_model_path())
+    content = tmp_path / "content" / "dachang" / "gzdt"
+    content.mkdir(parents=True)
+    for i in range(3):
+        (content / f"p{i}.md").write_text(
+            f"---\ntitle: 第{i}篇\n---\n鹤溪湾社区召开居民代表大会。鹤溪湾社区党支部书记主持会议。\n", encoding="utf-8")
+    eng = load_engine({}, tmp_path / "content")
+    assert "鹤溪湾社区" in eng.terms
+    assert eng.find("鹤溪湾社区开展志愿服务活动。") == []
+    hit = one(eng, "鹤西湾社区开展志愿服务活动。")
+    assert hit.rule == RULE_DOMAIN_TERM and hit.correct == "鹤溪湾社区"
+    # cached by the pages' sizes and mtimes
+    assert list((tmp_path / "cache").rglob("domain-*.pickle"))
+
+
+def _real_model_path():
+    from checks.typo import build
+
+    return build.cache_dir().parent.parent / "govsite" / f"typo-{build.DATA_VERSION}" / build.MODEL_FILE
+
+
+# -- loading ---------------------------------------------------------------------------------------
+def test_package_import_is_light():
+    code = ("import sys, time; t = time.perf_counter(); import checks.typo; d = time.perf_counter() - t; "
+            "print(d, 'ahocorasick' in sys.modules, 'checks.typo.engine' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    seconds, aho, eng = out.stdout.split()
+    assert aho == "False" and eng == "False"
+    assert float(seconds) < 0.2
+
+
+def test_missing_cache_is_built_on_first_use_with_a_notice(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import checks.typo.engine as E
+    from checks.typo import build
+
+    real = build.model_path()
+    assert real.is_file()
+    target = tmp_path / "model.pickle"
+    monkeypatch.setattr(E._build, "model_path", lambda: target)
+    monkeypatch.setattr(E._build, "build", lambda path=None, quiet=True: shutil.copy(real, path or target))
+    monkeypatch.setattr(E, "_MODEL", None)
+    model = E.load_model()
+    assert "lex" in model and target.is_file()
+    err = capsys.readouterr().err
+    assert "错别字检查" in err and err.count("\n") == 1
+
+
+def test_benchmark_scoring_follows_sighan(tmp_path):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import typos as bench
+    finally:
+        sys.path.pop(0)
+    rows = [(1, "违反鱼蒜管理", "违反预算管理"), (0, "加强管理", "加强管理"), (2, "甲乙丙", "甲已冰")]
+
+    def run(text):
+        return {"违反鱼蒜管理": [(2, 4, "预算")], "加强管理": [(0, 1, "家")], "甲乙丙": [(1, 2, "已")]}[text]
+
+    r = bench.evaluate(rows, run)
+    assert r["det"][0] == pytest.approx(1 / 3)   # 3 sentences flagged, only the first exactly right
+    assert r["det"][1] == pytest.approx(1 / 2)   # 2 sentences with errors
+    assert r["cor"][0] == pytest.approx(1 / 3)
+    assert r["char"][0] == pytest.approx(3 / 4) and r["char"][1] == pytest.approx(3 / 4)
+    assert r["fa_per_10k"] == pytest.approx(10000 / 4)
