@@ -9,12 +9,12 @@ SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
 
 all: sample
 
-# Debian packages the project needs: git (review, dates), ssh-keygen (signing), chromium (browser tests).
+# Debian packages the project needs: git (review, dates), ssh-keygen (signing), chromium (browser tests),
+# sunpinyin's open-gram language model (the typo engine's statistics, converted at install time).
+DEBS := git openssh-client chromium sunpinyin-data sunpinyin-utils
 system-deps:
 	@missing=""; \
-	command -v git >/dev/null 2>&1 || missing="$$missing git"; \
-	command -v ssh-keygen >/dev/null 2>&1 || missing="$$missing openssh-client"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
-	$(BIN)/python -m checks.typo.build 2>/dev/null || true
+	$(BIN)/python -m checks.typo.build
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

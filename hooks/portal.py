@@ -16,8 +16,7 @@ from checks.publish.hooks import (  # noqa: E402
     on_page_content,
     on_page_context,
     on_page_markdown,
-    on_post_page,
     on_post_build,
 )
 
-__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page", "on_post_build"]
+__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_build"]

@@ -186,12 +186,13 @@ def on_files(files: Any, config: Any) -> Any:
         st.catalog.add(a)
     st.catalog.finish()
     st.notices = _notices(st)
-    counts = {}
+    counts: dict[tuple[str, str], int] = {}
     for a in st.catalog.articles:
-        counts[a.unit_id] = counts.get(a.unit_id, 0) + 1
-    st.shards = [s.name for s in search.plan_shards(sorted(counts.items()))]
+        counts[(a.unit_id, a.column_id)] = counts.get((a.unit_id, a.column_id), 0) + 1
+    folders = [(f"{u}/{c}", n) for (u, c), n in sorted(counts.items())]  # MkDocs writes pages in this order
+    st.shards = [s.name for s in search.plan_shards(folders)]
     if st.search:
-        st.indexer = search.Indexer(Path(config["site_dir"]), search.plan_shards(sorted(counts.items())))
+        st.indexer = search.Indexer(Path(config["site_dir"]), search.plan_shards(folders))
 
     def add(src: str, gen: Generated) -> None:
         old = files.get_file_from_path(src)
@@ -254,7 +255,13 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     gen = st.generated.get(page.file.src_uri)
     if gen is None:
         _accessibility_warnings(page.file.src_uri, html)
-        return _demote_headings(html) if "<h1" in html else html
+        if "<h1" in html:
+            html = _demote_headings(html)
+        a = st.catalog.by_src.get(page.file.src_uri)
+        if a is not None and st.indexer is not None:
+            # MkDocs converts every page before rendering any: index while the rest is still being built
+            st.indexer.page_written(f"{a.unit_id}/{a.column_id}", a.url, _index_document(a, html))
+        return html
     if gen.kind == "portal":
         return render.portal_home(st.site, st.units, st.catalog, st.notices)
     if gen.kind == "search":
@@ -311,7 +318,8 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         gen = st.generated[page.file.src_uri]
         info["kind"] = gen.kind
         crumbs = [("首页", rel_url(here, ""))]
-        if gen.unit_id:
+        info["current"] = gen.title
+        if gen.unit_id and gen.kind != "unit":
             unit = st.units[gen.unit_id]
             crumbs.append((unit.display_name, rel_url(here, f"{unit.id}/")))
         info["crumbs"] = crumbs if gen.kind != "portal" else []
@@ -357,13 +365,6 @@ def on_post_build(config: Any) -> None:
         log.info("govsite: 页面已写完，等待站内搜索索引 %.1f 秒（%d 个分片）", time.monotonic() - start, len(st.shards))
 
 
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    st = state()
-    if st.indexer is not None:
-        a = st.catalog.by_src.get(page.file.src_uri)
-        if a is not None:
-            st.indexer.page_written(a.unit_id, a.url, _index_document(a, page.content or ""))
-    return output
 
 
 def _index_document(a: Any, body: str) -> str:

@@ -15,7 +15,7 @@ _AT_FDCWD = -100
 
 def temp_dir_beside(target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -40,7 +40,7 @@ def replace_dir(new: Path, target: Path) -> None:
     if _exchange(new, target):
         shutil.rmtree(new)  # ``new`` now holds the old site
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
     os.rmdir(old)
     os.rename(target, old)
     os.rename(new, target)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from checks.errors import GovsiteError
 
-SHARDS = 6  # target number of shard indexes
+SHARDS = 8  # target number of shard indexes (each one chunked); the browser merges them
 
 
 def pagefind_executable() -> Path:
@@ -42,7 +42,7 @@ class Shard:
 
 
 def plan_shards(unit_counts: list[tuple[str, int]], target: int = SHARDS) -> list[Shard]:
-    """Group units (in build order) into about ``target`` shards of similar article counts."""
+    """Group folders (``unit/column``, in build order) into about ``target`` shards of similar size."""
     total = sum(n for _, n in unit_counts)
     size = max(1, -(-total // target))
     shards: list[Shard] = []
@@ -76,19 +76,19 @@ class Indexer:
 
         self.exe = str(pagefind_executable())
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.scratch = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}.index-", dir=self.site_dir.parent))
+        self.scratch = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}-index-", dir=self.site_dir.parent))
         for s in self.shards:
             for u in s.units:
                 self.by_unit[u] = s
 
     def page_written(self, unit_id: str, url: str, document: str) -> None:
-        """Record the index document of an article of ``unit_id`` at site URL ``url``."""
+        """Record the index document of an article in folder ``unit_id`` (unit/column) at site URL ``url``."""
         assert self.scratch is not None
         target = self.scratch / url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(document, encoding="utf-8")
         self._poll()
-        shard = self.by_unit.get(unit_id)
+        shard = self.by_unit.get(unit_id)  # key: "unit/column"
         if shard is None:
             return
         shard.written += 1
@@ -96,18 +96,20 @@ class Indexer:
             self.ready.append(shard)
             self._poll()
 
-    def _poll(self) -> None:
-        running = [s for s in self.shards if s.proc is not None and not s.done]
-        for s in running:
+    def _running(self) -> list[Shard]:
+        return [s for s in self.shards if s.proc is not None and not s.done]
+
+    def _poll(self, parallel: int = 1) -> None:
+        for s in self._running():
             if s.proc is not None and s.proc.poll() is not None:
                 self._finish(s)
-        if self.ready and not any(s.proc is not None and not s.done for s in self.shards):
+        while self.ready and len(self._running()) < parallel:
             self._start(self.ready.pop(0))
 
     def _start(self, shard: Shard) -> None:
-        units = shard.units[0] if len(shard.units) == 1 else "{" + ",".join(shard.units) + "}"
+        folders = shard.units[0] if len(shard.units) == 1 else "{" + ",".join(shard.units) + "}"
         shard.proc = subprocess.Popen(
-            [self.exe, "--site", str(self.scratch), "--glob", f"{units}/**/index.html",
+            [self.exe, "--site", str(self.scratch), "--glob", f"{folders}/**/index.html",
              "--output-path", str(self.site_dir / "pagefind" / shard.name), "--silent"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -125,14 +127,13 @@ class Indexer:
         for s in self.shards:
             if s.proc is None and s not in self.ready:
                 self.ready.append(s)  # e.g. a shard whose pages were filtered out
-        while True:
-            for s in self.shards:
-                if s.proc is not None and not s.done:
-                    s.proc.wait()
-                    self._finish(s)
-            if not self.ready:
-                break
-            self._start(self.ready.pop(0))
+        import os  # noqa: PLC0415
+        import time  # noqa: PLC0415
+
+        parallel = max(1, min(2, os.cpu_count() or 1))  # rendering is over: use every core
+        while self.ready or self._running():
+            self._poll(parallel)
+            time.sleep(0.02)
         self.close()
         return [s.name for s in self.shards]
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from checks.typo import DATA_VERSION
 
 MODEL_FILE = "model.pickle"
-MIN_FREQ = 30          # jieba frequency a word needs to be a correction target
-STRONG_FREQ = 20      # jieba frequency from which a word covering a character protects it
+MIN_FREQ = 100          # jieba frequency a word needs to be a correction target
+STRONG_FREQ = 100      # jieba frequency from which a word covering a character protects it
 FUNCTION_COST = 7.0   # unigram cost (nats) under which a one-character word counts as a function word
 MAX_WORD = 6          # longest dictionary word used for coverage
 SUNPINYIN_GLOBS = (
@@ -54,6 +54,16 @@ def cache_dir() -> Path:
 
 def model_path() -> Path:
     return cache_dir() / MODEL_FILE
+
+
+def prune(folder: Path, prefix: str, keep: int = 16) -> None:
+    """Keep only the ``keep`` most recently written ``prefix*`` cache files (one per project/name set)."""
+    try:
+        files = sorted(folder.glob(prefix + "*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 def _package_dir(name: str) -> Path:
@@ -156,7 +166,15 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     from pypinyin import Style, lazy_pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
-    lex, uni_c, uni_b, bk, bc = read_sunpinyin(sunpinyin_dir())
+    try:
+        lex, uni_c, uni_b, bk, bc = read_sunpinyin(sunpinyin_dir())
+        has_lm = True
+    except BuildError as exc:
+        # without the language model only the proper-name and domain-term checks can run
+        print(f"错别字检查：{exc} 暂时只检查专有名称。", file=sys.stderr)
+        lex, uni_c, uni_b = {}, array.array("f"), array.array("f")
+        bk, bc = array.array("Q"), array.array("f")
+        has_lm = False
     jieba = read_jieba()
     same_pinyin, same_stroke, common, names = read_pycorrector()
     py: dict[str, tuple[str, ...]] = {}
@@ -189,7 +207,8 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     lex_ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for w, i in lex.items():
         lex_ac.add_word(w, i << 4 | len(w))
-    lex_ac.make_automaton()
+    if len(lex_ac):
+        lex_ac.make_automaton()
     # value: length | 16 if the word is "strong" (frequent in jieba): a weak word (rare jieba entry, a name, a
     # language-model-only entry) does not keep its characters from being checked, it only raises the bar
     words_ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -210,8 +229,9 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     function_chars = "".join(sorted(w for w, i in lex.items() if len(w) == 1 and uni_c[i] < FUNCTION_COST))
     model = {
         "version": DATA_VERSION,
-        "function_chars": function_chars,
+        "function_chars": function_chars or "的了是在和有就也不都这中对要到地与为一会而被把从将及等",
         "common": "".join(sorted(targets)),
+        "has_lm": has_lm,
         "lex": lex_ac,
         "uni_c": uni_c.tobytes(),
         "uni_b": uni_b.tobytes(),
@@ -230,6 +250,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     if not quiet:
         print(f"已生成错别字模型 {path}（{path.stat().st_size // 1024 // 1024} MB，用时 {time.time() - t0:.1f} 秒）")

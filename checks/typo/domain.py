@@ -84,6 +84,9 @@ def learn(content_root: Path | None) -> tuple[dict[str, int], list[str]]:
         with open(tmp, "wb") as fh:
             pickle.dump((fp, terms, han), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
+        from checks.typo.build import prune
+
+        prune(cache.parent, "domain-")
     except OSError:
         pass
     return terms, han

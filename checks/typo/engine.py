@@ -171,6 +171,7 @@ class TypoEngine:
     def __init__(self, model: dict, proper_names: Mapping[str, str], terms: Mapping[str, int] | None = None,
                  pages: list[str] | None = None) -> None:
         self.lm = WordLM(model["lex"], model["uni_c"], model["uni_b"], model["bk"], model["bc"])
+        self.has_lm = bool(model.get("has_lm", True))
         self.words = model["words"]
         self.masked = model["masked"]
         self.homophones = model["homophones"]
@@ -187,6 +188,7 @@ class TypoEngine:
         self.names = names
         self.terms = dict(terms or {})
         self.pages = list(pages or [])
+        self._run_cache: dict[str, list[tuple]] = {}
         self._build_local()
 
     # -- construction ---------------------------------------------------------------------------------
@@ -214,12 +216,13 @@ class TypoEngine:
         self._make_local()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.local, self.variants, self._nvariants), fh, protocol=pickle.HIGHEST_PROTOCOL)
             import os
 
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.local, self.variants, self._nvariants), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
+            _build.prune(path.parent, "local-")
         except OSError:
             pass
 
@@ -297,28 +300,22 @@ class TypoEngine:
     # -- finding --------------------------------------------------------------------------------------
     def find(self, text: str) -> list[TypoHit]:
         hits: list[tuple[float, TypoHit]] = []
-        covered_global: bytearray | None = None
         if self.variants is not None:
             for end, (name, kind, rule) in self.variants.iter(text):
                 start = end - len(name) + 1
-                if covered_global is None:
-                    covered_global = self._coverage(text)
-                if self._name_variant_ok(text, start, end + 1, covered_global):
+                if self._name_variant_ok(text, start, end + 1):
                     note = _NAME_NOTES.get(kind, "")
-                    hits.append((1000.0, TypoHit(start, end + 1, text[start:end + 1], name, rule, note)))
+                    # names first, the longest name first (全称 before 简称)
+                    hits.append((1000.0 + len(name), TypoHit(start, end + 1, text[start:end + 1], name, rule, note)))
         for m in HAN_RUN.finditer(text):
             base = m.start()
             run = m.group()
-            found = self._resolve(self._statistical(run))
-            if found and SECOND_PASS:
-                # errors often come in pairs: look again with the first corrections applied
-                fixed = list(run)
-                for a, b, r, _ in found:
-                    fixed[a:b] = r
-                taken = {q for a, b, _r, _ in found for q in range(a, b)}
-                for a, b, r, score in self._resolve(self._statistical("".join(fixed))):
-                    if not any(q in taken for q in range(a, b)) and run[a:b] != r:
-                        found.append((a, b, r, score))
+            found = self._run_cache.get(run)
+            if found is None:
+                found = self._check_run(run)
+                if len(self._run_cache) > 50_000:
+                    self._run_cache.clear()
+                self._run_cache[run] = found  # boilerplate repeats across pages
             for a, b, r, score in found:
                 if self.pages and any(len(x) >= 2 and self._site_usage(x) for x in (run[max(0, a - 1):b], run[a:b + 1])):
                     continue
@@ -333,6 +330,20 @@ class TypoEngine:
             out.append(h)
         out.sort(key=lambda h: h.start)
         return out
+
+    def _check_run(self, run: str) -> list[tuple]:
+        """Statistical corrections (start, end, replacement, gain) inside one run of Chinese characters."""
+        found = self._resolve(self._statistical(run))
+        if found and SECOND_PASS:
+            # errors often come in pairs: look again with the first corrections applied
+            fixed = list(run)
+            for a, b, r, _ in found:
+                fixed[a:b] = r
+            taken = {q for a, b, _r, _ in found for q in range(a, b)}
+            for a, b, r, score in self._resolve(self._statistical("".join(fixed))):
+                if not any(q in taken for q in range(a, b)) and run[a:b] != r:
+                    found.append((a, b, r, score))
+        return found
 
     @staticmethod
     def _resolve(cands: list[tuple]) -> list[tuple]:
@@ -371,7 +382,7 @@ class TypoEngine:
                 cov[end - length + 1:end + 1] = two * length
         return cov
 
-    def _name_variant_ok(self, text: str, start: int, end: int, cov: bytearray) -> bool:
+    def _name_variant_ok(self, text: str, start: int, end: int) -> bool:
         """A misspelt name must stand on its own: no dictionary word crosses its edges."""
         for end2, value in self.words.iter(text[max(0, start - 5):end + 5]):
             length = value & 15
@@ -382,6 +393,8 @@ class TypoEngine:
         return True
 
     def _statistical(self, s: str) -> list[tuple]:
+        if not self.has_lm:
+            return []
         n = len(s)
         cov = self._coverage(s)
         max_tier = MAX_TIER
@@ -484,6 +497,14 @@ def _fuzzy_cached(p: str) -> frozenset[str]:
 _MODEL: dict | None = None
 
 
+def _sunpinyin_present() -> bool:
+    try:
+        _build.sunpinyin_dir()
+    except _build.BuildError:
+        return False
+    return True
+
+
 def load_model() -> dict:
     """The shipped model from the cache, built on first use (with a one-line notice on stderr)."""
     global _MODEL
@@ -502,6 +523,8 @@ def load_model() -> dict:
             gc.enable()
         if not isinstance(model, dict) or model.get("version") != DATA_VERSION:
             model = None
+        elif not model.get("has_lm", True) and _sunpinyin_present():
+            model = None  # built before sunpinyin was installed: build again with the language model
     if model is None:
         print("错别字检查：首次使用，正在生成模型缓存（约 20 秒）……", file=sys.stderr)
         _build.build(path)

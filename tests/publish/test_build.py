@@ -163,7 +163,7 @@ def test_build_refuses_without_verification(county: Path, tmp_path: Path) -> Non
         assert f"content/{url[:-1]}.md：" in proc.stderr
     assert "govsite build --preview" in proc.stderr
     assert (out / "index.html").read_text(encoding="utf-8") == "旧网站"  # old site untouched
-    assert not list(tmp_path.glob(".published.building-*"))
+    assert not list(tmp_path.glob(".published-*"))
 
 
 def test_only_verified_pages_are_published(county: Path, tmp_path: Path) -> None:
@@ -351,3 +351,16 @@ def test_image_without_alt_warns_and_body_headings_follow_the_title(tmp_path: Pa
     assert proc.stderr.count("content/office/yaowen/2026-11-26-tu.md：图片缺少替代文本（alt）") == 1
     page = html(tmp_path / "s", "office/yaowen/2026-11-26-tu/")
     assert re.findall(r"<h(\d)", page[page.index('class="gs-article"'):]) == ["1", "2", "3"]
+
+
+def test_breadcrumbs(county: Path, preview_site: Path) -> None:
+    def crumbs(url: str) -> list[str]:
+        page = html(preview_site, url)
+        nav = page[page.index('<nav class="gs-crumbs"'):page.index("</nav>", page.index('<nav class="gs-crumbs"'))]
+        return [t for t in re.findall(r">([^<>]+)<", nav) if t.strip() and t.strip() not in ("当前位置：", "&gt;")]
+
+    units = load_units(county).units
+    assert crumbs("dachang/") == ["首页", units["dachang"].display_name]
+    assert crumbs("dachang/gzdt/") == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title]
+    article = next(u for u, _ in articles(county) if u.startswith("dachang/gzdt/"))
+    assert crumbs(article) == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title, "正文"]

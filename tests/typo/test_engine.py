@@ -11,6 +11,15 @@ import pytest
 from checks.typo import RULE_CONFUSION, RULE_DOMAIN_TERM, RULE_PROPER_NAME, TypoHit, load_engine
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _model_path() -> Path:
+    from checks.typo import build
+
+    return build.model_path()
+
+
+REAL_MODEL = _model_path()  # before any test points GOVSITE_CACHE_DIR elsewhere
 NAMES = {
     "巫山县大昌镇人民政府": "unit",
     "大昌镇": "unit",
@@ -115,7 +124,7 @@ def test_content_vocabulary_is_learnt(tmp_path, monkeypatch):
     monkeypatch.setenv("GOVSITE_CACHE_DIR", str(tmp_path / "cache"))
     import checks.typo.engine as E
 
-    monkeypatch.setattr(E._build, "model_path", lambda: _real_model_path())
+    monkeypatch.setattr(E._build, "model_path", lambda: REAL_MODEL)
     content = tmp_path / "content" / "dachang" / "gzdt"
     content.mkdir(parents=True)
     for i in range(3):
@@ -128,12 +137,6 @@ def test_content_vocabulary_is_learnt(tmp_path, monkeypatch):
     assert hit.rule == RULE_DOMAIN_TERM and hit.correct == "鹤溪湾社区"
     # cached by the pages' sizes and mtimes
     assert list((tmp_path / "cache").rglob("domain-*.pickle"))
-
-
-def _real_model_path():
-    from checks.typo import build
-
-    return build.cache_dir().parent.parent / "govsite" / f"typo-{build.DATA_VERSION}" / build.MODEL_FILE
 
 
 # -- loading ---------------------------------------------------------------------------------------
@@ -152,8 +155,8 @@ def test_missing_cache_is_built_on_first_use_with_a_notice(tmp_path, monkeypatch
     import checks.typo.engine as E
     from checks.typo import build
 
-    real = build.model_path()
-    assert real.is_file()
+    real = REAL_MODEL
+    assert real.is_file() or build.build(real)
     target = tmp_path / "model.pickle"
     monkeypatch.setattr(E._build, "model_path", lambda: target)
     monkeypatch.setattr(E._build, "build", lambda path=None, quiet=True: shutil.copy(real, path or target))
@@ -181,3 +184,17 @@ def test_benchmark_scoring_follows_sighan(tmp_path):
     assert r["cor"][0] == pytest.approx(1 / 3)
     assert r["char"][0] == pytest.approx(3 / 4) and r["char"][1] == pytest.approx(3 / 4)
     assert r["fa_per_10k"] == pytest.approx(10000 / 4)
+
+
+def test_without_the_language_model_only_names_are_checked():
+    import checks.typo.engine as E
+
+    model = dict(E.load_model(), has_lm=False)
+    eng = E.TypoEngine(model, NAMES)
+    assert eng.find("对违反鱼蒜管理规定的行为依法处理。") == []
+    assert one(eng, "大常镇召开会议。").rule == RULE_PROPER_NAME
+
+
+def test_longest_misspelt_name_wins(engine):
+    hit = one(engine, "巫山县大常镇人民政府召开会议。")
+    assert (hit.wrong, hit.correct) == ("巫山县大常镇人民政府", "巫山县大昌镇人民政府")

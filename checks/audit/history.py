@@ -1,0 +1,160 @@
+"""One pass over the published branch's first-parent history: every page's blobs and when they arrived.
+
+From it any date's state is cheap: which pages existed at the last commit on or before that date,
+with which blob, and the publish date of that blob (the commit that brought it — the same rule as
+``checks.review.dates.publish_dates``). The audit uses it for ``--as-of``, trends and pages per month.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from checks.errors import GovsiteError
+
+_MARK = "\x01C "
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    when: dt.datetime
+
+
+@dataclass
+class PageState:
+    path: str
+    blob: str
+    published: dt.datetime
+
+
+@dataclass
+class History:
+    """Commits oldest first and, per path under content/, its changes as (commit index, blob or '')."""
+
+    commits: list[Commit] = field(default_factory=list)
+    events: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def index_at(self, day: dt.date | None) -> int:
+        """Index of the last commit dated on or before ``day`` (-1 if none); the newest when ``day`` is None."""
+        if day is None:
+            return len(self.commits) - 1
+        best = -1
+        for i, c in enumerate(self.commits):
+            if c.when.date() <= day:
+                best = i
+        return best
+
+    def snapshot(self, index: int) -> dict[str, PageState]:
+        """Pages present at commit ``index`` with their publish dates."""
+        out: dict[str, PageState] = {}
+        if index < 0:
+            return out
+        for path, evs in self.events.items():
+            k = bisect.bisect_right(evs, (index, "\uffff")) - 1
+            if k < 0:
+                continue
+            ci, blob = evs[k]
+            if blob:
+                out[path] = PageState(path, blob, self.commits[ci].when)
+        return out
+
+    def first_added(self) -> dict[str, dt.datetime]:
+        """Path → date it first appeared (pages per month)."""
+        return {p: self.commits[evs[0][0]].when for p, evs in self.events.items() if evs and evs[0][1]}
+
+
+def _git(root: Path, *args: str) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+    except FileNotFoundError as exc:  # pragma: no cover
+        raise GovsiteError("找不到 git 命令。请先安装 git。") from exc
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GovsiteError(f"读取 git 历史失败：{detail[-1] if detail else '未知错误'}。请确认这是完整的 git 仓库（CI 中请设置 fetch-depth: 0）。",
+                           str(root))
+    return proc.stdout
+
+
+def is_repository(root: Path, rev: str = "HEAD") -> bool:
+    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                          capture_output=True, check=False)
+    return proc.returncode == 0
+
+
+def read_history(root: Path, rev: str = "HEAD", prefix: str = "content/") -> History:
+    """Read ``rev``'s first-parent history once (oldest first)."""
+    hist = History()
+    if not is_repository(root, rev):
+        return hist
+    out = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-renames", "--no-abbrev",
+               "-z", "--reverse", f"--format={_MARK}%H %cI", rev)
+    fields = out.split(b"\0")
+    i, n = 0, len(fields)
+    ci = -1
+    events = hist.events
+    plen = len(prefix)
+    while i < n:
+        raw = fields[i]
+        i += 1
+        if not raw:
+            continue
+        text = raw.decode("utf-8", "surrogateescape")
+        if text.startswith("\n"):
+            text = text[1:]
+        if text.startswith(_MARK):
+            head, _, rest = text.partition("\n")
+            sha, _, when = head[len(_MARK):].partition(" ")
+            hist.commits.append(Commit(sha, dt.datetime.fromisoformat(when)))
+            ci += 1
+            text = rest.lstrip("\n")
+            if not text:
+                continue
+        if text.startswith(":"):
+            meta = text[1:].split()
+            path = fields[i].decode("utf-8", "surrogateescape") if i < n else ""
+            i += 1
+            if path[:plen] != prefix or len(meta) < 5:
+                continue
+            blob = "" if meta[4].startswith("D") else meta[3]
+            events.setdefault(path, []).append((ci, blob))
+    return hist
+
+
+def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Blob id → content, in one ``git cat-file --batch`` call."""
+    if not blobs:
+        return {}
+    unique = list(dict.fromkeys(blobs))
+    proc = subprocess.run(["git", "-C", str(root), "cat-file", "--batch"], input="\n".join(unique).encode() + b"\n",
+                          capture_output=True, check=False)
+    data = proc.stdout
+    out: dict[str, bytes] = {}
+    pos = 0
+    for sha in unique:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            break
+        header = data[pos:nl].split()
+        pos = nl + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        out[sha] = data[pos:pos + size]
+        pos += size + 1
+    return out
+
+
+def tree_files(root: Path, sha: str, prefix: str) -> dict[str, str]:
+    """Path → blob under ``prefix`` at commit ``sha``."""
+    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", sha, "--", prefix)
+    files: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            files[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
+    return files
