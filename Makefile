@@ -10,8 +10,8 @@ SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
 all: sample
 
 # Debian packages the project needs: git (review, dates), ssh-keygen (signing), chromium (browser tests),
-# sunpinyin's open-gram language model (the typo engine's statistics, converted at install time).
-DEBS := git openssh-client chromium sunpinyin-data sunpinyin-utils
+# fonts-noto-cjk (Chinese in screenshots), sunpinyin's open-gram language model (the typo engine's statistics, converted at install time).
+DEBS := git openssh-client chromium fonts-noto-cjk sunpinyin-data sunpinyin-utils
 system-deps:
 	@missing=""; \
 	for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,7 +42,13 @@ $(SARIF_SCHEMA):
 	  tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
 	cp build/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
-test: setup $(SARIF_SCHEMA)
+# axe-core, for the accessibility checks in the browser tests (from the npm registry, pinned).
+AXE := tests/publish/.node/node_modules/axe-core/axe.min.js
+$(AXE):
+	mkdir -p tests/publish/.node
+	cd tests/publish/.node && npm install -q --no-save --no-audit --no-fund --prefix . axe-core@4.14.1 >/dev/null
+
+test: setup $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest tests
 
 clean:

@@ -101,12 +101,15 @@ class Checker:
     # -- one page -------------------------------------------------------------------------------------
     def check_text(self, rel: str, text: str, cross_file: bool | None = None) -> list[Finding]:
         """Findings for one decoded page. ``cross_file``: True only cross-file detectors, False none of them."""
-        page, problems = parse_page(rel, text, self.project.units)
         findings: list[Finding] = []
-        if cross_file is not True:
+        if cross_file is True:
+            # cross-file detectors (links) need the body only: skip the YAML and the prose mask
+            page = _light_page(rel, text)
+            masked = ""
+        else:
+            page, problems = parse_page(rel, text, self.project.units)
             findings.extend(self._schema(problems))
-        body_start = page.body_start
-        masked = mask_prose(text, body_start, title_span(text, body_start))
+            masked = mask_prose(text, page.body_start, title_span(text, page.body_start))
         view = PageView(page=page, masked=masked, project=self.project, shared=self.shared)
         if cross_file is not True:
             for rule_id, hits in self.matcher.find(masked).items():
@@ -191,6 +194,14 @@ class Checker:
             findings.append(whole_line(rel, 1, "schema", "schema.empty", "error",
                                        "稿件为空。请写入头部信息和正文，或删除该文件。"))
         return findings
+
+
+def _light_page(rel: str, text: str) -> Page:
+    from checks.model.page import location_of, split_front_matter
+
+    unit_id, column_id = location_of(rel) or ("", "")
+    _, _, body_start = split_front_matter(text)
+    return Page(path=rel, text=text, unit_id=unit_id, column_id=column_id, body_start=max(body_start, 0))
 
 
 def blob_id(raw: bytes) -> str:

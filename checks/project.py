@@ -130,6 +130,11 @@ class Project:
         return sorted(p for p in (self.root / "content").rglob("*.md") if p.is_file())
 
     def rel(self, path: Path) -> str:
+        if path.is_absolute() and ".." not in path.parts:
+            try:
+                return path.relative_to(self.root).as_posix()  # no filesystem calls on the hot path
+            except ValueError:
+                pass
         try:
             return path.resolve().relative_to(self.root).as_posix()
         except ValueError:

@@ -22,25 +22,48 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
 _ATTR_LIST = re.compile(r"\{[:#.][^}\n]*\}")
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+def _spaces(text: str) -> str:
+    """``text`` with everything but newlines turned into spaces."""
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(part) for part in text.split("\n"))
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the given (possibly overlapping) spans blanked."""
+    if not spans:
+        return text
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        out.append(text[pos:start])
+        out.append(_spaces(text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# cheap tests that let most pages skip most patterns
+_TRIGGERS = ((_FENCE, ("```", "~~~")), (_COMMENT, ("<!--",)), (_INLINE_CODE, ("`",)), (_LINK_TARGET, ("](",)),
+             (_REF_DEF, ("]:",)), (_AUTOLINK, ("<",)), (_HTML_TAG, ("<",)), (_URL, ("://", "www.")), (_EMAIL, ("@",)),
+             (_TABLE_RULE, ("---",)), (_ATTR_LIST, ("{",)))
 
 
 def mask_prose(text: str, body_start: int, title_span: tuple[int, int] | None = None) -> str:
     """Return ``text`` with non-prose characters blanked (same length, newlines kept)."""
-    chars = list(text)
-    _blank(chars, 0, body_start)
+    spans: list[tuple[int, int]] = []
     if title_span:
-        s, e = title_span
-        chars[s:e] = text[s:e]
-    body = text[body_start:]
-    for pattern in (_FENCE, _COMMENT, _INLINE_CODE, _LINK_TARGET, _REF_DEF, _AUTOLINK, _HTML_TAG, _URL, _EMAIL,
-                    _TABLE_RULE, _ATTR_LIST):
-        for m in pattern.finditer(body):
-            _blank(chars, body_start + m.start(), body_start + m.end())
-    return "".join(chars)
+        spans += [(0, title_span[0]), (title_span[1], body_start)]
+    else:
+        spans.append((0, body_start))
+    for pattern, triggers in _TRIGGERS:
+        if any(t in text for t in triggers):
+            spans.extend((m.start(), m.end()) for m in pattern.finditer(text, body_start))
+    return blank_spans(text, spans)
 
 
 def title_span(text: str, body_start: int) -> tuple[int, int] | None:

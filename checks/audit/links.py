@@ -1,190 +1,227 @@
-"""Links over the built site (Art. 26–27): internal links, anchors, attachments, images without alt text.
-
-External links are only probed with ``online=True``: hosts on the allow-list only, with a timeout
-and a concurrency limit, so the default run never leaves the machine.
-"""
+"""Links over the built site (Art. 26–27): internal links, anchors, attachments, images without alt; external online."""
 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
+import html
+import os
 import posixpath
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable
 
-from checks.audit.model import Issue, POINTS
+from checks.audit.model import AuditFinding
 
-ATTACHMENT_EXT = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".et", ".ofd",
-                  ".txt", ".csv")
-SKIP_PREFIXES = ("internal/",)  # the dashboard itself
+ART = "《管理办法》第二十六条、第二十七条（页面无法打开、链接不可用须立即处理）"
+ART_ALT = "《管理办法》第二十六条；《政府网站与政务新媒体检查指标》无障碍要求（图片须有替代文字）"
+SKIP_DIRS = {"assets", "pagefind", "search", "internal"}
+ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".ofd", ".txt",
+                  ".csv", ".png", ".jpg", ".jpeg", ".gif"}
+_TAG = re.compile(r"<(a|img|link|script|iframe|source)\b([^>]*)>", re.I | re.S)
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_ID = re.compile(r"""\b(?:id|name)\s*=\s*["']([^"']+)["']""")
 
 
 @dataclass
-class HtmlFacts:
-    ids: set[str] = field(default_factory=set)
-    links: list[tuple[str, str, int]] = field(default_factory=list)   # (tag, url, line)
-    images_without_alt: list[tuple[str, int]] = field(default_factory=list)
+class LinkReport:
+    findings: list[AuditFinding] = field(default_factory=list)
+    pages: int = 0
+    links: int = 0
+    external: int = 0
+    external_checked: int = 0
 
 
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.facts = HtmlFacts()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        line = self.getpos()[0]
-        if a.get("id"):
-            self.facts.ids.add(a["id"] or "")
-        if tag == "a" and a.get("name"):
-            self.facts.ids.add(a["name"] or "")
-        if tag == "a" and a.get("href"):
-            self.facts.links.append(("a", a["href"] or "", line))
-        elif tag == "img":
-            if a.get("src"):
-                self.facts.links.append(("img", a["src"] or "", line))
-            if not (a.get("alt") or "").strip():
-                self.facts.images_without_alt.append((a.get("src") or "", line))
-
-    handle_startendtag = handle_starttag
+@functools.lru_cache(maxsize=200_000)
+def _attrs(raw: str) -> dict[str, str | None]:
+    """Attributes of one tag (cached: the same navigation tags repeat on every page; do not mutate)."""
+    out: dict[str, str | None] = {}
+    for m in _ATTR.finditer(raw):
+        v = m.group(2)
+        out[m.group(1).lower()] = html.unescape(v.strip("\"'")) if v is not None else None
+    return out
 
 
-def parse_html(text: str) -> HtmlFacts:
-    p = _Parser()
-    try:
-        p.feed(text)
-        p.close()
-    except Exception:  # malformed markup: keep what was parsed
-        pass
-    return p.facts
+def source_of(site_rel: str, root: Path | None) -> tuple[str, str, str]:
+    """site path → (repo path to blame, unit, column): ``u/c/slug/index.html`` → ``content/u/c/slug.md``."""
+    parts = site_rel.split("/")
+    if len(parts) == 4 and parts[3] == "index.html":
+        cand = f"content/{parts[0]}/{parts[1]}/{parts[2]}.md"
+        if root is None or (root / cand).is_file():
+            return cand, parts[0], parts[1]
+    unit = parts[0] if len(parts) > 1 else ""
+    column = parts[1] if len(parts) > 2 else ""
+    return site_rel, unit, column
 
 
-def unit_of(rel: str, units: set[str]) -> str:
-    first = rel.split("/", 1)[0]
-    return first if first in units else ""
+def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, allow: set[str] | None = None,
+                timeout: float = 10.0, concurrency: int = 8,
+                progress: Callable[[int, int], None] | None = None,
+                opener: Callable[[str, float], int | None] | None = None) -> LinkReport:
+    site_dir = Path(site_dir)
+    files: set[str] = set()
+    for dirpath, _dirs, names in os.walk(site_dir):
+        rel_dir = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
+        for n in names:
+            files.add(n if rel_dir == "." else f"{rel_dir}/{n}")
+    pages = sorted(f for f in files if f.endswith(".html") and f.split("/")[0] not in SKIP_DIRS)
+    report = LinkReport(pages=len(pages))
+    ids_cache: dict[str, set[str]] = {}
+    resolve_cache: dict[tuple[str, str], tuple] = {}
+    external: dict[str, list[str]] = {}
+    seen: set[tuple[str, str]] = set()
 
+    def ids_of(target: str) -> set[str]:
+        if target not in ids_cache:
+            try:
+                text = (site_dir / target).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                text = ""
+            ids_cache[target] = set(_ID.findall(text))
+        return ids_cache[target]
 
-def page_link(rel: str) -> str:
-    """site path → site-relative URL (x/y/index.html → x/y/)."""
-    return rel[:-len("index.html")] if rel.endswith("index.html") else rel
-
-
-def _resolve(site: Path, rel: str, target: str) -> str | None:
-    """Site-relative path of the file a URL path points to, or None when it leaves the site."""
-    if target.startswith("/"):
-        joined = posixpath.normpath(target.lstrip("/"))
-    else:
-        joined = posixpath.normpath(posixpath.join(posixpath.dirname(rel), target))
-    if joined.startswith(".."):
-        return None
-    return "" if joined == "." else joined
-
-
-def _existing(site: Path, files: set[str], path: str) -> str | None:
-    for cand in (path, posixpath.join(path, "index.html") if path else "index.html", path + ".html"):
-        if cand in files:
-            return cand
-    return None
-
-
-def link_issues(site: Path, units: set[str], online: bool = False, allow: set[str] | None = None,
-                timeout: float = 10.0, workers: int = 8, progress: Callable[[int, int], None] | None = None,
-                ) -> tuple[list[Issue], dict]:
-    """Issues for the built site in ``site``; returns (issues, stats)."""
-    files = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
-    html = sorted(f for f in files if f.endswith(".html") and not f.startswith(SKIP_PREFIXES))
-    facts: dict[str, HtmlFacts] = {}
-    issues: list[Issue] = []
-    external: dict[str, list[tuple[str, int]]] = {}
-    for n, rel in enumerate(html):
-        facts[rel] = parse_html((site / rel).read_text(encoding="utf-8", errors="replace"))
+    for n, page in enumerate(pages):
         if progress and n % 200 == 0:
-            progress(n, len(html) * 2)
-    checked = 0
-    for n, rel in enumerate(html):
-        f = facts[rel]
-        unit = unit_of(rel, units)
-        for src, line in f.images_without_alt:
-            issues.append(Issue("links.image", "warning", unit,
-                                f"页面 {rel} 第 {line} 行的图片（{src or '无地址'}）没有替代文字（alt），视障读者无法获知内容（第二十六条）。",
-                                "在 Markdown 中写成 ![图片说明](图片地址)，说明图片内容。", "第二十六条", path=rel,
-                                link=page_link(rel), points=POINTS["links.image"], data={"line": line}))
-        for tag, url, line in f.links:
-            parts = urllib.parse.urlsplit(url)
-            if parts.scheme in ("mailto", "tel", "javascript", "data"):
+            progress(n, len(pages))
+        text = (site_dir / page).read_text(encoding="utf-8", errors="replace")
+        base = posixpath.dirname(page)
+        blame, unit, column = source_of(page, root)
+        for m in _TAG.finditer(text):
+            tag = m.group(1).lower()
+            attrs = _attrs(m.group(2))
+            if tag == "img":
+                alt = attrs.get("alt")
+                if alt is None or not alt.strip():
+                    src = attrs.get("src") or ""
+                    key = (page, "alt:" + src)
+                    if key not in seen:
+                        seen.add(key)
+                        report.findings.append(AuditFinding(
+                            "links", "audit.links.img-alt", "warning", unit,
+                            f"{blame} 中的图片 {src} 没有替代文字（alt）。", ART_ALT,
+                            "请在 Markdown 中写成 ![图片内容说明](文件名)，说明图片内容。",
+                            path=blame, column=column, evidence={"page": page, "src": src}, deduction=0.5))
+            url = attrs.get("href") if tag in ("a", "link") else attrs.get("src")
+            if not url:
                 continue
-            if parts.scheme in ("http", "https") or url.startswith("//"):
-                external.setdefault(url, []).append((rel, line))
+            url = url.strip()
+            report.links += 1
+            low = url.lower()
+            if low.startswith(("mailto:", "tel:", "javascript:", "data:", "sms:")):
                 continue
-            checked += 1
-            path = urllib.parse.unquote(parts.path)
-            if not path:
-                target = rel
-            else:
-                resolved = _resolve(site, rel, path)
-                target = _existing(site, files, resolved) if resolved is not None else None
-            if target is None:
-                is_att = path.lower().endswith(ATTACHMENT_EXT)
-                rule = "links.attachment" if is_att else "links.internal"
-                what = "附件" if is_att else ("图片" if tag == "img" else "链接")
-                issues.append(Issue(rule, "error", unit,
-                                    f"页面 {rel} 第 {line} 行的{what}“{url}”指向的文件不存在（死链，第二十六、二十七条）。",
-                                    "改正链接地址，或把缺失的文件加入仓库后重新构建。", "第二十七条", path=rel,
-                                    link=page_link(rel), points=POINTS[rule], data={"url": url, "line": line}))
+            if low.startswith(("http://", "https://", "//")):
+                report.external += 1
+                external.setdefault(url if not low.startswith("//") else "https:" + url, []).append(page)
                 continue
-            if parts.fragment and target.endswith(".html"):
-                tf = facts.get(target)
-                if tf is None and (site / target).is_file():
-                    tf = facts[target] = parse_html((site / target).read_text(encoding="utf-8", errors="replace"))
-                frag = urllib.parse.unquote(parts.fragment)
-                if tf is not None and frag not in tf.ids:
-                    issues.append(Issue("links.anchor", "warning", unit,
-                                        f"页面 {rel} 第 {line} 行的链接“{url}”指向的锚点“#{frag}”在 {target} 中不存在。",
-                                        "改正锚点名称（标题改名后锚点也会变化）。", "第二十七条", path=rel,
-                                        link=page_link(rel), points=POINTS["links.anchor"], data={"url": url, "line": line}))
-        if progress and n % 200 == 0:
-            progress(len(html) + n, len(html) * 2)
-    stats = {"html_pages": len(html), "internal_links": checked, "external_links": len(external), "external_checked": 0}
-    if online and external:
-        allow = allow or set()
-        todo = [u for u in external if _host_allowed(u, allow)]
-        stats["external_checked"] = len(todo)
-        stats["external_skipped"] = len(external) - len(todo)
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            for url, err in zip(todo, pool.map(lambda u: probe(u, timeout), todo)):
-                if err is None:
+            key_r = (base, url)
+            resolved = resolve_cache.get(key_r)
+            if resolved is None:
+                resolved = resolve_cache[key_r] = _resolve(base, url)
+            parsed, path, target = resolved
+            if parsed is None:
+                continue
+            target = target or page
+            if target not in files:
+                if target + "/index.html" in files or (path.endswith("/") and f"{target}/index.html" in files):
+                    target = target + "/index.html"
+                elif not target.startswith(".."):
+                    key = (page, url)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    ext = posixpath.splitext(target)[1].lower()
+                    is_att = ext in ATTACHMENT_EXT
+                    what = "附件" if is_att else ("图片" if tag == "img" else "链接")
+                    report.findings.append(AuditFinding(
+                        "links", "audit.links.attachment" if is_att else "audit.links.internal", "error", unit,
+                        f"{blame} 中的{what} {url} 指向的 {target} 在构建出的站点中不存在（死链）。", ART,
+                        "请改正链接地址；附件须放在稿件所在栏目的 files/ 目录并随稿件提交；已撤下的页面应同时删除指向它的链接。",
+                        path=blame, column=column, evidence={"page": page, "href": url, "target": target},
+                        deduction=1))
                     continue
-                for rel, line in external[url]:
-                    issues.append(Issue("links.external", "warning", unit_of(rel, units),
-                                        f"页面 {rel} 第 {line} 行的外部链接“{url}”无法打开：{err}（第二十七条）。",
-                                        "确认对方网站地址是否变更，改正或删除该链接。", "第二十七条", path=rel,
-                                        link=page_link(rel), points=POINTS["links.external"], data={"url": url}))
-    return issues, stats
+                else:
+                    continue
+            if parsed.fragment and target.endswith(".html"):
+                frag = urllib.parse.unquote(parsed.fragment)
+                if frag not in ids_of(target):
+                    key = (page, url)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    report.findings.append(AuditFinding(
+                        "links", "audit.links.anchor", "warning", unit,
+                        f"{blame} 中的链接 {url} 指向的锚点“#{frag}”在 {target} 中不存在。", ART,
+                        "请改为目标页面中存在的标题锚点，或去掉 # 之后的部分。",
+                        path=blame, column=column, evidence={"page": page, "href": url, "target": target},
+                        deduction=0.5))
+    if progress:
+        progress(len(pages), len(pages))
+    if online and external:
+        report.findings.extend(_check_external(external, root, allow or set(), timeout, concurrency, opener, report))
+    return report
 
 
-def _host_allowed(url: str, allow: set[str]) -> bool:
-    host = (urllib.parse.urlsplit(url if "://" in url else "https:" + url).hostname or "").lower()
-    return any(host == d or host.endswith("." + d) for d in allow)
+def _resolve(base: str, url: str) -> tuple:
+    """(split url, decoded path, site-relative target or '' for the page itself); (None, …) for other schemes."""
+    parsed = urllib.parse.urlsplit(url)
+    if parsed.scheme:
+        return None, "", ""
+    path = urllib.parse.unquote(parsed.path)
+    if path.startswith("/"):
+        target = posixpath.normpath(path.lstrip("/")) if path.strip("/") else "index.html"
+    elif path:
+        target = posixpath.normpath(posixpath.join(base, path))
+    else:
+        target = ""
+    if target == ".":
+        target = "index.html"
+    return parsed, path, target
 
 
-def probe(url: str, timeout: float) -> str | None:
-    """None when the URL answers with a status below 400; otherwise a short Chinese reason."""
-    if url.startswith("//"):
-        url = "https:" + url
+def _probe(url: str, timeout: float) -> int | None:
+    """HTTP status of ``url`` (HEAD, then GET when HEAD is refused); None when unreachable."""
     for method in ("HEAD", "GET"):
         req = urllib.request.Request(url, method=method, headers={"User-Agent": "govsite-audit/1.0"})
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                if resp.status < 400:
-                    return None
+            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
+                return int(resp.status)
         except urllib.error.HTTPError as exc:
             if method == "HEAD" and exc.code in (403, 405, 501):
                 continue
-            return f"HTTP {exc.code}"
-        except Exception as exc:  # timeouts, DNS, TLS
-            return f"连接失败（{type(exc).__name__}）"
-    return "无法访问"
+            return int(exc.code)
+        except (urllib.error.URLError, OSError, ValueError):
+            return None
+    return None
+
+
+def host_allowed(url: str, allow: set[str]) -> bool:
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return any(host == a or host.endswith("." + a) for a in allow)
+
+
+def _check_external(external: dict[str, list[str]], root: Path | None, allow: set[str], timeout: float,
+                    concurrency: int, opener: Callable[[str, float], int | None] | None,
+                    report: LinkReport) -> list[AuditFinding]:
+    todo = [u for u in sorted(external) if not host_allowed(u, allow)]
+    probe = opener or _probe
+    out: list[AuditFinding] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        results = dict(zip(todo, pool.map(lambda u: probe(u, timeout), todo)))
+    report.external_checked = len(todo)
+    for url, status in results.items():
+        if status is not None and status < 400:
+            continue
+        page = external[url][0]
+        blame, unit, column = source_of(page, root)
+        why = f"返回 HTTP {status}" if status else f"在 {timeout:g} 秒内无法连接"
+        out.append(AuditFinding(
+            "links", "audit.links.external", "warning", unit,
+            f"{blame} 中的外部链接 {url} {why}（共 {len(external[url])} 个页面引用）。", ART,
+            "请核实该网址；失效的应改为有效地址或删除链接。可信且仅偶发不可达的网站可加入 --allow 名单。",
+            path=blame, column=column, evidence={"url": url, "status": status, "pages": external[url][:20]},
+            deduction=0.5))
+    return out

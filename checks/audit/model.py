@@ -79,7 +79,7 @@ class UnitScore:
     score: float
     veto: bool
     veto_reasons: list[str] = field(default_factory=list)
-    trend: list[tuple[str, float]] = field(default_factory=list)      # (period end, score), oldest first
+    trend: list[tuple[str, float | None]] = field(default_factory=list)      # (period end, score), oldest first
     pages_per_month: list[tuple[str, int]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

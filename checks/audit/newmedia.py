@@ -21,8 +21,8 @@ _SUFFIX = re.compile(r"(人民政府|办事处|街道|镇|乡|委员会|委|局|
 
 
 def name_cores(unit: Unit, county: str = "") -> list[str]:
-    """Distinctive parts of a unit's names: 大昌 for 巫山县大昌镇人民政府, 大数据 for 县大数据中心."""
-    cores = []
+    """Distinctive parts of a unit's names: 大昌 for 巫山县大昌镇人民政府, 教委 for 县教委, 大数据 for 县大数据中心."""
+    cores: list[str] = []
     for n in (unit.short_name, unit.name):
         if not n:
             continue
@@ -30,10 +30,11 @@ def name_cores(unit: Unit, county: str = "") -> list[str]:
         if county:
             core = core.removeprefix(county).removeprefix(county.removesuffix("县"))
         core = _PREFIX.sub("", core)
+        forms = [core]
         for _ in range(3):
             core = _SUFFIX.sub("", core)
-        if len(core) >= 2:
-            cores.append(core)
+            forms.append(core)
+        cores.extend(f for f in forms if len(f) >= 2 and f not in cores)
     return cores
 
 

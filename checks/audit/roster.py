@@ -33,26 +33,29 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                 continue
             current = [k for k in person.keys if k.valid_from <= today <= k.valid_until]
             later = [k for k in person.keys if k.valid_from > today]
+            newest = max(person.keys, key=lambda k: k.valid_from, default=None)
+            roles = "、".join(ROLE_NAMES.get(r, r) for r in person.roles)
+            if newest is not None and person.roles and add_months(newest.valid_from, 3) < today:
+                findings.append(AuditFinding(
+                    "roster", "audit.roster.key-old", "warning", unit.id,
+                    f"{who}（{roles}）最近一次登记签名密钥是 {newest.valid_from}，已超过3个月未更换。", ART38,
+                    "请生成新密钥并登记新的有效期（不超过92天），旧密钥到期作废。", path=path,
+                    evidence={"person": person.name, "valid_from": newest.valid_from.isoformat(),
+                              "valid_until": newest.valid_until.isoformat()}, deduction=1))
+                continue
             for k in current:
-                ev = {"person": person.name, "valid_from": k.valid_from.isoformat(),
-                      "valid_until": k.valid_until.isoformat(), "key": k.key_type_and_body[:40] + "…"}
-                if add_months(k.valid_from, 3) < today:
-                    findings.append(AuditFinding(
-                        "roster", "audit.roster.key-old", "warning", unit.id,
-                        f"{who}的签名密钥自 {k.valid_from} 起使用，已超过3个月。", ART38,
-                        "请生成新密钥并登记新的有效期（不超过92天），旧密钥到期作废。",
-                        path=path, evidence=ev, deduction=1))
-                elif (k.valid_until - today).days < EXPIRY_DAYS and not later:
+                if (k.valid_until - today).days <= EXPIRY_DAYS and not later:
                     findings.append(AuditFinding(
                         "roster", "audit.roster.key-expiring", "warning", unit.id,
                         f"{who}的签名密钥将于 {k.valid_until} 到期（还剩 {(k.valid_until - today).days} 天），"
                         "尚未登记下一把密钥。", ART38,
-                        "请尽快生成新密钥，经审核后登记到名单中，以免到期后无法签发审核意见。",
-                        path=path, evidence=ev, deduction=0.5))
+                        "请尽快生成新密钥，经审核后登记到名单中，以免到期后无法签发审核意见。", path=path,
+                        evidence={"person": person.name, "valid_from": k.valid_from.isoformat(),
+                                  "valid_until": k.valid_until.isoformat()}, deduction=0.5))
             if person.roles and person.keys and not current and not later:
                 findings.append(AuditFinding(
                     "roster", "audit.roster.no-valid-key", "warning", unit.id,
-                    f"{who}担任{'、'.join(ROLE_NAMES.get(r, r) for r in person.roles)}，但在 {today} 没有有效的签名密钥。",
+                    f"{who}担任{roles}，但在 {today} 没有有效的签名密钥。",
                     ART38, "请登记新的签名密钥（有效期不超过92天）。", path=path,
                     evidence={"person": person.name}, deduction=0.5))
     return findings

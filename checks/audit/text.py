@@ -1,84 +1,63 @@
-"""Terminal summary of an audit, and a small progress bar for stderr."""
+"""Terminal and JSON renderings of an audit report."""
 
 from __future__ import annotations
 
-import sys
-from typing import TextIO
+import json
 
-from checks.audit.model import SECTIONS, AuditReport
+from checks.audit.model import AREA_NAMES, SEVERITY_NAMES, AuditReport
+from checks.model.units import UNIT_KIND_NAMES
 
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS = {"pass": "通过", "fail": "否决", "unknown": "未判定"}
+MARK = {"pass": "✓", "fail": "✗", "unknown": "?"}
 
 
-def render_text(report: AuditReport, verbose: bool = True) -> str:
-    lines: list[str] = []
-    head = f"{report.site_name} 读网审计（截至 {report.as_of}"
-    head += f"，提交 {report.commit[:10]}）" if report.commit else "）"
-    lines.append(head)
-    lines.append(f"稿件 {report.pages} 篇，全站最近一次发布：{report.homepage_last or '无'}")
-    lines.append("")
-    lines.append("国家检查指标（单项否决）：")
+def render_json(report: AuditReport) -> str:
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+
+
+def where(f) -> str:
+    if f.path and f.column and f.path.startswith("units/"):
+        return f"{f.path}（栏目 {f.column}）"
+    return f.path or (f"单位 {f.unit}" if f.unit else "全站")
+
+
+def render_text(report: AuditReport, limit_per_unit: int = 0) -> str:
+    c = report.counts()
+    lines = [
+        f"{report.site_name or '网站'} 读网审计（审计日 {report.as_of}，提交 {report.commit[:10]}，已发布稿件 {report.pages} 篇）",
+        "",
+        "国家检查指标·单项否决：" + ("未通过" if report.site_veto else "未触发"),
+    ]
     for v in report.veto:
-        mark = "未判定" if not v.decided else ("不合格" if v.failed else "合格")
-        lines.append(f"  [{mark}] {v.title}")
-        if v.failed or not v.decided:
-            for e in v.evidence[:8]:
-                lines.append(f"      - {e}")
-            if v.note and not v.decided:
-                lines.append(f"      （{v.note}）")
-    lines.append("")
-    lines.append("单位得分：")
-    for u in sorted(report.units.values(), key=lambda u: (u.score, u.id)):
-        status = "单项否决" if u.veto else "—"
-        n_err = sum(1 for i in u.issues if i.severity == "error")
-        n_warn = sum(1 for i in u.issues if i.severity == "warning")
-        lines.append(f"  {u.name:<10} {u.score:>5.1f} 分  {status}  错误 {n_err} 警告 {n_warn}")
-    issues = report.all_issues()
-    if verbose and issues:
+        lines.append(f"  {MARK[v.status]} [{STATUS[v.status]}] {v.name}：{v.evidence}")
+        for d in v.details[:10] if v.status == "fail" else []:
+            lines.append(f"      - {d}")
+    lines += ["", "单位得分（满分100，按得分排名）："]
+    for i, u in enumerate(report.units, 1):
+        veto = "单项否决：" + "；".join(u.veto_reasons) if u.veto else "未触发否决项"
+        lines.append(f"  {i:>2}. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）{u.score:>6.1f} 分  {veto}")
+    lines += ["", f"问题清单：错误 {c['error']} 项，警告 {c['warning']} 项，预警 {c['info']} 项"]
+    by_unit: dict[str, list] = {}
+    for f in report.findings:
+        by_unit.setdefault(f.unit, []).append(f)
+    for unit, items in by_unit.items():
         lines.append("")
-        lines.append("问题明细：")
-        current = None
-        for i in sorted(issues, key=lambda i: (i.section, i.unit, i.severity != "error", i.path)):
-            if i.section != current:
-                current = i.section
-                lines.append(f"【{SECTIONS.get(current, current)}】")
-            pts = f"（扣 {i.points:g} 分）" if i.points else ""
-            lines.append(f"  {SEVERITY.get(i.severity, i.severity)}：{i.message}{pts}")
-            lines.append(f"        处理：{i.fix}")
+        lines.append(f"【{unit or '全站'}】")
+        shown = items if not limit_per_unit else items[:limit_per_unit]
+        for f in shown:
+            lines.append(f"  [{SEVERITY_NAMES[f.severity]}·{AREA_NAMES.get(f.area, f.area)}] {where(f)}")
+            lines.append(f"      {f.message}")
+            lines.append(f"      依据：{f.article}")
+            lines.append(f"      整改：{f.fix}")
+        if len(shown) < len(items):
+            lines.append(f"  ……另有 {len(items) - len(shown)} 项，完整清单请用 --format json 或 --format html。")
     if report.notes:
-        lines.append("")
-        lines.append("说明：")
-        lines += [f"  - {n}" for n in report.notes]
-    lines.append("")
-    failed = [v.title for v in report.veto if v.failed]
-    if failed:
-        lines.append(f"结论：不合格。触发单项否决指标 {len(failed)} 项：{'；'.join(failed)}。")
-    else:
-        errors = sum(1 for i in issues if i.severity == "error")
-        lines.append(f"结论：未触发单项否决指标；共有错误 {errors} 项、警告 {sum(1 for i in issues if i.severity == 'warning')} 项。")
+        lines += ["", "说明："] + [f"  - {n}" for n in report.notes]
     return "\n".join(lines) + "\n"
 
 
-class ProgressBar:
-    """``[#####-----] 50% 检查链接`` on stderr, redrawn in place; silent when stderr is not a terminal."""
-
-    def __init__(self, stream: TextIO | None = None, enabled: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else enabled
-        self.last = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        frac = 0.0 if total <= 0 else min(1.0, done / total)
-        bar = "#" * int(frac * 30)
-        line = f"\r[{bar:<30}] {frac * 100:3.0f}% {stage}"
-        if line != self.last:
-            self.stream.write(line)
-            self.stream.flush()
-            self.last = line
-
-    def close(self) -> None:
-        if self.enabled and self.last:
-            self.stream.write("\r" + " " * len(self.last) + "\r")
-            self.stream.flush()
+def render_summary(report: AuditReport) -> str:
+    c = report.counts()
+    veto = "单项否决未通过" if report.site_veto else "单项否决未触发"
+    return (f"审计完成（{report.as_of}）：{veto}；错误 {c['error']} 项，警告 {c['warning']} 项，预警 {c['info']} 项；"
+            f"{len(report.units)} 个单位，最低分 {min((u.score for u in report.units), default=100):.1f}。")

@@ -93,13 +93,14 @@ def decide(snap: Snapshot, columns: list[ColumnState], newest: dt.date | None, s
     items.append(VetoItem(
         "columns-empty", "空白栏目达5个", "fail" if len(empty) >= 5 else "pass",
         f"空白栏目 {len(empty)} 个（限 4 个）。", [name(c) for c in empty]))
-    if serious_note:
-        items.append(VetoItem("serious", "严重错误（错别字、虚假伪造、违法有害、泄密）", "unknown", serious_note))
+    name_s = "严重错误（错别字、虚假伪造、违法有害、泄密）"
+    if serious:
+        items.append(VetoItem("serious", name_s, "fail", f"发现严重错误或伪造发布日期 {len(serious)} 处。"
+                              + (f"（{serious_note}）" if serious_note else ""), [f.message for f in serious[:50]]))
+    elif serious_note:
+        items.append(VetoItem("serious", name_s, "unknown", serious_note))
     else:
-        items.append(VetoItem(
-            "serious", "严重错误（错别字、虚假伪造、违法有害、泄密）", "fail" if serious else "pass",
-            f"合规检查发现严重错误 {len(serious)} 处。" if serious else "合规检查未发现严重错误。",
-            [f.message for f in serious[:50]]))
+        items.append(VetoItem("serious", name_s, "pass", "合规检查未发现严重错误，也没有形成日期晚于发布日期的稿件。"))
     items.append(interaction_item)
     items.append(VetoItem("availability", "首页可用性（监测不少于一周）", "unknown",
                           "需外部持续监测（每天20次以上、15秒超时），本工具不判定。"))

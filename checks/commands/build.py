@@ -47,5 +47,6 @@ def run(args: argparse.Namespace) -> int:
     extra = f"，其中 {result.unverified} 篇未审核（已加“未审核”横幅）" if result.preview and result.unverified else ""
     print(f"govsite build: {mode}构建完成：{result.articles} 篇稿件{extra}，共 {result.pages} 个页面，"
           f"用时 {result.seconds:.1f} 秒，输出到 {result.output}")
-    print("在浏览器中查看：govsite serve（然后打开 http://127.0.0.1:8000/）")
+    serve = "govsite serve" if args.output is None else f"govsite serve -d {result.output}"
+    print(f"在浏览器中查看：{serve}（然后打开 http://127.0.0.1:8000/）")
     return 0

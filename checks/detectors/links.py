@@ -38,25 +38,25 @@ class Link:
 
 def page_links(text: str, body_start: int) -> list[Link]:
     """Every link target in the page body outside code, with its offsets."""
-    body = text[body_start:]
-    blanked = list(body)
-    for m in _CODE.finditer(body):
-        for i in range(m.start(), m.end()):
-            if blanked[i] != "\n":
-                blanked[i] = " "
-    clean = "".join(blanked)
+    from checks.prose import blank_spans
+
+    if not any(t in text for t in ("](", "]:", "<", "://", "www.")):
+        return []  # most pages: no link of any kind
+    clean = text
+    if any(t in text for t in ("`", "~~~", "<!--")):
+        clean = blank_spans(text, [(m.start(), m.end()) for m in _CODE.finditer(text, body_start)])
     links: list[Link] = []
-    taken: set[int] = set()
-    for m in _INLINE.finditer(clean):
-        links.append(Link(body_start + m.start(3), body_start + m.end(3), m.group(3), m.group(1) == "!", m.group(2)))
-        taken.update(range(m.start(), m.end()))
+    taken: list[tuple[int, int]] = []
+    for m in _INLINE.finditer(clean, body_start):
+        links.append(Link(m.start(3), m.end(3), m.group(3), m.group(1) == "!", m.group(2)))
+        taken.append((m.start(), m.end()))
     for pattern in (_REF_DEF, _HTML_ATTR, _AUTOLINK, _BARE):
-        for m in pattern.finditer(clean):
-            if m.start(1 if pattern is not _BARE else 0) in taken:
+        g = 0 if pattern is _BARE else 1
+        for m in pattern.finditer(clean, body_start):
+            if any(s <= m.start(g) < e for s, e in taken):
                 continue
-            g = 1 if pattern is not _BARE else 0
-            links.append(Link(body_start + m.start(g), body_start + m.end(g), m.group(g)))
-            taken.update(range(m.start(), m.end()))
+            links.append(Link(m.start(g), m.end(g), m.group(g)))
+            taken.append((m.start(), m.end()))
     links.sort(key=lambda link: link.start)
     return links
 

@@ -24,6 +24,7 @@ class TermMatcher:
 
         self._automaton = ahocorasick.Automaton()
         self._regex: list[tuple[Rule, re.Pattern, str | None]] = []
+        self._ungated: list[int] = []  # regexes without a literal gate: always run
         self._rules: dict[str, Rule] = {}
         literal: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
         for rule in rules:
@@ -39,22 +40,35 @@ class TermMatcher:
                     self._regex.append((rule, regexcache.compile(re.escape(term), re.IGNORECASE), replacement))
                 elif term:
                     literal[term].append((rule.id, replacement))
-        for term, owners in literal.items():
-            self._automaton.add_word(term, (len(term), owners))
+        from checks.kinds.gate import required_literals
+
+        gates: dict[str, list[int]] = defaultdict(list)
+        for i, (_, pattern, _) in enumerate(self._regex):
+            lits = required_literals(pattern.pattern, pattern.flags & ~re.UNICODE)
+            if lits:
+                for lit in lits:
+                    gates[lit].append(i)
+            else:
+                self._ungated.append(i)
+        for term in set(literal) | set(gates):
+            self._automaton.add_word(term, (len(term), literal.get(term, []), gates.get(term, [])))
         regexcache.save()
-        self._has_literal = bool(literal)
+        self._has_literal = bool(literal) or bool(gates)
         if self._has_literal:
             self._automaton.make_automaton()
 
     def find(self, text: str) -> dict[str, list[Hit]]:
         """Rule id → hits, exceptions applied, overlaps within a rule resolved leftmost-longest."""
         raw: dict[str, list[Hit]] = defaultdict(list)
+        armed: set[int] = set(self._ungated)
         if self._has_literal:
-            for end, (length, owners) in self._automaton.iter(text):
+            for end, (length, owners, gated) in self._automaton.iter(text):
                 start = end - length + 1
                 for rule_id, replacement in owners:
                     raw[rule_id].append(Hit(start, end + 1, replacement))
-        for rule, pattern, replacement in self._regex:
+                armed.update(gated)
+        for i in sorted(armed):
+            rule, pattern, replacement = self._regex[i]
             for m in pattern.finditer(text):
                 if m.end() == m.start():
                     continue

@@ -82,6 +82,7 @@ class State:
     notices: list[render.Notice] = field(default_factory=list)
     generated: dict[str, Generated] = field(default_factory=dict)
     search: bool = True
+    closed: set[str] = field(default_factory=set)
     cache: FragmentCache = field(default_factory=FragmentCache)
     nav_pages: set[str] = field(default_factory=set)
     shards: list[str] = field(default_factory=list)
@@ -111,6 +112,33 @@ def source_date_epoch(root: Path) -> int:
         return int(env)
     ts = head_timestamp(root)
     return ts if ts is not None else 0
+
+
+def _open_units(units: dict[str, Any], today: dt.date) -> tuple[dict[str, Any], set[str]]:
+    """Units whose pages are open on ``today``; a unit past its approved close date (Art. 10) is closed."""
+    open_units: dict[str, Any] = {}
+    closed: set[str] = set()
+    for uid, u in units.items():
+        cl = u.closing
+        if cl is not None and cl.close_on is not None and today > cl.close_on:
+            closed.add(uid)
+            continue
+        if cl is not None and cl.announced_on and cl.close_on and _workdays(cl.announced_on, cl.close_on) < 15:
+            log.warning("%s：关停公告期只有 %d 个工作日（%s 至 %s），少于《管理办法》第十条要求的 15 个工作日。"
+                        "请推迟关停日期 close_on。", u.path, _workdays(cl.announced_on, cl.close_on),
+                        cl.announced_on, cl.close_on)
+        open_units[uid] = u
+    return open_units, closed
+
+
+def _workdays(start: dt.date, end: dt.date) -> int:
+    """Working days from ``start`` to ``end`` (inclusive) on the Chinese calendar; weekdays if unknown."""
+    try:
+        from chinese_calendar import get_workdays  # noqa: PLC0415
+
+        return len(get_workdays(start, end))
+    except (ImportError, NotImplementedError):
+        return sum(1 for i in range((end - start).days + 1) if (start + dt.timedelta(days=i)).weekday() < 5)
 
 
 def _nav(units: dict[str, Any]) -> list[Any]:
@@ -156,10 +184,11 @@ def on_config(config: Any) -> Any:
     config["site_url"] = base_url
     config["site_description"] = str(site.get("description") or "")
     config["copyright"] = str(site.get("copyright") or "")
-    units = project.units
+    built = dt.datetime.fromtimestamp(epoch, CST)
+    units, closed = _open_units(project.units, built.date())
     config["nav"] = _nav(units)
     config["extra"]["govsite"] = {"preview": opts.preview, "site": site}
-    _state = State(root=root, preview=opts.preview, gate=gate, built=dt.datetime.fromtimestamp(epoch, CST),
+    _state = State(root=root, preview=opts.preview, gate=gate, built=built, closed=closed,
                    site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search)
     return config
 
@@ -174,7 +203,7 @@ def on_files(files: Any, config: Any) -> Any:
         path = "content/" + f.src_uri
         unit = st.units.get(parts[0]) if len(parts) >= 3 else None
         verified = path in st.gate.verified
-        if not st.preview and not verified:
+        if parts[0] in st.closed or (not st.preview and not verified):
             files.remove(f)  # the gate: only verified content is published
             continue
         if unit is None or parts[1] not in unit.columns:

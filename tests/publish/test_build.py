@@ -364,3 +364,62 @@ def test_breadcrumbs(county: Path, preview_site: Path) -> None:
     assert crumbs("dachang/gzdt/") == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title]
     article = next(u for u, _ in articles(county) if u.startswith("dachang/gzdt/"))
     assert crumbs(article) == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title, "正文"]
+
+
+def test_unit_past_its_close_date_is_no_longer_published(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    unit = root / "units" / "jiaowei.yml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "closing:\n  approval: 巫山府办函〔2026〕90号\n  approved_on: 2026-10-08\n"
+        "  announcement: jiaowei/tzgg/2026-11-14-shitang-jiancha.md\n  announced_on: 2026-10-09\n"
+        "  close_on: 2026-11-20\n  reason: 职能调整\n"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "关停")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    site = tmp_path / "s"
+    assert not (site / "jiaowei").exists()
+    home = html(site, "")
+    assert 'href="jiaowei/"' not in home and "巫山县教育委员会" not in home
+    assert (site / "dachang" / "index.html").is_file()
+
+
+def test_short_closing_notice_period_is_reported(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    unit = root / "units" / "dachang.yml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "closing:\n  approval: 巫山府办函〔2026〕91号\n  approved_on: 2026-11-25\n"
+        "  announcement: dachang/tzgg/2026-03-04-kaitong.md\n  announced_on: 2026-11-26\n"
+        "  close_on: 2026-12-04\n"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "关停")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert "units/dachang.yml：关停公告期只有 7 个工作日" in proc.stderr and "15 个工作日" in proc.stderr
+
+
+def test_serve_serves_the_built_site(county: Path, preview_site: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-m", "checks", "--root", str(county), "serve", "-d", str(preview_site),
+                             "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        body = ""
+        for _ in range(50):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert '<html lang="zh-CN"' in body and "最新信息" in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out

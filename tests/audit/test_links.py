@@ -1,0 +1,81 @@
+"""Links over a built site: internal links, anchors, attachments, images without alt; external only online."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+from checks.audit.links import audit_links
+
+PAGE = """<!DOCTYPE html><html><body><h2 id="yi">一</h2>
+<a href="../">栏目</a> <a href="../../../">首页</a> <a href="../ok/#yi">有锚点</a> <a href="../ok/#wu">缺锚点</a>
+<a href="../gone/">已撤下</a> <a href="files/fujian.pdf">附件</a> <a href="files/there.pdf">附件2</a>
+<a href="mailto:a@b.cn">邮件</a> <a href="#yi">本页</a>
+<img src="files/pic.png" alt="图"> <img src="files/pic.png"> <img src="files/pic.png" alt="">
+<a href="{ext}/ok">外链好</a> <a href="{ext}/missing">外链坏</a> <a href="https://allowed.example.gov.cn/x">白名单</a>
+</body></html>"""
+
+
+def build_site(root: Path, ext: str) -> Path:
+    site = root / "site"
+    files = {
+        "index.html": "<html><body><a href='u/c/'>栏目</a></body></html>",
+        "u/index.html": "<html></html>", "u/c/index.html": "<html><a href='p/'>稿件</a></html>",
+        "u/c/p/index.html": PAGE.format(ext=ext), "u/c/ok/index.html": "<html><h2 id='yi'>一</h2></html>",
+        "u/c/p/files/there.pdf": "%PDF", "u/c/p/files/pic.png": "png",
+    }
+    for rel, text in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text, encoding="utf-8")
+    (root / "content/u/c").mkdir(parents=True)
+    (root / "content/u/c/p.md").write_text("---\ntitle: p\nformed: 2026-11-01\n---\n", encoding="utf-8")
+    return site
+
+
+@pytest.fixture
+def server():
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):  # noqa: N802
+            self.send_response(200 if self.path == "/ok" else 404)
+            self.end_headers()
+
+        do_GET = do_HEAD
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_offline_internal_anchor_attachment_alt(tmp_path):
+    site = build_site(tmp_path, "http://127.0.0.1:9")
+    report = audit_links(site, tmp_path)
+    got = {(f.rule, f.evidence.get("href") or f.evidence.get("src")) for f in report.findings}
+    assert got == {("audit.links.internal", "../gone/"), ("audit.links.anchor", "../ok/#wu"),
+                   ("audit.links.attachment", "files/fujian.pdf"), ("audit.links.img-alt", "files/pic.png")}
+    # every finding is blamed on the source page, with the article it breaks
+    assert {f.path for f in report.findings} == {"content/u/c/p.md"}
+    assert all("第二十六条" in f.article for f in report.findings)
+    assert report.external == 3 and report.external_checked == 0  # offline by default
+
+
+def test_online_external_with_allow_list(tmp_path, server):
+    site = build_site(tmp_path, server)
+    report = audit_links(site, tmp_path, online=True, allow={"example.gov.cn"}, timeout=5, concurrency=2)
+    ext = [f for f in report.findings if f.rule == "audit.links.external"]
+    assert [f.evidence["url"] for f in ext] == [f"{server}/missing"] and ext[0].evidence["status"] == 404
+    assert report.external_checked == 2  # the allow-listed host is never probed
+
+
+def test_unreachable_host_times_out(tmp_path):
+    site = build_site(tmp_path, "http://127.0.0.1:9")  # discard port: connection refused at once
+    report = audit_links(site, tmp_path, online=True, allow={"example.gov.cn"}, timeout=1, concurrency=4)
+    bad = {f.evidence["url"]: f.evidence["status"] for f in report.findings if f.rule == "audit.links.external"}
+    assert bad == {"http://127.0.0.1:9/ok": None, "http://127.0.0.1:9/missing": None}
