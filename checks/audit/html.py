@@ -145,6 +145,15 @@ def render_html(report: AuditReport, base: str = "") -> str:
                      key=lambda col: (col.status != "empty", -col.stale_days))
     overdue_html = (f"<section><h2>超期和空白栏目（{len(overdue)} 个）</h2>"
                     f"{stale_chart(overdue, report.as_of, base, width=760, unit_label=True)}</section>" if overdue else "")
+    urgent = [(i, f) for i, f in numbered if f.severity in ("error", "warning") and f.area != "coverage"]
+    urgent_html = ""
+    if urgent:
+        lis = "".join(
+            f'<li><span class="sev-{e(f.severity)}">[{e(SEVERITY_NAMES[f.severity])}·{e(AREA_NAMES.get(f.area, f.area))}]</span> '
+            + (f'<a href="{e(href(f, base))}">{e(f.message)}</a>' if href(f, base) else e(f.message))
+            + f" <small>依据：{e(f.article)}；整改：{e(f.fix)}</small></li>" for i, f in urgent[:40])
+        more = f"<p><small>另有 {len(urgent) - 40} 项，见下方各单位明细。</small></p>" if len(urgent) > 40 else ""
+        urgent_html = f"<section><h2>需立即处理（{len(urgent)} 项，不含公开覆盖类）</h2><ul>{lis}</ul>{more}</section>"
     notes = "".join(f"<li>{e(n)}</li>" for n in report.notes)
     banner = ('<div class="banner fail">国家检查指标单项否决：未通过</div>' if report.site_veto
               else '<div class="banner pass">国家检查指标单项否决：未触发</div>')
@@ -159,6 +168,7 @@ def render_html(report: AuditReport, base: str = "") -> str:
 <span class="kpi"><b class="sev-error">{c['error']}</b>错误</span><span class="kpi"><b class="sev-warning">{c['warning']}</b>警告</span>
 <span class="kpi"><b class="sev-info">{c['info']}</b>预警（即将到期）</span><span class="kpi"><b>{len(report.units)}</b>单位</span></section>
 {overdue_html}
+{urgent_html}
 <section><h2>单项否决指标</h2><table><tr><th>结果</th><th>指标</th><th>证据</th></tr>{veto_rows}</table></section>
 <section><h2>单位计分排名</h2><table><tr><th>排名</th><th>单位</th><th>得分</th><th>单项否决</th>
 <th>近12期更新得分趋势</th><th>近12个月每月新发稿件</th></tr>{unit_rows}</table>
