@@ -292,3 +292,50 @@ def test_text_output_names_article_and_fix(repo: AuditRepo) -> None:
     repo.commit("2026-03-02")
     proc = repo.cli("--as-of", "2026-03-20", "--no-checks")
     assert "工作动态" in proc.stdout and "第二十三条" in proc.stdout and "Traceback" not in proc.stderr
+
+
+# -- the scorecard's history: trend over 12 periods and pages per month, from git ----------------------------
+def test_trend_and_pages_per_month_follow_the_history(repo: AuditRepo) -> None:
+    repo.unit()
+    for month in range(1, 7):  # one news page on the 5th of January … June 2026, then silence
+        repo.page(f"town/gzdt/2026-{month:02d}.md", formed=f"2026-{month:02d}-05")
+        repo.commit(f"2026-{month:02d}-05")
+    report = repo.audit("2026-09-05")
+    unit = next(u for u in report["units"] if u["unit"] == "town")
+    trend = dict((p[:7], s) for p, s in unit["trend"])
+    assert len(unit["trend"]) == 12 and list(trend)[0] == "2025-10" and list(trend)[-1] == "2026-09"
+    assert trend["2026-01"] == trend["2026-06"] == 100          # updated that very day
+    assert trend["2026-08"] < 100 and trend["2025-12"] < 100     # stale after June; empty before January
+    months = dict((m[:7], n) for m, n in unit["pages_per_month"])
+    assert len(months) == 12 and months["2026-03"] == 1 and months["2026-08"] == 0
+
+
+# -- "done when": the sample county with a history that has the usual problems -------------------------------
+def test_sample_county_names_each_problem_with_article_and_fix(tmp_path: Path) -> None:
+    import shutil
+
+    from checks.audit.dashboard import write_dashboard
+    from tests.audit.conftest_audit import REPO
+
+    repo = AuditRepo(tmp_path / "county")
+    for name in ("units", "content", "site_config"):
+        shutil.copytree(REPO / name, repo.root / name, dirs_exist_ok=True)
+    unit = repo.root / "units" / "dachang.yml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("followers: 8600", "followers: 1200"), encoding="utf-8")
+    repo.commit("2026-10-09")
+    repo.page("dachang/gzdt/late.md", formed="2026-09-01", title="迟发的工作动态")
+    repo.commit("2026-11-02")
+    site = tmp_path / "site"
+    (site / "dachang/gzdt/late").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="https://www.cqws.gov.cn/hdjl/ldxx/">互动交流</a>', encoding="utf-8")
+    (site / "dachang/gzdt/late/index.html").write_text('<a href="../../tzgg/nowhere/">通知</a>', encoding="utf-8")
+    proc = repo.cli("--as-of", "2026-11-27", "--no-checks", "--site", str(site))
+    out = proc.stdout
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "工作动态" in out and "第二十三条" in out                       # stale weekly column
+    assert "late.md" in out and "第二十一条" in out                        # published > 20 working days late
+    assert "1200" in out and "第九条" in out                               # small new-media account
+    assert "nowhere" in out                                               # dead link in the built site
+    write_dashboard(repo.root, site)
+    card = (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
+    assert "大昌镇" in card and "<svg" in card and "<script src" not in card and "stylesheet" not in card
