@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from checks.audit.freshness import add_months
 from checks.audit.model import AuditFinding

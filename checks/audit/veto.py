@@ -23,12 +23,7 @@ def serious_errors(root: Path, snap: Snapshot) -> tuple[list[AuditFinding], str]
     """
     if not snap.is_head:
         return [], "审计日期早于最新提交，严重错误检查只对当前内容进行，本次未检查（可检出该日期的提交后再运行）。"
-    from checks.engine import check_paths  # noqa: PLC0415
-    from checks.project import Project  # noqa: PLC0415
-
-    project = Project(root)
-    paths = [root / p for p in snap.pages if (root / p).is_file()]
-    run = check_paths(project, paths, use_cache=True)
+    run = _run_serious_checks(root, [root / p for p in snap.pages if (root / p).is_file()])
     out: list[AuditFinding] = []
     for f in run.findings:
         if f.suppressed or f.severity != "error":
@@ -44,6 +39,26 @@ def serious_errors(root: Path, snap: Snapshot) -> tuple[list[AuditFinding], str]
             path=f.path, column=page.column if page else "",
             evidence={"rule": f.rule, "category": f.category, "line": f.line}, deduction=20))
     return out, ""
+
+
+def _run_serious_checks(root: Path, paths: list[Path]):
+    """The compliance engine on ``paths``: from the shared result cache when `govsite check` has filled it,
+    else only the serious-error rules, uncached (so the shared cache of the full rule set is left alone)."""
+    import dataclasses  # noqa: PLC0415
+
+    from checks.cache import ResultCache  # noqa: PLC0415
+    from checks.engine import Checker, check_paths, fingerprint  # noqa: PLC0415
+    from checks.project import Project  # noqa: PLC0415
+
+    project = Project(root)
+    full = Checker(project)
+    cached = ResultCache(project.root, fingerprint(project, full.ruleset)).entries
+    if paths and len(cached) >= len(paths) // 2:
+        return check_paths(project, paths, use_cache=True, checker=full)
+    rs = full.ruleset
+    keep = {k: r for k, r in rs.rules.items() if r.category in SERIOUS_CATEGORIES or k in SERIOUS_RULES}
+    serious = dataclasses.replace(rs, rules=keep, fingerprint=rs.fingerprint + "+audit-serious")
+    return check_paths(project, paths, use_cache=False, checker=Checker(project, serious))
 
 
 def interaction(site: dict, site_dir: Path | None) -> tuple[list[AuditFinding], VetoItem]:

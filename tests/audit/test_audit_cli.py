@@ -339,3 +339,22 @@ def test_sample_county_names_each_problem_with_article_and_fix(tmp_path: Path) -
     write_dashboard(repo.root, site)
     card = (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
     assert "大昌镇" in card and "<svg" in card and "<script src" not in card and "stylesheet" not in card
+
+
+def test_progress_bar_goes_to_its_stream_only_after_a_while() -> None:
+    import io
+
+    from checks.audit.runner import Progress
+
+    quick = io.StringIO()
+    bar = Progress(enabled=True, stream=quick)
+    bar("读取 git 历史")                      # a run that ends within half a second draws nothing
+    bar.finish()
+    assert quick.getvalue() == ""
+    slow = io.StringIO()
+    bar = Progress(enabled=True, stream=slow)
+    bar.start -= 1.0                          # pretend the run has taken a second
+    bar("检查站点链接", 5, 10)
+    assert "\r" in slow.getvalue() and "5/10" in slow.getvalue()
+    bar.finish()
+    assert slow.getvalue().endswith("\r\033[K")

@@ -104,3 +104,22 @@ def test_dashboard_without_history_does_not_break_the_build(tmp_path):
     site = tmp_path / "site"
     write_dashboard(tmp_path, site)
     assert "读网审计暂不可用" in (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
+
+
+def test_progress_bar_goes_to_its_stream_only_when_enabled():
+    import io
+    import time
+
+    from checks.audit.runner import Progress
+
+    quiet = io.StringIO()
+    Progress(enabled=False, stream=quiet)("检查站点链接", 5, 10)
+    assert quiet.getvalue() == ""
+    out = io.StringIO()
+    bar = Progress(enabled=True, stream=out)
+    bar("读取 git 历史")                  # nothing during the first half second: short runs stay silent
+    assert out.getvalue() == ""
+    bar.start -= 1.0
+    bar("检查站点链接", 5, 10)
+    bar.finish()
+    assert "检查站点链接 5/10" in out.getvalue() and out.getvalue().endswith("\r\033[K")

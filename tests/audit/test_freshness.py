@@ -95,3 +95,17 @@ def test_five_empty_columns_fail_single_veto(tmp_path):
     assert veto["columns-empty"].status == "fail" and len(veto["columns-empty"].details) == 5
     unit = report.units[0]
     assert unit.veto and any("空白栏目 5 个" in r for r in unit.veto_reasons)
+
+
+def test_serious_error_from_the_checks_fails_the_single_veto(tmp_path):
+    r = Repo(tmp_path)
+    r.commit("2026-11-01", {"units/ceshi.yml": unit_yml(),
+                            "content/ceshi/gzdt/a.md": page("我镇代表团访问北朝鲜", "2026-11-01")})
+    report = run_audit(tmp_path, D(2026, 11, 2))
+    serious = [f for f in report.findings if f.area == "serious"]
+    assert serious and serious[0].path == "content/ceshi/gzdt/a.md" and serious[0].severity == "error"
+    assert {v.id: v.status for v in report.veto}["serious"] == "fail" and report.units[0].veto
+    # an audit of an earlier date than the newest commit cannot check old content: it says so
+    r.commit("2026-11-05", {"content/ceshi/gzdt/b.md": page("动态", "2026-11-05")})
+    past = run_audit(tmp_path, D(2026, 11, 2))
+    assert {v.id: v.status for v in past.veto}["serious"] == "unknown"
