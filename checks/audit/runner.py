@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,11 +101,16 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
                             "请运行 govsite audit --site site 做完整的链接检查。")
     elif site_dir is not None:
         step("检查站点链接")
+        own = urllib.parse.urlsplit(str(site.get("base_url") or "")).hostname
+        allow = set(allow or ()) | ({own.lower()} if own else set())  # the portal's own address is not external
         lr = audit_links(site_dir, root, online=online, allow=allow, timeout=timeout, concurrency=concurrency,
                          progress=lambda d, t: step("检查站点链接", d, t))
         link_findings = lr.findings
         report.notes.append(f"链接检查：{lr.pages} 个页面、{lr.links} 个链接（外部 {lr.external} 个，"
                             + (f"联网检查 {lr.external_checked} 个）。" if online else "未联网检查，可加 --online）。"))
+        if lr.offline:
+            report.notes.append(f"联网检查外部链接时 {lr.external_checked} 个网址全部无法连接，多半是本机无法访问互联网，"
+                                "未据此判定死链；请在能上网的环境中重新运行 --online。")
     else:
         report.notes.append("未提供构建出的站点（--site），未检查链接。可先运行 govsite build --preview -o site。")
     report.veto = decide(snap, columns, newest, serious + forged, note, inter_item)

@@ -79,3 +79,10 @@ def test_unreachable_host_times_out(tmp_path):
     report = audit_links(site, tmp_path, online=True, allow={"example.gov.cn"}, timeout=1, concurrency=4)
     bad = {f.evidence["url"]: f.evidence["status"] for f in report.findings if f.rule == "audit.links.external"}
     assert bad == {"http://127.0.0.1:9/ok": None, "http://127.0.0.1:9/missing": None}
+
+
+def test_no_network_at_all_is_a_note_not_a_dead_link_per_url(tmp_path):
+    site = build_site(tmp_path, "http://127.0.0.1:9")
+    report = audit_links(site, tmp_path, online=True, allow=set(), timeout=1, concurrency=4)
+    assert report.offline and report.external_checked == 3
+    assert not [f for f in report.findings if f.rule == "audit.links.external"]
