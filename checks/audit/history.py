@@ -13,9 +13,9 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from checks.errors import GovsiteError
+from checks import gitlog
+from checks.gitlog import first_parent_changes, has_commit, run_git
 
-_MARK = "\x01C "
 
 
 @dataclass(frozen=True)
@@ -67,22 +67,8 @@ class History:
         return {p: self.commits[evs[0][0]].when for p, evs in self.events.items() if evs and evs[0][1]}
 
 
-def _git(root: Path, *args: str) -> bytes:
-    try:
-        proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
-    except FileNotFoundError as exc:  # pragma: no cover
-        raise GovsiteError("找不到 git 命令。请先安装 git。") from exc
-    if proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GovsiteError(f"读取 git 历史失败：{detail[-1] if detail else '未知错误'}。请确认这是完整的 git 仓库（CI 中请设置 fetch-depth: 0）。",
-                           str(root))
-    return proc.stdout
-
-
 def is_repository(root: Path, rev: str = "HEAD") -> bool:
-    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                          capture_output=True, check=False)
-    return proc.returncode == 0
+    return has_commit(root, rev)
 
 
 def read_history(root: Path, rev: str = "HEAD", prefix: str = "content/") -> History:
@@ -90,37 +76,14 @@ def read_history(root: Path, rev: str = "HEAD", prefix: str = "content/") -> His
     hist = History()
     if not is_repository(root, rev):
         return hist
-    out = _git(root, "log", "--first-parent", "--diff-merges=first-parent", "--raw", "--no-renames", "--no-abbrev",
-               "-z", "--reverse", f"--format={_MARK}%H %cI", rev)
-    fields = out.split(b"\0")
-    i, n = 0, len(fields)
-    ci = -1
     events = hist.events
-    plen = len(prefix)
-    while i < n:
-        raw = fields[i]
-        i += 1
-        if not raw:
-            continue
-        text = raw.decode("utf-8", "surrogateescape")
-        if text.startswith("\n"):
-            text = text[1:]
-        if text.startswith(_MARK):
-            head, _, rest = text.partition("\n")
-            sha, _, when = head[len(_MARK):].partition(" ")
-            hist.commits.append(Commit(sha, dt.datetime.fromisoformat(when)))
+    ci = -1
+    for item in first_parent_changes(root, rev, prefix, oldest_first=True, all_commits=True):
+        if isinstance(item, gitlog.Commit):
+            hist.commits.append(Commit(item.sha, item.when))
             ci += 1
-            text = rest.lstrip("\n")
-            if not text:
-                continue
-        if text.startswith(":"):
-            meta = text[1:].split()
-            path = fields[i].decode("utf-8", "surrogateescape") if i < n else ""
-            i += 1
-            if path[:plen] != prefix or len(meta) < 5:
-                continue
-            blob = "" if meta[4].startswith("D") else meta[3]
-            events.setdefault(path, []).append((ci, blob))
+        else:
+            events.setdefault(item.path, []).append((ci, item.blob))
     return hist
 
 
@@ -150,7 +113,7 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
 
 def tree_files(root: Path, sha: str, prefix: str) -> dict[str, str]:
     """Path → blob under ``prefix`` at commit ``sha``."""
-    out = _git(root, "ls-tree", "-r", "-z", "--full-tree", sha, "--", prefix)
+    out = run_git(root, "ls-tree", "-r", "-z", "--full-tree", sha, "--", prefix)
     files: dict[str, str] = {}
     for entry in out.split(b"\0"):
         meta, _, path = entry.partition(b"\t")
