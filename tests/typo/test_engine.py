@@ -198,3 +198,10 @@ def test_without_the_language_model_only_names_are_checked():
 def test_longest_misspelt_name_wins(engine):
     hit = one(engine, "巫山县大常镇人民政府召开会议。")
     assert (hit.wrong, hit.correct) == ("巫山县大常镇人民政府", "巫山县大昌镇人民政府")
+
+
+def test_animal_disease_names_are_not_typos():
+    from checks.engine import check_text
+
+    text = "做好口蹄疫、小反刍兽疫、非洲猪瘟等重大动物疫病防控工作。\n"
+    assert [f for f in check_text(text) if f.category == "typo"] == []
