@@ -32,5 +32,8 @@ def run(args: argparse.Namespace) -> int:
     for sha in result.created:
         print(f"已签署审核意见 {sha[:10]}（{args.tier}）。可运行 govsite review status 查看进度。")
     for path in result.skipped:
+        if args.tier.startswith("proof-") and not (path.startswith("content/") and (root / path).is_file()):
+            print(f"未校对 {path}：它不是现有稿件页面（人员名单文件或已删除的稿件），三校只针对排版后的稿件页面。")
+            continue
         print(f"未签署 {path}：它属于其他单位（或是人员名单文件，须由县政府办公室分管负责人审批），请由相应人员签署。")
     return 0

@@ -12,6 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     status.add_argument("--base", help="合并请求的目标分支（默认 origin/main 或 main）")
     status.add_argument("--format", choices=("text", "json"), default="text", help="输出格式")
     status.add_argument("--strict", action="store_true", help="有未完成审核的稿件时以状态 1 退出")
+    status.add_argument("--no-proofs", action="store_true",
+                        help="不要求三校（一校至三校）；默认按 site_config/site.yml 的 review.require_proofs（缺省为要求）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,6 +28,6 @@ def run(args: argparse.Namespace) -> int:
     from checks.review.gitio import open_repo
 
     open_repo(root)
-    report = branch_status(root, args.base or default_base(root))
+    report = branch_status(root, args.base or default_base(root), proofs=False if args.no_proofs else None)
     print(report.to_json(details=True) if args.format == "json" else render(report), end="")
     return 1 if args.strict and not report.ok else 0

@@ -5,4 +5,17 @@ The build is MkDocs' own event pipeline; ``hooks/portal.py`` forwards the events
 adapter (:mod:`.sources`), the page catalogue (:mod:`.catalog`), generated pages
 (:mod:`.render`), feeds (:mod:`.feeds`), search indexing (:mod:`.search`) and the
 output directory handling (:mod:`.output`). :mod:`.runner` is what ``govsite build`` calls.
+:mod:`.digests` computes the render digests that 三校 proofreads bind to (:func:`render_digests`).
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
+    """Repository path → sha256 render digest of every content page, from a temporary preview build of
+    ``rev`` (or the working tree). See :mod:`checks.publish.digests`."""
+    from checks.publish.digests import render_digests as run  # noqa: PLC0415 - MkDocs is heavy
+
+    return run(root, rev)

@@ -3,7 +3,8 @@
 files → the catalogue of articles (gated), plus generated pages (portal home, unit homes,
 paginated column lists, search page); nav → only portal, units and columns (set in ``on_config``,
 so MkDocs' navigation stays small and the build linear); pages → metadata block, breadcrumbs and
-the 未审核 banner via the template context; post-build → feeds, sitemap, robots.txt, Pagefind.
+the 未审核 banner via the template context; post-build → feeds, sitemap, robots.txt, Pagefind and
+``render-digests.json`` (三校 render digests, :mod:`checks.publish.digests`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks.publish import render, search
+from checks.publish import digests, render, search
 from checks.publish.catalog import Catalog, make_article, read_front, rel_url
 from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate, unit_problems
 
@@ -35,6 +36,7 @@ class Options:
     preview: bool = False
     gate: GateResult | None = None
     search: bool = True
+    dashboard: bool = True
 
 
 _options: Options | None = None
@@ -87,6 +89,9 @@ class State:
     nav_pages: set[str] = field(default_factory=set)
     shards: list[str] = field(default_factory=list)
     indexer: search.Indexer | None = None
+    dashboard: bool = True
+    pages: dict[str, str] = field(default_factory=dict)  # content page (repository path) → output file
+    digests: dict[str, str] = field(default_factory=dict)  # content page → render digest (三校)
 
 
 _state: State | None = None
@@ -189,7 +194,8 @@ def on_config(config: Any) -> Any:
     config["nav"] = _nav(units)
     config["extra"]["govsite"] = {"preview": opts.preview, "site": site}
     _state = State(root=root, preview=opts.preview, gate=gate, built=built, closed=closed,
-                   site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search)
+                   site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search,
+                   dashboard=opts.dashboard)
     return config
 
 
@@ -206,6 +212,7 @@ def on_files(files: Any, config: Any) -> Any:
         if parts[0] in st.closed or (not st.preview and not verified):
             files.remove(f)  # the gate: only verified content is published
             continue
+        st.pages[path] = f.dest_uri
         if unit is None or parts[1] not in unit.columns:
             continue
         text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
@@ -228,6 +235,7 @@ def on_files(files: Any, config: Any) -> Any:
         if old is not None:
             log.warning("govsite: %s 与自动生成的页面重名，已被生成页面替换。请改名。", src)
             files.remove(old)
+            st.pages.pop("content/" + src, None)
         hide = "[navigation, toc]" if gen.kind in ("portal", "search") else "[toc]"
         files.append(File.generated(config, src, content=f"---\ntitle: {json.dumps(gen.title, ensure_ascii=False)}\n"
                                                           f"hide: {hide}\n---\n"))
@@ -385,7 +393,10 @@ def on_post_build(config: Any) -> None:
     feeds.write(site_dir / "sitemap.xml", data)
     feeds.write(site_dir / "sitemap.xml.gz", feeds.gzip_bytes(data, int(built.timestamp())))
     feeds.write(site_dir / "robots.txt", feeds.robots(st.base_url))
-    _dashboard(st.root, site_dir)
+    st.digests = digests.digests_of_site(site_dir, st.pages)
+    digests.write_manifest(site_dir, st.digests)
+    if st.dashboard:
+        _dashboard(st.root, site_dir)
     if st.indexer is not None:
         import time  # noqa: PLC0415
 

@@ -42,8 +42,11 @@ def config_file(root: Path) -> Path:
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
-               verbose: bool = False, gate: GateResult | None = None) -> BuildResult:
-    """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate."""
+               verbose: bool = False, gate: GateResult | None = None, dashboard: bool = True) -> BuildResult:
+    """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate.
+
+    Every build also writes ``render-digests.json`` (三校 render digests, :mod:`checks.publish.digests`).
+    """
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
@@ -69,7 +72,7 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     _logging(verbose)
     start = time.monotonic()
     tmp = temp_dir_beside(output)
-    hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search))
+    hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard))
     try:
         cfg = load_config(config_file=str(config_file(root)), docs_dir=str(root / "content"), site_dir=str(tmp))
         build(cfg)

@@ -9,7 +9,7 @@ Plain modules, testable without the CLI:
 - ``sshsig``    — in-process check of git's SSH signatures; ``gitverify`` — the same by git itself;
 - ``roster``    — the roster as it stood at any commit; ``changes`` — which change (变更) a commit belongs to;
 - ``gate``      — ``verify_repository`` and its report types: the publish gate (发布核验);
-- ``verify``    — the gate's rules; ``status`` — per-page review status (审核状态) of a branch;
+- ``verify``    — the gate's rules, 三审 and 三校 (proofs bound to ``checks.publish.render_digests``); ``status`` — per-page review status (审核状态) of a branch;
 - ``approve``   — writing a signed approval commit.
 
 See ``checks/review/README.md`` for the design and the open points.

@@ -129,6 +129,22 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
             raise GovsiteError(f"{path} 在当前分支和目标分支中都不存在，请检查路径。")
         owner = office if path.startswith("units/") else (path.split("/")[1] if path.count("/") >= 3 else "")
         targets.append(Target(path, blob or NULL_BLOB, owner))
+    result = ApproveResult()
+    if tier.startswith("proof-"):
+        # 三校 is of laid-out pages: roster files and removals have no page to proofread
+        pages = [t for t in targets if t.path.startswith("content/") and t.path.endswith(".md") and t.blob != NULL_BLOB]
+        others = [t.path for t in targets if t not in pages]
+        if others and not use_changed:
+            raise GovsiteError(f"{'、'.join(others)} 不是现有稿件页面，没有排版页面可校对（三校只针对 content/ 下的稿件）。")
+        result.skipped += others
+        targets = pages
+        if not targets:
+            raise GovsiteError("本分支没有改动的稿件页面，没有可校对的内容。")
+        layout = git(root, "status", "--porcelain", "--", "content/", "units/", "site_config/", "mkdocs.yml",
+                     "hooks/").decode().strip()
+        if layout:
+            raise GovsiteError("以下影响排版页面的文件有未提交的修改，校对只能针对已提交的版本（预览须与签名一致），"
+                               "请先 git commit 或 git stash，再重新构建预览核对：\n" + layout)
     public, signing_key = signing_public_key(root, key)
     roster = _roster_at(root, mb)
     latest = _roster_at(root, head)
@@ -141,7 +157,6 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     groups: dict[str, list[Target]] = {}
     for t in targets:
         groups.setdefault(unit if tier == "consent" else t.unit, []).append(t)
-    result = ApproveResult()
     if use_changed and tier != "consent" and len(groups) > 1:
         # --all-changed: sign for the units the signer belongs to; leave the others to their own reviewers
         own = {u.id for u, _p in roster.find_key(public)}
@@ -158,13 +173,34 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
             raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审、一校）。"
                                "依据《管理办法》第十七条，请由其他人员审核。")
         plan.append((unit_id, items))
+    digests: dict[str, str] = {}
+    if tier.startswith("proof-"):
+        digests = proof_digests(root, [t.path for _u, items in plan for t in items])
     for unit_id, items in plan:
+        renders = [(t.path, digests[t.path]) for t in items] if digests else None
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
-                             checklist or DEFAULT_CHECKLIST[tier], note=note)
+                             checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note)
         git(root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}",
             "commit", "--allow-empty", "--no-verify", "-q", "-S", "-m", msg)
         result.created.append(require_commit(root, "HEAD"))
     return result
+
+
+def proof_digests(root: Path, paths: list[str]) -> dict[str, str]:
+    """Render digests (三校) of ``paths`` from a preview build of HEAD — the committed pages as laid out."""
+    from checks.publish import render_digests  # noqa: PLC0415 - MkDocs is heavy
+
+    try:
+        digests = render_digests(root, "HEAD")
+    except GovsiteError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - MkDocs/theme errors: tell the user, sign nothing
+        raise GovsiteError(f"无法构建预览页面以计算渲染摘要：{exc}。请先运行 govsite build --preview 排查。") from exc
+    missing = [p for p in paths if p not in digests]
+    if missing:
+        raise GovsiteError("以下稿件在预览构建中没有生成页面（单位或栏目未登记、单位已关停等），无法校对：\n"
+                           + "\n".join(missing))
+    return {p: digests[p] for p in paths}
 
 
 def _commit_day(root: Path) -> dt.date:

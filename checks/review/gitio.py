@@ -265,11 +265,11 @@ def path_changes(root: Path, head: str, prefixes: tuple[str, ...]) -> list[Chang
     return changes
 
 
-def office_unit(root: Path, head: str) -> str:
-    """The county office's unit id (``office_unit`` in site_config/site.yml) as set in the first commit.
+def root_site_config(root: Path, head: str) -> dict:
+    """``site_config/site.yml`` as set in the first commit (the root of trust), ``{}`` when absent or broken.
 
-    Read from the root of trust, not from the revision under review, so a merge request cannot
-    redirect roster approvals to a unit it controls. Defaults to ``office``.
+    Settings that decide what the gate requires are read from here, not from the revision under review,
+    so a merge request cannot change them for itself.
     """
     roots = git(root, "rev-list", "--max-parents=0", head, check=False).decode().split()
     objs = cat_batch(root, [f"{r}:site_config/site.yml" for r in roots])
@@ -282,6 +282,28 @@ def office_unit(root: Path, head: str) -> str:
             data = yaml.safe_load(obj[1].decode("utf-8-sig"))
         except Exception:  # noqa: BLE001 - a broken site.yml is the check command's business
             continue
-        if isinstance(data, dict) and isinstance(data.get("office_unit"), str) and data["office_unit"].strip():
-            return data["office_unit"].strip()
+        if isinstance(data, dict):
+            return data
+    return {}
+
+
+def office_unit(root: Path, head: str, config: dict | None = None) -> str:
+    """The county office's unit id (``office_unit`` in site_config/site.yml) as set in the first commit.
+
+    Read from the root of trust, not from the revision under review, so a merge request cannot
+    redirect roster approvals to a unit it controls. Defaults to ``office``.
+    """
+    data = root_site_config(root, head) if config is None else config
+    value = data.get("office_unit")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
     return "office"
+
+
+def require_proofs(root: Path, head: str, config: dict | None = None) -> bool:
+    """Whether the gate requires 三校 (``review.require_proofs`` in the first commit's site.yml; default true)."""
+    data = root_site_config(root, head) if config is None else config
+    review = data.get("review")
+    if isinstance(review, dict) and review.get("require_proofs") is False:
+        return False
+    return True

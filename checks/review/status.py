@@ -7,15 +7,16 @@ from pathlib import Path
 from checks.review.gate import VerifyReport, verify_repository
 
 STATE_NAMES = {"valid": "已通过", "missing": "缺少", "invalid": "无效", "stale": "已过期（内容已改动）"}
+PROOF_STATE_NAMES = {**STATE_NAMES, "stale": "已过期（稿件或排版页面已改动）"}
 TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要负责人", "remove": "删除审批",
                "proof-1": "一校", "proof-2": "二校", "proof-3": "三校"}
 
 
-def branch_status(root: Path, base: str, head: str = "HEAD") -> VerifyReport:
+def branch_status(root: Path, base: str, head: str = "HEAD", proofs: bool | None = None) -> VerifyReport:
     from checks.review.approve import changed_paths  # noqa: PLC0415
 
     changed = set(changed_paths(root, base, head))
-    return verify_repository(root, head, base, paths=changed)
+    return verify_repository(root, head, base, paths=changed, proofs=proofs)
 
 
 def render(report: VerifyReport) -> str:
@@ -29,10 +30,13 @@ def render(report: VerifyReport) -> str:
         for t in result.tiers + result.proofs:
             label = TIER_LABELS.get(t.tier) or (f"会签（{t.tier.split(':', 1)[1]}）" if t.tier.startswith("consent:") else t.tier)
             who = f" {t.signer} {t.commit[:10]}" if t.state == "valid" and t.signer else ""
-            note = "（校对暂不阻止发布，待与发布构建的渲染摘要绑定）" if t.tier.startswith("proof-") else ""
-            lines.append(f"    {label}：{STATE_NAMES.get(t.state, t.state)}{who}{note}")
+            note = ("（本仓库未要求三校，仅供参考）" if t.tier.startswith("proof-") and not result.proofs_required
+                    else "")
+            names = PROOF_STATE_NAMES if t.tier.startswith("proof-") else STATE_NAMES
+            lines.append(f"    {label}：{names.get(t.state, t.state)}{who}{note}")
             for r in t.reasons:
                 lines.append(f"        {r}")
     done = sum(1 for r in report.results.values() if r.ok)
-    lines.append(f"共 {len(report.results)} 项，已完成审核 {done} 项，未完成 {len(report.results) - done} 项。")
+    what = "审核和三校" if report.proofs else "审核"
+    lines.append(f"共 {len(report.results)} 项，已完成{what} {done} 项，未完成 {len(report.results) - done} 项。")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from checks.review import sshsig
 from checks.review.changes import assign_bases
 from checks.review.gate import Failure, PathResult, TierResult, VerifyReport
 from checks.review.gitio import (NULL_BLOB, Commit, cat_batch, load_history, merge_base, office_unit, open_repo,
-                                 path_changes, require_commit)
+                                 path_changes, require_commit, require_proofs, root_site_config)
 from checks.review.roster import Roster, load_rosters
 from checks.review.trailers import REQUIRED_CHECKLIST, TIER_NAMES, TIER_ROLES, Approval, parse_message
 
@@ -29,7 +29,10 @@ ART = {
     "19": f"违反{REG}第十九条（审核记录须可追责：谁审核、审的哪一版内容、何时、用哪把密钥）",
     "37": f"违反{REG}第三十七条（离职人员交还账号，离职后签署无效）",
     "38": f"违反{REG}第三十八条（口令每 3 个月更换：密钥只在登记的有效期内有效）",
+    "17p": f"违反{REG}第十七条（三审三校：稿件排版后须经一校信息员（排版人员）、二校科室负责人、三校分管负责人校对，"
+           f"校对针对的是将要发布的排版页面，页面改动后须重新校对）",
 }
+PROOF_TIERS = ("proof-1", "proof-2", "proof-3")
 FIX = {
     "sign": "请配置 SSH 签名密钥（git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519）后用 govsite approve 重新签署。",
     "roster": "请先把人员及其公钥登记到 units/<单位>.yml，经县政府办公室分管负责人批准并合并后，再另开合并请求签署。",
@@ -64,7 +67,7 @@ class Gate:
     THREADED_FROM = 64  # approvals; below this, signatures are checked lazily in the main thread
 
     def __init__(self, root: Path, rev: str, base: str | None, only: set[str] | None = None,
-                 git_signatures: bool = False) -> None:
+                 git_signatures: bool = False, proofs: bool | None = None) -> None:
         self.git_signatures = git_signatures
         open_repo(root)
         self.root = root
@@ -109,6 +112,10 @@ class Gate:
             self._sig.update(git_signature_checks(root, list(self.approvals), units))
         self._trust: dict[tuple[str, str], bool] = {}
         self._office: str | None = None
+        self._config: dict | None = None
+        self.proofs = self.require_proofs() if proofs is None else proofs
+        self._digests: dict[str, str] | None = None
+        self._digest_error = ""
 
     def _content_authors(self) -> dict[tuple[str, str], set[str]]:
         """(path, blob) → everyone who changed the path within the change that produced that blob.
@@ -244,10 +251,35 @@ class Gate:
         return Verdict(True, person)
 
     # ---- roster trust ---------------------------------------------------------------------------------
+    def site_config(self) -> dict:
+        if self._config is None:
+            self._config = root_site_config(self.root, self.head)
+        return self._config
+
     def office_unit(self) -> str:
         if self._office is None:
-            self._office = office_unit(self.root, self.head)
+            self._office = office_unit(self.root, self.head, self.site_config())
         return self._office
+
+    def require_proofs(self) -> bool:
+        return require_proofs(self.root, self.head, self.site_config())
+
+    # ---- 三校: render digests of the preview build ----------------------------------------------------
+    def render_digest(self, path: str) -> tuple[str | None, str]:
+        """(current render digest of ``path`` at the revision, why not). Builds the preview once per run."""
+        if self._digests is None:
+            try:
+                from checks.publish import render_digests  # noqa: PLC0415 - MkDocs only when a proof needs it
+
+                self._digests = render_digests(self.root, self.head)
+            except Exception as exc:  # noqa: BLE001 - any build failure makes every proof unverifiable
+                self._digests = {}
+                self._digest_error = f"无法构建预览以计算渲染摘要（{str(exc).strip() or type(exc).__name__}）"
+        digest = self._digests.get(path)
+        if digest is not None:
+            return digest, ""
+        return None, (self._digest_error or "预览构建没有生成该稿件的页面（单位或栏目未登记、单位已关停等），"
+                      "无法核对校对所针对的排版页面")
 
     def trusted(self, path: str, blob: str) -> bool:
         """A units/ file version counts when it is in the first commit or approved by the office's leader."""
@@ -311,8 +343,10 @@ def _tier_result(slot: Slot, valid: list[tuple[str, Person]], bad: list[Verdict]
     return TierResult(slot.key, state, reasons=reasons)
 
 
-def _choose_three(gate: Gate, cands: list[list[tuple[str, Person]]]) -> tuple[tuple | None, str]:
-    """Pick tier-1..3 approvals by three different people, in order (一审 → 二审 → 三审). Returns (choice, why not)."""
+def _choose_three(gate: Gate, cands: list[list[tuple[str, Person]]],
+                  labels: tuple[str, str, str] = ("一审", "二审", "三审")) -> tuple[tuple | None, str]:
+    """Pick tier-1..3 approvals (or proof-1..3 with ``labels`` 一校/二校/三校) by three different people, in order
+    (一审 → 二审 → 三审). Returns (choice, why not)."""
     distinct_found = False
     limit = 0
     for combo in itertools.product(*cands):
@@ -328,22 +362,25 @@ def _choose_three(gate: Gate, cands: list[list[tuple[str, Person]]]) -> tuple[tu
             return combo, ""
     if not distinct_found:
         names = {}
-        for tier, cl in zip(("一审", "二审", "三审"), cands):
+        for tier, cl in zip(labels, cands):
             for _, p in cl:
                 names.setdefault(p.name, []).append(tier)
         dup = "；".join(f"{n} 同时签署了{'和'.join(t)}" for n, t in names.items() if len(t) > 1)
-        return None, f"三审须由三名不同人员分别签署（{dup or '签署人有重复'}）"
+        what = "三审" if labels[0] == "一审" else "三校"
+        return None, f"{what}须由三名不同人员分别签署（{dup or '签署人有重复'}）"
+    if labels[0] != "一审":
+        return None, "校对顺序不对：二校须在一校之后、三校须在二校之后签署"
     return None, "审核顺序不对：二审须在一审之后、三审（签发）须在二审之后签署（三审不能先于二审）"
 
 
 def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None,
-           git_signatures: bool = False) -> VerifyReport:
+           git_signatures: bool = False, proofs: bool | None = None) -> VerifyReport:
     """See :func:`checks.review.gate.verify_repository`."""
     root = root.resolve()
-    gate = Gate(root, rev, base, only, git_signatures)
+    gate = Gate(root, rev, base, only, git_signatures, proofs)
     pages = _files_at(gate, "content/")
     unit_files = _files_at(gate, "units/")
-    report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals))
+    report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals), proofs=gate.proofs)
     wanted = sorted(p for p in pages if p.endswith(".md") and (only is None or p in only))
     texts = cat_batch(root, [pages[p] for p in wanted])
     for path in wanted:
@@ -407,31 +444,93 @@ def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: l
         results.append(_tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, report.failures))
     if all(three) and chosen is None:
         report.failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ART['17']}", "17"))
-    result = PathResult(path, blob, "page", results, _proofs(gate, path, blob))
+    result = PathResult(path, blob, "page", results, _proofs(gate, path, blob, report.failures), gate.proofs)
     report.results[path] = result
     if result.ok:
         report.verified.add(path)
 
 
-def _proofs(gate: Gate, path: str, blob: str) -> list[TierResult]:
-    """Proofreads (一校/二校/三校) present for this content. Not yet required by the gate: they bind to
-    the rendered page digest (``Review-Render``), which the publishing build provides."""
-    if not any(gate.approvals[s].tier.startswith("proof-") for s, _ in gate.by_path.get(path, [])):
+def _proofs(gate: Gate, path: str, blob: str, failures: list[Failure]) -> list[TierResult]:
+    """Proofreads (一校/二校/三校, Art. 17) of this page: each bound to the current blob (``Review-Blob``) and to
+    the current render digest of the preview build (``Review-Render``). Required when ``gate.proofs``;
+    otherwise shown for information only (no failures, no build)."""
+    required = gate.proofs
+    if not required and not any(gate.approvals[s].tier.startswith("proof-") for s, _ in gate.by_path.get(path, [])):
         return []
-    tiers = ("proof-1", "proof-2", "proof-3")
-    slots = [Slot(t, path.split("/")[1], TIER_ROLES[t], TIER_NAMES[t], t) for t in tiers]
+    unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
+    slots = [Slot(t, unit_id, TIER_ROLES[t], TIER_NAMES[t], t) for t in PROOF_TIERS]
     found = gate.evaluate(path, blob, slots)
-    out = []
-    for t in tiers:
-        valid, bad = found[t]
-        if valid:
-            sha, p = valid[0]
+    out: list[TierResult] = []
+    chosen_by_tier: dict[str, list[tuple[str, Person, str]]] = {}
+    for slot in slots:
+        valid, bad = found[slot.key]
+        bad = list(bad)
+        if not required:
+            if valid:
+                sha, p = valid[0]
+                renders = [d for pth, d in gate.approvals[sha].renders if pth == path]
+                out.append(TierResult(slot.key, "valid", f"{p.name} <{p.email}>", sha,
+                                      [f"渲染摘要 {renders[0][:12]}"] if renders else []))
+            else:
+                out.append(TierResult(slot.key, "invalid" if bad else "missing", reasons=[v.reason for v in bad]))
+            continue
+        bound: list[tuple[str, Person, str]] = []
+        moved: list[tuple[str, Person, str, str]] = []  # (commit, person, signed digest, current digest)
+        for sha, p in valid:
             renders = [d for pth, d in gate.approvals[sha].renders if pth == path]
-            out.append(TierResult(t, "valid", f"{p.name} <{p.email}>", sha,
-                                  [f"渲染摘要 {renders[0][:12]}"] if renders else []))
+            if not renders:
+                bad.append(Verdict(False, p, (f"校对意见 {sha[:10]} 没有 Review-Render（渲染摘要），不能证明校对的是排版后的页面。"
+                                              f"请先运行 govsite build --preview 查看页面，再用 govsite approve --tier {slot.tier} 签署"),
+                                   "17p"))
+                continue
+            current, why = gate.render_digest(path)
+            if current is None:
+                bad.append(Verdict(False, p, f"{why}（校对意见 {sha[:10]}）", "17p"))
+            elif current in renders:
+                bound.append((sha, p, current))
+            else:
+                moved.append((sha, p, renders[0], current))
+        if bound:
+            chosen_by_tier[slot.key] = bound
+            out.append(_bound_result(slot.key, bound[0]))
+            continue
+        reasons: list[str] = []
+        if moved:
+            sha, p, old, current = moved[-1]
+            state = "stale"
+            reasons.append(f"{p.name} 的{slot.label}（校对意见 {sha[:10]}）针对的排版页面渲染摘要为 {old[:12]}，"
+                           f"当前预览构建的页面为 {current[:12]}：稿件或页面模板在校对之后有改动，须对当前排版页面重新校对"
+                           f"（govsite build --preview 查看后 govsite approve --tier {slot.tier}）")
+        reasons += [v.reason for v in bad]
+        if not moved:
+            stale = gate.stale_note(path, blob, slot.tier)
+            state = "invalid" if bad else ("stale" if stale else "missing")
+            if stale:
+                reasons.append(stale)
+        if not reasons:
+            reasons.append(f"缺少{slot.label}（排版后的页面须经{ROLE_NAMES[slot.role]}校对）。请先运行 govsite build --preview "
+                           f"查看页面，再由{ROLE_NAMES[slot.role]}运行 govsite approve --tier {slot.tier} 签署")
+        for reason in reasons:
+            art = next((v.article for v in bad if v.reason == reason), "17p")
+            text = ART["17p"] if art in ("17", "17p") else ART.get(art, ART["17p"])
+            failures.append(Failure(path, slot.key, f"{slot.label}：{reason.rstrip('。')}。{text}", art.rstrip("p")))
+        out.append(TierResult(slot.key, state, reasons=reasons))
+    if required and len(chosen_by_tier) == 3:
+        cands = [[(sha, p) for sha, p, _d in chosen_by_tier[t]] for t in PROOF_TIERS]
+        combo, why = _choose_three(gate, cands, ("一校", "二校", "三校"))
+        if combo is None:
+            out = [TierResult(t, "invalid", reasons=[why]) for t in PROOF_TIERS]
+            failures.append(Failure(path, "proof-1-3", f"三校：{why}。请由三名不同人员按一校、二校、三校的顺序重新校对。"
+                                                       f"{ART['17p']}", "17"))
         else:
-            out.append(TierResult(t, "invalid" if bad else "missing", reasons=[v.reason for v in bad]))
+            digest = {sha: d for t in PROOF_TIERS for sha, _p, d in chosen_by_tier[t]}
+            out = [_bound_result(t, (sha, p, digest[sha])) for t, (sha, p) in zip(PROOF_TIERS, combo)]
     return out
+
+
+def _bound_result(tier: str, bound: tuple[str, Person, str]) -> TierResult:
+    sha, p, digest = bound
+    return TierResult(tier, "valid", f"{p.name} <{p.email}>", sha, [f"渲染摘要 {digest[:12]}"])
 
 
 def _files_at(gate: Gate, prefix: str) -> dict[str, str]:

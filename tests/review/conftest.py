@@ -161,19 +161,58 @@ class County:
         self.approve("zhangke", "2", paths, unit)
         self.approve("zhaozhen", "3", paths, unit)
 
+    def digests(self, rev: str = "HEAD") -> dict[str, str]:
+        """Render digests of the preview build of ``rev`` (real MkDocs build)."""
+        from checks.publish import render_digests
 
-@pytest.fixture()
-def county(tmp_path, keys) -> County:
-    root = tmp_path / "county"
+        return render_digests(self.root, rev)
+
+    def proof(self, who: str, tier: str, paths: list[str], unit: str = "dachang", date: str = NOW,
+              digests: dict[str, str] | None = None) -> str:
+        """A raw proofread (三校) approval bound to the blobs and to the render digests (default: HEAD's preview)."""
+        from checks.review.trailers import DEFAULT_CHECKLIST, format_message
+
+        digests = digests if digests is not None else self.digests()
+        msg = format_message(tier, unit, [(p, self.blob(p)) for p in paths], DEFAULT_CHECKLIST[tier],
+                             renders=[(p, digests[p]) for p in paths])
+        return self.sign(who, msg, date=date)
+
+    def three_proofs(self, paths: list[str], unit: str = "dachang") -> None:
+        digests = self.digests()
+        self.proof("liming", "proof-1", paths, unit, digests=digests)
+        self.proof("zhangke", "proof-2", paths, unit, digests=digests)
+        self.proof("zhaozhen", "proof-3", paths, unit, digests=digests)
+
+
+def make_county(root: Path, keys: dict[str, Path], proofs: bool) -> County:
+    """A county whose first commit holds the rosters and site_config/site.yml; ``proofs=False`` sets
+    ``review.require_proofs: false`` there (tests about the three review tiers, not about 三校)."""
     root.mkdir()
     c = County(root, keys)
     c.git("init", "-q", "-b", "main")
     c.write_units()
     (root / "content").mkdir()
     (root / "content" / ".keep").write_text("")
+    (root / "site_config").mkdir()
+    site = "name: 巫山县人民政府\nregion_code: \"500237\"\n"
+    if not proofs:
+        site += "review:\n  require_proofs: false\n"
+    (root / "site_config" / "site.yml").write_text(site, encoding="utf-8")
     c.commit_all("初始化人员名单", who="wangoffice", date="2026-10-02T09:00:00+08:00")
     c.git("checkout", "-q", "-b", "mr")
     return c
+
+
+@pytest.fixture()
+def county(tmp_path, keys) -> County:
+    """Three review tiers only (三校 switched off in site_config/site.yml)."""
+    return make_county(tmp_path / "county", keys, proofs=False)
+
+
+@pytest.fixture()
+def proof_county(tmp_path, keys) -> County:
+    """三审三校: proofs required (the default)."""
+    return make_county(tmp_path / "proof-county", keys, proofs=True)
 
 
 def failures_for(report, path: str, tier: str | None = None) -> list[str]:
