@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
               f"共检查审核意见 {report.approvals} 条。")
         return 0
     bad = len({f.path for f in report.failures})
+    where = "逐项原因见上" if not args.quiet else (f"逐项原因见 {args.report}" if args.report else "去掉 --quiet 可逐项查看原因")
     print(f"核验未通过：{bad} 项未完成有效审核（共 {len(report.failures)} 个问题），不能发布。"
-          "逐项原因见上；可用 govsite review status 查看，或用 govsite approve 补签。", file=sys.stderr)
+          f"{where}；可用 govsite review status 查看，或用 govsite approve 补签。", file=sys.stderr)
     return 1
