@@ -122,7 +122,24 @@ class Checker:
             for hit in fn(view):
                 rule = by_id.get(hit.rule or "", rules[0])
                 findings.extend(self._to_findings(view, rule, [hit], {}))
+        findings = self._drop_covered(findings)
         return self._suppress(findings, text, rel, report_bad=cross_file is not True)
+
+    def _drop_covered(self, findings: list[Finding]) -> list[Finding]:
+        """A statistical (code) finding inside the span of a data rule of the same category says the same thing
+        less well (布署: the engine's “布→部” vs the rule that explains 部署): keep the explained one."""
+        data = [f for f in findings if f.suggestion is not None
+                and getattr(self.ruleset.rules.get(f.rule), "kind", "code") != "code"]
+        if not data:
+            return findings
+
+        def covered(f: Finding) -> bool:
+            if getattr(self.ruleset.rules.get(f.rule), "kind", "") != "code":
+                return False
+            return any(d.category == f.category and d.line == f.line == d.end_line == f.end_line
+                       and d.column <= f.column and f.end_column <= d.end_column for d in data)
+
+        return [f for f in findings if not covered(f)]
 
     def _schema(self, problems: Iterable[Finding]) -> list[Finding]:
         out = []

@@ -86,3 +86,9 @@ def test_county_rule_overrides_level(repo):
         "content/town/gzdt/a.md", repo.page("town/gzdt/a.md", "打击某某传销活动。\n").read_bytes())
         if f.rule == "sensitive.local-term"]
     assert found[0].message == "本县禁用词“某某传销”。" and found[0].severity == "warning"
+
+
+def test_engine_typo_inside_an_explained_rule_is_not_reported_twice(repo):
+    found = [f for f in findings_for(repo, "对下一阶段工作进行布署。\n") if f.category == "typo"]
+    assert [f.rule for f in found] == ["typo.bushu"]
+    assert found[0].suggestion == "部署"
