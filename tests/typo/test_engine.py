@@ -205,3 +205,9 @@ def test_animal_disease_names_are_not_typos():
 
     text = "做好口蹄疫、小反刍兽疫、非洲猪瘟等重大动物疫病防控工作。\n"
     assert [f for f in check_text(text) if f.category == "typo"] == []
+
+
+def test_short_quoted_terms_are_not_corrected(engine):
+    # a short run standing alone in quotation marks is a coined term or slogan, written on purpose
+    assert engine.find("认真贯彻落实党中央关于预蒜管理的决策部署。")
+    assert not engine.find("认真贯彻落实党中央关于“预蒜”的决策部署。")
