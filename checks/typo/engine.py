@@ -48,15 +48,18 @@ THRESHOLDS = {
 # With the character model (:mod:`checks.typo.charlm`), a candidate's evidence is one logistic score, fitted
 # (iteratively reweighted least squares) on the development file's candidates (12,425, of which 768 right):
 #   z = W_BIAS + W_WORD*gain + W_CHAR*char_gain + W_BOTH*min(gain, char_gain)
-#       + W_OLD*cost(original) + W_NEW*cost(replacement) + tier/class offset + edge offsets
-# where gains are in nats, cost() is the mean character unigram cost (how rare a character is in running text),
-# and a correction is reported when z > ACCEPT_Z (z is the log-odds that the candidate is the right correction).
+#       + W_OLD*rarity(original) + W_NEW*rarity(replacement)
+#       + W_NEW_WORD*longest word covering the replacement + W_NEW_STRONG*the same for frequent words
+#       + W_OLD_WORD*longest word covering the original + tier/class offset + edge offsets
+# where gains are in nats, rarity() is the mean character unigram cost in running text, word lengths are in
+# characters, and a correction is reported when z > ACCEPT_Z (z is the log-odds that the candidate is right).
 # A candidate at the edge of a run (next to punctuation) has context on one side only.
-W_BIAS, W_WORD, W_CHAR, W_BOTH = -4.6362, 0.3377, 0.6056, -0.151
-W_OLD, W_NEW = -0.5604, 0.4346
-Z_OFFSETS = {(0, 0): 0.0, (0, 1): -0.8085, (0, 2): -2.8786,
-             (1, 0): 0.1477, (1, 1): -0.6608, (1, 2): -2.7309}
-Z_LEFT_EDGE, Z_RIGHT_EDGE = 0.2287, -0.0737
+W_BIAS, W_WORD, W_CHAR, W_BOTH = -8.364, 0.291, 0.553, -0.137
+W_OLD, W_NEW = -0.453, 0.391
+W_NEW_WORD, W_NEW_STRONG, W_OLD_WORD = 1.375, 0.471, -2.742
+Z_OFFSETS = {(0, 0): 0.0, (0, 1): -0.744, (0, 2): -2.662,
+             (1, 0): 5.748, (1, 1): 5.004, (1, 2): 3.086}
+Z_LEFT_EDGE, Z_RIGHT_EDGE = 0.167, -0.076
 ACCEPT_Z = 0.5
 CHEAP_MARGIN = 8.0  # the unigram estimate of the word gain may fall short of the exact gain by this much
 SECOND_PASS = True  # re-examine a run once with the first pass's corrections applied
@@ -405,6 +408,18 @@ class TypoEngine:
                 cov[end - length + 1:end + 1] = two * length
         return cov
 
+    def _word_cover(self, seg: str, a: int, b: int) -> tuple[int, int]:
+        """Length of the longest dictionary word, and of the longest frequent one, overlapping ``seg[a:b]``."""
+        best = strong = 0
+        for end, value in self.words.iter(seg):
+            length = value & 15
+            if end >= a and end - length + 1 < b:
+                if length > best:
+                    best = length
+                if value & 16 and length > strong:
+                    strong = length
+        return best, strong
+
     def _name_variant_ok(self, text: str, start: int, end: int) -> bool:
         """A misspelt name must stand on its own: no dictionary word crosses its edges."""
         for end2, value in self.words.iter(text[max(0, start - 5):end + 5]):
@@ -500,7 +515,13 @@ class TypoEngine:
                 if b == n:
                     offset += Z_RIGHT_EDGE
                 offset += W_OLD * clm.mean_unigram(s[a:b]) + W_NEW * clm.mean_unigram(r)
+                wlo = max(0, a - 4)
+                old_word, _ = self._word_cover(s[wlo:b + 4], a - wlo, b - wlo)
+                new_word, new_strong = self._word_cover(s[wlo:a] + r + s[b:b + 4], a - wlo, b - wlo)
+                offset += W_OLD_WORD * old_word + W_NEW_WORD * new_word + W_NEW_STRONG * new_strong
                 char_gain = clm.gain(s, a, b, r, char_memo)
+                if char_gain <= 0 and not self.debug:
+                    continue  # both models must prefer the correction (the score alone is linear)
                 if not self.debug and _z(gain1 + CHEAP_MARGIN, char_gain, offset) <= ACCEPT_Z:
                     continue
             else:
@@ -515,7 +536,7 @@ class TypoEngine:
                 z = _z(gain, char_gain, offset)
                 if self.debug:
                     out.append((a, b, r, z, tier_class, gain, char_gain))
-                elif z > ACCEPT_Z:
+                elif z > ACCEPT_Z and gain > 0:
                     out.append((a, b, r, z))
             elif self.debug:
                 out.append((a, b, r, gain, tier_class, gain1))

@@ -46,6 +46,7 @@ def one(engine, text):
     ("对违反鱼蒜管理规定的行为依法处理。", "鱼蒜", "预算"),
     ("依法查处续假广告。", "续", "虚"),
     ("要进一步加强对行政执法工作的栺导。", "栺", "指"),
+    ("研究制定和修盯有关法律法规。", "盯", "订"),  # still segments (修/盯): the character model sees it
 ])
 def test_known_errors_found_with_correction(engine, text, wrong, correct):
     hit = one(engine, text)
@@ -104,6 +105,9 @@ CLEAN = [
     "巫山县人民政府关于印发2026年政务公开工作要点的通知",
     "做好防汛抗旱、地质灾害防治和应急救援各项工作。",
     "对群众反映的问题，要及时核实、依法处理、按期答复。",
+    "出现冻害后，要及时剪除受冻枝梢。",  # a rare word at the end of a run: no right-hand context
+    # the character model alone would "correct" 及 to 级; the word model disagrees, and both must agree
+    "具有全日制普通高校本科及以上学历。",
 ]
 
 
@@ -176,7 +180,8 @@ def test_benchmark_scoring_follows_sighan(tmp_path):
     rows = [(1, "违反鱼蒜管理", "违反预算管理"), (0, "加强管理", "加强管理"), (2, "甲乙丙", "甲已冰")]
 
     def run(text):
-        return {"违反鱼蒜管理": [(2, 4, "预算")], "加强管理": [(0, 1, "家")], "甲乙丙": [(1, 2, "已")]}[text]
+        return {"违反鱼蒜管理": [(2, 4, "预算")], "加强管理": [(0, 1, "家")], "甲乙丙": [(1, 2, "已")],
+                "违反预算管理": [], "甲已冰": [(2, 3, "兵")]}[text]
 
     r = bench.evaluate(rows, run)
     assert r["det"][0] == pytest.approx(1 / 3)   # 3 sentences flagged, only the first exactly right
@@ -184,6 +189,7 @@ def test_benchmark_scoring_follows_sighan(tmp_path):
     assert r["cor"][0] == pytest.approx(1 / 3)
     assert r["char"][0] == pytest.approx(3 / 4) and r["char"][1] == pytest.approx(3 / 4)
     assert r["fa_per_10k"] == pytest.approx(10000 / 4)
+    assert r["all_fa_per_10k"] == pytest.approx(2 * 10000 / 13)  # every target is clean text: 加强管理, 甲已冰
 
 
 def test_without_the_language_model_only_names_are_checked():
