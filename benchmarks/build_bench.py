@@ -2,9 +2,12 @@
 
 For each size N: generate a corpus with ``benchmarks/corpus.py`` (git history over 3 years), run
 ``govsite build --preview`` (MkDocs + hooks + Pagefind search index; preview because the synthetic
-corpus carries no review signatures, so every page is built), then Hugo (Debian ``hugo``) with a
-minimal layout written into the benchmark's temp dir over the same Markdown. Wall time and peak
-RSS of each child (``os.wait4``) are recorded; the per-page exponent is fitted over the sizes.
+corpus carries no review signatures, so every page is built), the same with ``--no-search``, then Hugo
+(Debian ``hugo``) with a minimal layout written into the benchmark's temp dir over the same Markdown,
+and Pagefind over Hugo's output. Two comparisons, like for like: govsite without search against plain
+Hugo, govsite with search against Hugo + the same Pagefind. Wall time, CPU time and peak RSS of each
+child (``os.wait4``) and the load average around each size are recorded (the machine may be shared);
+the per-page exponent is fitted over the sizes.
 
     .venv/bin/python benchmarks/build_bench.py --sizes 1000 5000 10000 [--json out.json]
 """
@@ -91,23 +94,29 @@ def run_size(n: int, work: Path, hugo: str | None) -> dict:
     env.pop("SOURCE_DATE_EPOCH", None)
     out = work / f"site-{n}"
     load = os.getloadavg()[0]
-    secs, rss, log, cpu = timed([sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)],
-                           env=env, cwd=REPO)
+    build = [sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)]
+    secs, rss, log, cpu = timed(build, env=env, cwd=REPO)
     pages = sum(1 for _ in out.rglob("index.html"))
     pf = sum(1 for _ in (out / "pagefind").rglob("*") if _.is_file())
+    shutil.rmtree(out, ignore_errors=True)
+    nsecs, nrss, _, ncpu = timed(build + ["--no-search"], env=env, cwd=REPO)
+    shutil.rmtree(out, ignore_errors=True)
     row = {"pages_md": n, "html_pages": pages, "govsite_s": round(secs, 2), "govsite_cpu_s": round(cpu, 2),
-           "govsite_peak_mib": rss, "load_before": round(load, 2),
+           "govsite_peak_mib": rss, "nosearch_s": round(nsecs, 2), "nosearch_cpu_s": round(ncpu, 2),
+           "nosearch_peak_mib": nrss, "load_before": round(load, 2),
            "pagefind_files": pf, "log": log.strip().splitlines()[0] if log.strip() else ""}
     if hugo:
         site = hugo_site(root, work)
         hsecs, hrss, _, hcpu = timed([hugo, "--quiet", "-s", str(site), "-d", str(work / f"hugo-out-{n}")])
-        row.update(hugo_s=round(hsecs, 2), hugo_cpu_s=round(hcpu, 2), hugo_peak_mib=hrss, ratio=round(secs / hsecs, 2))
-        # the same Hugo output indexed by the same Pagefind: Hugo with search, for a like-for-like ratio
+        row.update(hugo_s=round(hsecs, 2), hugo_cpu_s=round(hcpu, 2), hugo_peak_mib=hrss,
+                   ratio=round(nsecs / hsecs, 2))  # like for like: neither builds a search index
+        # the same Hugo output indexed by the same Pagefind: Hugo with search, against govsite with search
         psecs, _, _, pcpu = timed([str(_pagefind()), "--site", str(work / f"hugo-out-{n}"), "--silent"])
-        row.update(hugo_pagefind_s=round(hsecs + psecs, 2), ratio_with_search=round(secs / (hsecs + psecs), 2))
+        row.update(hugo_pagefind_s=round(hsecs + psecs, 2), hugo_pagefind_cpu_s=round(hcpu + pcpu, 2),
+                   ratio_with_search=round(secs / (hsecs + psecs), 2))
         shutil.rmtree(site)
         shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
+    row["load_after"] = round(os.getloadavg()[0], 2)
     shutil.rmtree(root, ignore_errors=True)
     return row
 
@@ -128,22 +137,29 @@ def main(argv: list[str] | None = None) -> int:
             row = run_size(n, Path(tmp), hugo)
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
-    exp = fit_exponent([(r["pages_md"], r["govsite_s"]) for r in rows]) if len(rows) > 1 else None
-    exp_cpu = fit_exponent([(r["pages_md"], r["govsite_cpu_s"]) for r in rows]) if len(rows) > 1 else None
+    fits = {}
+    if len(rows) > 1:
+        for key in ("govsite_s", "govsite_cpu_s", "nosearch_s", "nosearch_cpu_s"):
+            fits[key] = fit_exponent([(r["pages_md"], r[key]) for r in rows])
     print()
     print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {hv}")
-    print("| pages | govsite wall (s) | govsite CPU (s) | wall s / 1,000 pages | peak RSS (MiB) | load before | "
-          "Hugo wall (s) | Hugo peak (MiB) | ratio | Hugo+Pagefind (s) | ratio with search |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| pages | govsite no search: wall / CPU | Hugo: wall / CPU | ratio (no search) | govsite with search: wall / CPU | "
+          "Hugo + Pagefind: wall / CPU | ratio with search | peak RSS | load before → after |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['pages_md']:,} | {r['govsite_s']} | {r['govsite_cpu_s']} | {r['govsite_s'] * 1000 / r['pages_md']:.2f} | "
-              f"{r['govsite_peak_mib']} | {r['load_before']} | {r.get('hugo_s', '—')} | {r.get('hugo_peak_mib', '—')} | "
-              f"{r.get('ratio', '—')} | {r.get('hugo_pagefind_s', '—')} | {r.get('ratio_with_search', '—')} |")
-    if exp is not None:
-        print(f"\nfitted exponent (time ∝ pages^k): wall k = {exp:.3f}, CPU k = {exp_cpu:.3f}")
+        ratio = f"{r['ratio']}×" if "ratio" in r else "—"
+        ratio_s = f"{r['ratio_with_search']}×" if "ratio_with_search" in r else "—"
+        print(f"| {r['pages_md']:,} | {r['nosearch_s']} s / {r['nosearch_cpu_s']} s | "
+              f"{r.get('hugo_s', '—')} s / {r.get('hugo_cpu_s', '—')} s | {ratio} | "
+              f"{r['govsite_s']} s / {r['govsite_cpu_s']} s | {r.get('hugo_pagefind_s', '—')} s / "
+              f"{r.get('hugo_pagefind_cpu_s', '—')} s | {ratio_s} | {r['govsite_peak_mib']} MiB | "
+              f"{r['load_before']} → {r['load_after']} |")
+    if fits:
+        print("\nfitted exponent (time ∝ pages^k): with search wall k = {govsite_s:.3f}, CPU k = {govsite_cpu_s:.3f}; "
+              "no search wall k = {nosearch_s:.3f}, CPU k = {nosearch_cpu_s:.3f}".format(**fits))
     if a.json:
-        a.json.write_text(json.dumps({"rows": rows, "exponent": exp, "exponent_cpu": exp_cpu, "hugo": hv}, ensure_ascii=False, indent=2),
-                          encoding="utf-8")
+        a.json.write_text(json.dumps({"rows": rows, "exponents": fits, "hugo": hv, "cpus": os.cpu_count()},
+                                     ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
 
 

@@ -10,6 +10,7 @@ if str(_REPO) not in sys.path:
     sys.path.insert(0, str(_REPO))
 
 from checks.publish.hooks import (  # noqa: E402
+    on_build_error,
     on_config,
     on_files,
     on_nav,
@@ -17,6 +18,8 @@ from checks.publish.hooks import (  # noqa: E402
     on_page_context,
     on_page_markdown,
     on_post_build,
+    on_post_page,
 )
 
-__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_build"]
+__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page",
+           "on_post_build", "on_build_error"]

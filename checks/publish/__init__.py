@@ -3,8 +3,9 @@
 The build is MkDocs' own event pipeline; ``hooks/portal.py`` forwards the events to
 :mod:`checks.publish.hooks`. Plain modules here hold the logic: the gate and publish-date
 adapter (:mod:`.sources`), the page catalogue (:mod:`.catalog`), generated pages
-(:mod:`.render`), feeds (:mod:`.feeds`), search indexing (:mod:`.search`) and the
-output directory handling (:mod:`.output`). :mod:`.runner` is what ``govsite build`` calls.
+(:mod:`.render`), feeds (:mod:`.feeds`), search indexing (:mod:`.search`), the
+output directory handling (:mod:`.output`) and parallel rendering inside MkDocs' build
+(:mod:`.workers`). :mod:`.runner` is what ``govsite build`` calls.
 :mod:`.digests` computes the render digests that 三校 proofreads bind to (:func:`render_digests`).
 """
 

@@ -105,12 +105,23 @@ def rel_url(frm: str, to: str) -> str:
     """Relative link from the page at site URL ``frm`` to site URL ``to`` (directory URLs)."""
     base = frm if (frm == "" or frm.endswith("/")) else posixpath.dirname(frm) + "/"
     target, _, anchor = to.partition("#")
-    out = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    out = _relpath(target, base)
     if (target.endswith("/") or target == "") and not out.endswith("/"):
         out += "/"
-    if out == "./" and target == "":
-        out = "./"
     return out + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(target: str, base: str) -> str:
+    """``posixpath.relpath(target or ".", base or ".")`` for plain site paths, without its ``abspath`` calls
+    (this runs several times per page)."""
+    b = base.rstrip("/").split("/") if base.rstrip("/") else []
+    t = target.rstrip("/").split("/") if target.rstrip("/") else []
+    if target.startswith("/") or base.startswith("/") or any(x in ("", ".", "..") for x in b + t):
+        return posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    i = 0
+    while i < len(b) and i < len(t) and b[i] == t[i]:
+        i += 1
+    return "/".join([".."] * (len(b) - i) + t[i:]) or "."
 
 
 @dataclass

@@ -122,7 +122,28 @@ def _asset_reader(site_dir: Path, page_file: Path) -> Callable[[str], bytes | No
     return read
 
 
-def _link_rewriter(path: str, dest: str) -> Callable[[str], str]:
+def source_asset_reader(sources: dict[str, str], dest: str) -> Callable[[str], bytes | None]:
+    """Like :func:`_asset_reader` while the site is still being written: ``sources`` maps the site path of
+    every file the build copies to its source file; ``dest`` is the page's output file (site path)."""
+    page_dir = posixpath.dirname(dest)
+
+    def read(src: str) -> bytes | None:
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        target = posixpath.normpath(posixpath.join(page_dir, unquote(parts.path)))
+        source = sources.get(target)
+        if source is None:
+            return None
+        try:
+            return Path(source).read_bytes()
+        except OSError:
+            return None
+
+    return read
+
+
+def link_rewriter(path: str, dest: str) -> Callable[[str], str]:
     """``x.md`` links of the page ``path`` (written to ``dest``) → the URL MkDocs gives a page it builds."""
     src_dir = posixpath.dirname(path[len("content/"):])
     directory = dest.endswith("index.html") and not path.endswith("/index.md")
@@ -168,7 +189,7 @@ def digests_of_site(site_dir: Path, pages: dict[str, str]) -> dict[str, str]:
         if not f.is_file():
             continue
         d = page_digest(f.read_text(encoding="utf-8", errors="replace"), _asset_reader(site_dir, f),
-                        _link_rewriter(path, dest))
+                        link_rewriter(path, dest))
         if d is not None:
             out[path] = d
     return out

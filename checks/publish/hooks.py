@@ -2,9 +2,11 @@
 
 files → the catalogue of articles (gated), plus generated pages (portal home, unit homes,
 paginated column lists, search page); nav → only portal, units and columns (set in ``on_config``,
-so MkDocs' navigation stays small and the build linear); pages → metadata block, breadcrumbs and
-the 未审核 banner via the template context; post-build → feeds, sitemap, robots.txt, Pagefind and
-``render-digests.json`` (三校 render digests, :mod:`checks.publish.digests`).
+so MkDocs' navigation stays small and the build linear); after nav → the build forks into one process
+per core, each rendering its own share of the pages (:mod:`checks.publish.workers`); pages → metadata
+block, breadcrumbs and the 未审核 banner via the template context, then the page's 三校 render digest
+(:mod:`checks.publish.digests`) from the written HTML; post-build → feeds, sitemap, robots.txt, Pagefind,
+``render-digests.json`` and the dashboard (in a forked process, while the search index is finished).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from checks.publish import digests, render, search
+from checks.publish import workers as parallel
 from checks.publish.catalog import Catalog, make_article, read_front, rel_url
 from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate, unit_problems
 
@@ -35,8 +39,10 @@ class Options:
 
     preview: bool = False
     gate: GateResult | None = None
+    pending_gate: parallel.Forked | None = None  # preview: the gate still running beside MkDocs (runner)
     search: bool = True
     dashboard: bool = True
+    workers: int = 1  # processes rendering pages (``govsite build``: one per core, :mod:`.workers`)
 
 
 _options: Options | None = None
@@ -92,6 +98,12 @@ class State:
     dashboard: bool = True
     pages: dict[str, str] = field(default_factory=dict)  # content page (repository path) → output file
     digests: dict[str, str] = field(default_factory=dict)  # content page → render digest (三校)
+    workers: int = 1
+    owner: dict[str, int] = field(default_factory=dict)  # src_uri → process that builds it (absent: the first)
+    shard_owner: dict[str, int] = field(default_factory=dict)
+    team: parallel.Team = field(default_factory=parallel.Team)
+    assets: dict[str, str] = field(default_factory=dict)  # site path of a copied file → its source (digests)
+    pending_gate: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_files
 
 
 _state: State | None = None
@@ -169,7 +181,7 @@ def on_config(config: Any) -> Any:
     root = Path(config["docs_dir"]).resolve().parent
     opts = _options or Options(preview=os.environ.get(PREVIEW_ENV) == "1",
                                search=os.environ.get(NO_SEARCH_ENV) != "1")
-    gate = opts.gate or run_gate(root)
+    gate = opts.gate or (GateResult(ok=False) if opts.pending_gate is not None and opts.preview else run_gate(root))
     project = Project(root)
     blocking = unit_problems(root, project.units)
     if blocking and not opts.preview:
@@ -195,7 +207,10 @@ def on_config(config: Any) -> Any:
     config["extra"]["govsite"] = {"preview": opts.preview, "site": site}
     _state = State(root=root, preview=opts.preview, gate=gate, built=built, closed=closed,
                    site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search,
-                   dashboard=opts.dashboard)
+                   dashboard=opts.dashboard, workers=max(1, opts.workers),
+                   pending_gate=opts.pending_gate if opts.preview and opts.gate is None else None)
+    # MkDocs' own sitemap.xml(.gz) would be overwritten by ours (on_post_build): do not render it
+    config.theme.static_templates.discard("sitemap.xml")
     return config
 
 
@@ -204,6 +219,11 @@ def on_files(files: Any, config: Any) -> Any:
 
     st = state()
     region = str(st.site.get("region_code") or "")
+    docs_dir = os.path.normpath(config["docs_dir"])
+    attachments = [f for f in files if not f.is_documentation_page() and f.src_dir is not None
+                   and os.path.normpath(f.src_dir) == docs_dir]
+    referenced: set[str] = set()  # attachments (src_uri) linked from a published page
+    gated = [f for f in attachments if not st.preview or f.src_uri.split("/")[0] in st.closed]
     for f in list(files.documentation_pages()):
         parts = f.src_uri.split("/")
         path = "content/" + f.src_uri
@@ -213,22 +233,42 @@ def on_files(files: Any, config: Any) -> Any:
             files.remove(f)  # the gate: only verified content is published
             continue
         st.pages[path] = f.dest_uri
+        text = None
+        if gated:
+            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
+            referenced |= _references(f.src_uri, text)
         if unit is None or parts[1] not in unit.columns:
             continue
-        text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
+        if text is None:
+            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
         a = make_article(path, f.src_uri, f.url, read_front(text), unit.name, region)
         a.published = st.dates.get(path)
         a.verified = verified
         st.catalog.add(a)
+    if st.pending_gate is not None:  # a preview removes nothing: the verdict only decides the 未审核 marks
+        try:
+            st.gate = st.pending_gate.join()
+        except parallel.WorkerFailed as exc:
+            from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+            raise PluginError(str(exc)) from exc
+        st.pending_gate = None
+        for a in st.catalog.articles:
+            a.verified = a.path in st.gate.verified
+    _gate_attachments(st, files, gated, referenced)
     st.catalog.finish()
     st.notices = _notices(st)
     counts: dict[tuple[str, str], int] = {}
     for a in st.catalog.articles:
         counts[(a.unit_id, a.column_id)] = counts.get((a.unit_id, a.column_id), 0) + 1
     folders = [(f"{u}/{c}", n) for (u, c), n in sorted(counts.items())]  # MkDocs writes pages in this order
-    st.shards = [s.name for s in search.plan_shards(folders)]
+    plan = search.plan_shards(folders)
+    st.shards = [s.name for s in plan]
     if st.search:
         st.indexer = search.Indexer(Path(config["site_dir"]), search.plan_shards(folders))
+    folder_owner = _share_out(st, plan)
+    for a in st.catalog.articles:
+        st.owner[a.src_uri] = folder_owner.get(f"{a.unit_id}/{a.column_id}", 0)
 
     def add(src: str, gen: Generated) -> None:
         old = files.get_file_from_path(src)
@@ -250,7 +290,66 @@ def on_files(files: Any, config: Any) -> Any:
             for p in range(1, n + 1):
                 src = f"{u.id}/{c.id}/index.md" if p == 1 else f"{u.id}/{c.id}/page/{p}.md"
                 add(src, Generated("column", c.title if p == 1 else f"{c.title}（第 {p} 页）", u.id, c.id, p))
+                if p > 1:  # outside the navigation: as cheap as an article, built beside the column's articles
+                    st.owner[src] = folder_owner.get(f"{u.id}/{c.id}", 0)
     return files
+
+
+def _share_out(st: State, plan: list[search.Shard]) -> dict[str, int]:
+    """Give every ``unit/column`` folder to one render process, balancing the pages: whole search shards when
+    the build indexes (each process indexes its own shards), single folders otherwise. The first process
+    also builds the navigation pages (portal, unit homes, first column pages) and the post-build steps.
+    Returns folder → process; the output does not depend on it."""
+    if st.workers <= 1:
+        return {}
+    groups = [(s.name, s.expected, s.units) for s in plan] if st.search else \
+        [(f, n, [f]) for s in plan for f, n in zip(s.units, s.counts)]
+    load = [0] * st.workers
+    load[0] = 2 + sum(1 + len(u.columns) for u in st.units.values())
+    owner: dict[str, int] = {}
+    for name, expected, folders in sorted(groups, key=lambda g: (-g[1], g[0])):
+        k = min(range(st.workers), key=lambda i: (load[i], i))
+        load[k] += expected
+        if st.search:
+            st.shard_owner[name] = k
+        owner.update((f, k) for f in folders)
+    return owner
+
+
+_LINK_TARGET = re.compile(
+    r"""\]\(\s*<([^>\n]+)>"""                         # [text](<target with spaces>)
+    r"""|\]\(\s*([^)\s]+)"""                          # [text](target "title") and ![alt](target)
+    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)"""      # [ref]: target
+    r"""|\b(?:src|href)\s*=\s*["']([^"']+)["']""",       # raw HTML
+    re.M)
+
+
+def _references(src_uri: str, text: str) -> set[str]:
+    """Paths (relative to content/) that the Markdown page ``src_uri`` links to or shows."""
+    base = posixpath.dirname(src_uri)
+    out: set[str] = set()
+    for m in _LINK_TARGET.finditer(text):
+        target = next(g for g in m.groups() if g)
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        path = unquote(parts.path)
+        out.add(path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path)))
+    return out
+
+
+def _gate_attachments(st: State, files: Any, attachments: list[Any], referenced: set[str]) -> None:
+    """Attachments (PDF, images, spreadsheets… under content/) follow the pages that link to them: of
+    ``attachments`` (all of them in a gated build; in a preview only those of closed units — a preview keeps
+    the rest), only those a published page references are published."""
+    held: list[str] = []
+    for f in attachments:
+        if f.src_uri not in referenced:
+            files.remove(f)
+            held.append(f.src_uri)
+    if held:
+        log.info("govsite：%d 个附件未被任何已发布的稿件引用，本次不发布（例如 content/%s）。"
+                 "附件随引用它的稿件通过审核后发布；如需发布，请在已审核的稿件中链接该附件。", len(held), sorted(held)[0])
 
 
 def _notices(st: State) -> list[render.Notice]:
@@ -277,8 +376,36 @@ def _url(st: State, src: str) -> str:
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
-    state().nav_pages = {p.file.src_uri for p in nav.pages}
+    st = state()
+    st.nav_pages = {p.file.src_uri for p in nav.pages}
+    st.assets = {f.dest_uri: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
+    if st.workers > 1:
+        _fork(st, config, files)
     return nav
+
+
+def _fork(st: State, config: Any, files: Any) -> None:
+    """Split the rest of the build (convert, render, write, index) over ``st.workers`` processes.
+
+    Each process marks what another one builds as excluded: MkDocs then neither converts, renders nor
+    writes it there, while links to it resolve as before. Static files and theme templates (404.html) are
+    written by the first process only.
+    """
+    from mkdocs.structure.files import InclusionLevel  # noqa: PLC0415
+
+    indexer = st.indexer
+    st.team = parallel.fork_team(st.workers, on_term=indexer.close if indexer is not None else (lambda: None))
+    me = st.team.index
+    for f in files:
+        if f.is_documentation_page():
+            if st.owner.get(f.src_uri, 0) != me:
+                f.inclusion = InclusionLevel.EXCLUDED
+        elif me != 0:
+            f.inclusion = InclusionLevel.EXCLUDED
+    if me != 0:
+        config.theme.static_templates.clear()
+    if indexer is not None:
+        indexer.keep({name for name, k in st.shard_owner.items() if k == me})
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
@@ -329,12 +456,25 @@ def _accessibility_warnings(src_uri: str, html: str) -> None:
                 log.warning("content/%s：图片缺少替代文本（alt），读屏软件无法朗读。请写成 ![图片说明](路径)。", src_uri)
 
 
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """The 三校 render digest of a content page, from the HTML MkDocs is about to write."""
+    st = state()
+    path = "content/" + page.file.src_uri
+    dest = st.pages.get(path)
+    if dest is not None:
+        d = digests.page_digest(output, digests.source_asset_reader(st.assets, dest), digests.link_rewriter(path, dest))
+        if d is not None:
+            st.digests[path] = d
+    return output
+
+
 def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
     st = state()
     here = page.url
     info: dict[str, Any] = {"preview": st.preview, "home": rel_url(here, ""), "search": rel_url(here, "search/"),
                             "cache": st.cache, "nav_key": "",
-                            "dir_key": f"{posixpath.dirname(here.rstrip('/'))}|{here.count('/')}"}
+                            "dir_key": f"{posixpath.dirname(here.rstrip('/'))}|{here.count('/')}",
+                            "depth": here.count("/")}
     if page.file.src_uri not in st.nav_pages:
         hidden = ",".join(sorted((page.meta or {}).get("hide") or []))
         # relative links are the same for every page in one folder: key by the parent folder
@@ -373,7 +513,16 @@ def on_post_build(config: Any) -> None:
     from checks.publish import feeds  # noqa: PLC0415
 
     st = state()
+    if st.team.is_worker:
+        _worker_post_build(st)  # does not return
     site_dir = Path(config["site_dir"])
+    try:
+        for part in st.team.gather_pages():  # every page is written from here on
+            st.digests.update(part)
+    except parallel.WorkerFailed as exc:
+        from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+        raise PluginError(str(exc)) from exc
     name = str(st.site.get("name") or "")
     built = st.built
     feeds.write(site_dir / "rss.xml", feeds.rss(f"{name}门户网站", st.base_url, str(st.site.get("description") or name),
@@ -393,18 +542,61 @@ def on_post_build(config: Any) -> None:
     feeds.write(site_dir / "sitemap.xml", data)
     feeds.write(site_dir / "sitemap.xml.gz", feeds.gzip_bytes(data, int(built.timestamp())))
     feeds.write(site_dir / "robots.txt", feeds.robots(st.base_url))
-    st.digests = digests.digests_of_site(site_dir, st.pages)
     digests.write_manifest(site_dir, st.digests)
-    if st.dashboard:
-        _dashboard(st.root, site_dir)
-    if st.indexer is not None:
-        import time  # noqa: PLC0415
+    dashboard = None
+    if st.dashboard:  # it checks the links of the site as written so far: after pages, feeds and sitemap
+        if st.workers > 1:
+            dashboard = parallel.run_forked("读网看板（internal/dashboard/）生成", _dashboard, st.root, site_dir)
+        else:
+            _dashboard(st.root, site_dir)
+    import time  # noqa: PLC0415
 
-        start = time.monotonic()
-        st.indexer.finish()
+    start = time.monotonic()
+    try:
+        if st.indexer is not None:
+            st.indexer.finish()
+        st.team.join()
+        if dashboard is not None:
+            dashboard.join()
+    except parallel.WorkerFailed as exc:
+        from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+        raise PluginError(str(exc)) from exc
+    if st.indexer is not None:
+        st.indexer.cleanup()
         log.info("govsite: 页面已写完，等待站内搜索索引 %.1f 秒（%d 个分片）", time.monotonic() - start, len(st.shards))
 
 
+def _worker_post_build(st: State) -> None:
+    """A render worker's end: report its digests, index its search shards, say so, leave."""
+    try:
+        st.team.send("pages", st.digests)
+        if st.indexer is not None:
+            st.indexer.finish(parallel=1)
+        st.team.send("done")
+    except BaseException as exc:  # noqa: BLE001 - reported to the first process
+        st.team.fail(exc)
+    st.team.exit(0)
+
+
+def on_build_error(error: Exception) -> None:
+    """A worker reports the error and leaves; the first process stops the workers and the search index."""
+    st = _state
+    if st is not None and st.team.is_worker:
+        if st.indexer is not None:
+            st.indexer.close()
+        st.team.fail(error)
+    abandon()
+
+
+def abandon() -> None:
+    """The build stops (error or interrupt): stop the render workers and Pagefind, remove the scratch folder."""
+    st = _state
+    if st is None or st.team.is_worker:
+        return
+    st.team.abort()
+    if st.indexer is not None:
+        st.indexer.cleanup()
 
 
 def _index_document(a: Any, body: str) -> str:

@@ -42,11 +42,15 @@ def config_file(root: Path) -> Path:
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
-               verbose: bool = False, gate: GateResult | None = None, dashboard: bool = True) -> BuildResult:
+               verbose: bool = False, gate: GateResult | None = None, dashboard: bool = True,
+               workers: int | None = None) -> BuildResult:
     """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate.
 
     Every build also writes ``render-digests.json`` (三校 render digests, :mod:`checks.publish.digests`).
+    ``workers``: processes that render pages (default: one per core, :func:`checks.publish.workers.default_workers`);
+    the output does not depend on it.
     """
+    from checks.publish.workers import default_workers  # noqa: PLC0415
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
@@ -57,7 +61,15 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     if not (root / "content").is_dir():
         raise GovsiteError("仓库中没有 content/ 目录，无法构建网站。", str(root))
     output = (output or root / "site").resolve()
-    gate = gate if gate is not None else run_gate(root)
+    workers = workers or default_workers()
+    pending = None
+    if gate is None and preview and workers > 1:
+        # a preview needs the verdict only for its 未审核 marks: verify beside MkDocs reading the site
+        from checks.publish.workers import run_forked  # noqa: PLC0415
+
+        pending = run_forked("发布核验（govsite verify）", run_gate, root)
+    elif gate is None:
+        gate = run_gate(root)
     if not preview:
         from checks.project import Project  # noqa: PLC0415
 
@@ -65,31 +77,52 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
         if units_blocking:
             gate = GateResult(ok=False, verified=gate.verified, failures=units_blocking + gate.failures,
                               available=gate.available)
-    if not preview and not gate.ok:
+    if not preview and gate is not None and not gate.ok:
         raise GateRefused(gate)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     os.environ["SOURCE_DATE_EPOCH"] = str(hooks.source_date_epoch(root))
     _logging(verbose)
     start = time.monotonic()
     tmp = temp_dir_beside(output)
-    hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard))
+    hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard,
+                                    workers=workers, pending_gate=pending))
     try:
         cfg = load_config(config_file=str(config_file(root)), docs_dir=str(root / "content"), site_dir=str(tmp))
         build(cfg)
         st = hooks.state()
         replace_dir(tmp, output)
     except MkDocsException as exc:
+        _leave_if_worker()
         shutil.rmtree(tmp, ignore_errors=True)
-        raise GovsiteError(f"MkDocs 构建失败：{exc}。已发布的网站未被改动。") from exc
+        # MkDocs turns a hook's error into "Aborted with a BuildError!": report the hook's own (Chinese) message
+        inner = exc.__cause__ or exc.__context__
+        reason = inner if isinstance(inner, MkDocsException) else exc
+        raise GovsiteError(f"MkDocs 构建失败：{reason}。已发布的网站未被改动。") from exc
     except BaseException:
+        _leave_if_worker()
+        hooks.abandon()  # e.g. Ctrl-C: stop the render workers and Pagefind, remove the scratch index folder
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         hooks.set_options(None)
+        if pending is not None and not pending.joined:  # the build stopped before on_files: reap the gate
+            try:
+                pending.join()
+            except Exception:  # noqa: BLE001, S110 - the build's own error is what the user needs
+                pass
     return BuildResult(output=output, articles=len(st.catalog.articles),
                        pages=len(st.catalog.articles) + len(st.generated),
                        unverified=sum(1 for a in st.catalog.articles if not a.verified),
                        seconds=time.monotonic() - start, preview=preview)
+
+
+def _leave_if_worker() -> None:
+    """A render worker (a forked copy of this process) never returns into the caller: it leaves here."""
+    from checks.publish import hooks  # noqa: PLC0415
+
+    st = hooks._state
+    if st is not None and st.team.is_worker:
+        os._exit(1)
 
 
 def _logging(verbose: bool) -> None:
