@@ -219,6 +219,9 @@ class TypoEngine:
         self.pages = list(pages or [])
         self._run_cache: dict[str, list[tuple]] = {}
         self._build_local()
+        # The model is hundreds of thousands of long-lived containers: left in the collector's generations,
+        # every full collection walks them all (measured: two thirds of the check time on dense text).
+        gc.freeze()
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
