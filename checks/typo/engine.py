@@ -539,7 +539,7 @@ class TypoEngine:
                     continue
                 char_gain = clm.gain(s, a, b, r, char_memo)
                 if char_gain <= MIN_CHAR_GAIN and not self.debug:
-                    continue  # both models must prefer the correction (the score alone is linear)
+                    continue  # the character model must clearly prefer the correction (the word model too, below)
                 offset += self._features(s, a, b, r)
             glo = max(0, a - GATE_WINDOW)
             ghi = min(n, b + GATE_WINDOW)
