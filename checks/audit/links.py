@@ -87,21 +87,21 @@ def source_of(site_rel: str, root: Path | None) -> tuple[str, str, str]:
     return site_rel, unit, column
 
 
-def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, allow: set[str] | None = None,
-                timeout: float = 10.0, concurrency: int = 8,
-                progress: Callable[[int, int], None] | None = None,
-                opener: Callable[[str, float], int | None] | None = None) -> LinkReport:
-    site_dir = Path(site_dir)
-    files: set[str] = set()
-    for dirpath, _dirs, names in os.walk(site_dir):
-        rel_dir = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
-        for n in names:
-            files.add(n if rel_dir == "." else f"{rel_dir}/{n}")
-    pages = sorted(f for f in files if f.endswith(".html") and f.split("/")[0] not in SKIP_DIRS)
-    report = LinkReport(pages=len(pages))
+@dataclass
+class _Slice:
+    """What one process finds in its share of the pages (merged in page order by :func:`audit_links`)."""
+
+    findings: list[AuditFinding] = field(default_factory=list)
+    links: int = 0
+    external: dict[str, list[str]] = field(default_factory=dict)
+    external_count: int = 0
+
+
+def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages: list[str]) -> _Slice:
+    """Internal links, anchors and alt text of ``pages`` (site-relative), against the site's ``files``."""
+    out = _Slice()
     ids_cache: dict[str, set[str]] = {}
     resolve_cache: dict[tuple[str, str], tuple] = {}
-    external: dict[str, list[str]] = {}
     seen: set[tuple[str, str]] = set()
 
     def ids_of(target: str) -> set[str]:
@@ -113,27 +113,25 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
             ids_cache[target] = {i for rx in _IDS for i in rx.findall(text)}
         return ids_cache[target]
 
-    for n, page in enumerate(pages):
-        if progress and n % 200 == 0:
-            progress(n, len(pages))
+    for page in pages:
         text = (site_dir / page).read_text(encoding="utf-8", errors="replace")
         base = posixpath.dirname(page)
         blame, unit, column = source_of(page, root)
         no_alt, urls = scan_page(text)
         for src in no_alt:
-            report.findings.append(AuditFinding(
+            out.findings.append(AuditFinding(
                 "links", "audit.links.img-alt", "warning", unit,
                 f"{blame} 中的图片 {src} 没有替代文字（alt）。", ART_ALT,
                 "请在 Markdown 中写成 ![图片内容说明](文件名)，说明图片内容。",
                 path=blame, column=column, evidence={"page": page, "src": src}, deduction=0.5))
-        report.links += urls[1]
+        out.links += urls[1]
         for tag, url in urls[0]:
             low = url.lower()
             if low.startswith(("mailto:", "tel:", "javascript:", "data:", "sms:")):
                 continue
             if low.startswith(("http://", "https://", "//")):
-                report.external += 1
-                external.setdefault(url if not low.startswith("//") else "https:" + url, []).append(page)
+                out.external_count += 1
+                out.external.setdefault(url if not low.startswith("//") else "https:" + url, []).append(page)
                 continue
             key_r = _cache_key(base, url)
             resolved = resolve_cache.get(key_r)
@@ -154,7 +152,7 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
                     ext = posixpath.splitext(target)[1].lower()
                     is_att = ext in ATTACHMENT_EXT
                     what = "附件" if is_att else ("图片" if tag == "img" else "链接")
-                    report.findings.append(AuditFinding(
+                    out.findings.append(AuditFinding(
                         "links", "audit.links.attachment" if is_att else "audit.links.internal", "error", unit,
                         f"{blame} 中的{what} {url} 指向的 {target} 在构建出的站点中不存在（死链）。", ART,
                         "请改正链接地址；附件须放在稿件所在栏目的 files/ 目录并随稿件提交；已撤下的页面应同时删除指向它的链接。",
@@ -170,14 +168,62 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
                     if key in seen:
                         continue
                     seen.add(key)
-                    report.findings.append(AuditFinding(
+                    out.findings.append(AuditFinding(
                         "links", "audit.links.anchor", "warning", unit,
                         f"{blame} 中的链接 {url} 指向的锚点“#{frag}”在 {target} 中不存在。", ART,
                         "请改为目标页面中存在的标题锚点，或去掉 # 之后的部分。",
                         path=blame, column=column, evidence={"page": page, "href": url, "target": target},
                         deduction=0.5))
+    return out
+
+
+PARALLEL_FROM = 400  # pages: below this a second process costs more than it saves
+CHUNK = 250          # pages per task: small enough to report progress, large enough to amortise the transfer
+
+
+def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, allow: set[str] | None = None,
+                timeout: float = 10.0, concurrency: int = 8,
+                progress: Callable[[int, int], None] | None = None,
+                opener: Callable[[str, float], int | None] | None = None,
+                workers: int | None = None) -> LinkReport:
+    """Check the links of every HTML page of ``site_dir``; on a large site the pages are shared out over the
+    machine's cores (``workers``, default: all), with the same findings in the same order as one process."""
+    site_dir = Path(site_dir)
+    names: set[str] = set()
+    for dirpath, _dirs, entries in os.walk(site_dir):
+        rel_dir = os.path.relpath(dirpath, site_dir).replace(os.sep, "/")
+        for n in entries:
+            names.add(n if rel_dir == "." else f"{rel_dir}/{n}")
+    files = frozenset(names)
+    pages = sorted(f for f in files if f.endswith(".html") and f.split("/")[0] not in SKIP_DIRS)
+    report = LinkReport(pages=len(pages))
+    chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+    n_workers = min(workers or os.cpu_count() or 1, len(chunks))
     if progress:
-        progress(len(pages), len(pages))
+        progress(0, len(pages))
+    if n_workers > 1 and len(pages) >= PARALLEL_FROM and hasattr(os, "fork"):
+        import multiprocessing  # noqa: PLC0415
+
+        with concurrent.futures.ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_audit_pages, site_dir, root, files, chunk) for chunk in chunks]
+            slices = []
+            for k, fut in enumerate(futures):  # in page order, whatever order they finish in
+                slices.append(fut.result())
+                if progress:
+                    progress(min(len(pages), (k + 1) * CHUNK), len(pages))
+    else:
+        slices = []
+        for k, chunk in enumerate(chunks):
+            slices.append(_audit_pages(site_dir, root, files, chunk))
+            if progress:
+                progress(min(len(pages), (k + 1) * CHUNK), len(pages))
+    external: dict[str, list[str]] = {}
+    for part in slices:
+        report.findings.extend(part.findings)
+        report.links += part.links
+        report.external += part.external_count
+        for url, where in part.external.items():
+            external.setdefault(url, []).extend(where)
     if online and external:
         report.findings.extend(_check_external(external, root, allow or set(), timeout, concurrency, opener, report))
     return report
@@ -187,11 +233,16 @@ def _cache_key(base: str, url: str) -> tuple[str, str]:
     """Fold leading ``../`` into the base: ``u/c/p`` + ``../../x/`` → (``u``, ``x/``), shared by all pages of ``u``."""
     if not url.startswith(".."):
         return base, url
+    ups = 0
+    while url.startswith("../", 3 * ups):
+        ups += 1
+    rest = url[3 * ups:]
+    if rest == "..":
+        ups, rest = ups + 1, ""
     parts = base.split("/") if base else []
-    while parts and (url.startswith("../") or url == ".."):
-        parts.pop()
-        url = url[3:] if url.startswith("../") else ""
-    return "/".join(parts), url or "./"
+    if ups > len(parts):  # more ../ than folders: keep the excess (the target is outside the site)
+        return "", url[3 * len(parts):]
+    return "/".join(parts[:len(parts) - ups]), rest or "./"
 
 
 def _resolve(base: str, url: str) -> tuple:

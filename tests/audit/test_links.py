@@ -86,3 +86,35 @@ def test_no_network_at_all_is_a_note_not_a_dead_link_per_url(tmp_path):
     report = audit_links(site, tmp_path, online=True, allow=set(), timeout=1, concurrency=4)
     assert report.offline and report.external_checked == 3
     assert not [f for f in report.findings if f.rule == "audit.links.external"]
+
+
+def test_large_site_is_shared_out_with_the_same_findings_in_the_same_order(tmp_path):
+    """Above PARALLEL_FROM pages the pages go to several processes; the report must not change."""
+    from checks.audit import links
+
+    site = build_site(tmp_path, "http://127.0.0.1:9")
+    for k in range(links.PARALLEL_FROM + 50):
+        page = site / f"u/c/q{k:03d}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(PAGE.format(ext="http://127.0.0.1:9").replace("已撤下", f"已撤下{k}"), encoding="utf-8")
+    one = links.audit_links(site, tmp_path, workers=1)
+    two = links.audit_links(site, tmp_path, workers=2)
+    assert one.pages == two.pages > links.PARALLEL_FROM
+    assert len(one.findings) > 3 * links.PARALLEL_FROM  # dead link, missing anchor, attachment, alt on every page
+    assert two.findings == one.findings
+    assert (two.links, two.external) == (one.links, one.external)
+
+
+@pytest.mark.parametrize("base,url,key", [
+    ("u/c/p", "../../x/", ("u", "x/")),
+    ("u/c/p", "../", ("u/c", "./")),
+    ("u/c/p", "..", ("u/c", "./")),
+    ("a", "../..", ("", "..")),        # more ../ than folders: the excess stays
+    ("", "../x", ("", "../x")),
+    ("u/c", "./a", ("u/c", "./a")),
+    ("u/c", "..x", ("u/c", "..x")),   # a file name starting with two dots, not a ../ segment
+])
+def test_relative_urls_fold_into_the_base(base, url, key):
+    from checks.audit.links import _cache_key
+
+    assert _cache_key(base, url) == key
