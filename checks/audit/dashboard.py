@@ -1,33 +1,58 @@
-"""The internal dashboard page the publishing build writes after every build."""
+"""The internal dashboard page (读网看板) the publishing build writes after every build."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from pathlib import Path
 
 from checks.audit.html import CSS, render_html
-from checks.audit.runner import run_audit
+from checks.audit.links import Scan
+from checks.audit.runner import RepositoryAudit, audit_repository, finish_audit
 from checks.errors import GovsiteError
 
 DASHBOARD = Path("internal") / "dashboard" / "index.html"
-LINK_PAGE_LIMIT = 3000  # link check over the whole site only up to this many pages (≈0.9 ms per page)
+LINK_PAGE_LIMIT = 3000  # without the build's scans: link check only up to this many pages (≈0.5 ms per page)
 
 
-def write_dashboard(root: Path, site_dir: Path) -> None:
-    """Audit the repository as of today over the just-built ``site_dir`` and write the scorecard into it.
+@dataclass
+class Prepared:
+    """The repository's part of the dashboard, or why there is none (e.g. no git history)."""
 
-    Offline and without the compliance checks (the build has just run them), so it stays fast in every
-    build; the link check is skipped above LINK_PAGE_LIMIT pages. A repository without git history gets a
-    page that says why instead of failing the build.
-    """
-    root, site_dir = Path(root), Path(site_dir)
+    audit: RepositoryAudit | None = None
+    error: str = ""
+
+
+def prepare_dashboard(root: Path) -> Prepared:
+    """Audit the repository as of today, offline and without the compliance checks (the build has just run
+    them); the build runs this beside MkDocs, before any page exists."""
+    try:
+        return Prepared(audit=audit_repository(Path(root), run_checks=False))
+    except GovsiteError as exc:
+        return Prepared(error=exc.render())
+
+
+def finish_dashboard(prepared: Prepared, site_dir: Path, scans: dict[str, Scan] | None = None) -> None:
+    """Check the built ``site_dir``'s links (``scans``: the pages' links, read as they were written; without
+    them the pages are read and the check is skipped above LINK_PAGE_LIMIT pages) and write the scorecard."""
+    site_dir = Path(site_dir)
     out = site_dir / DASHBOARD
     out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        report = run_audit(root, site_dir=site_dir, run_checks=False, link_page_limit=LINK_PAGE_LIMIT)
-        text = render_html(report, base="../../")
-    except GovsiteError as exc:
+    error = prepared.error
+    if prepared.audit is not None:
+        try:
+            report = finish_audit(prepared.audit, site_dir, link_page_limit=LINK_PAGE_LIMIT, scans=scans)
+            text = render_html(report, base="../../")
+        except GovsiteError as exc:
+            error = exc.render()
+    if error:
         text = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" '
                 f'content="noindex,nofollow"><title>读网审计</title><style>{CSS}</style></head><body><main>'
-                f"<section><h2>读网审计暂不可用</h2><p>{html.escape(exc.render())}</p></section></main></body></html>")
+                f"<section><h2>读网审计暂不可用</h2><p>{html.escape(error)}</p></section></main></body></html>")
     out.write_text(text, encoding="utf-8")
+
+
+def write_dashboard(root: Path, site_dir: Path, scans: dict[str, Scan] | None = None) -> None:
+    """Audit the repository as of today over the just-built ``site_dir`` and write the scorecard into it.
+    A repository without git history gets a page that says why instead of failing the build."""
+    finish_dashboard(prepare_dashboard(root), site_dir, scans)

@@ -59,7 +59,11 @@ def _tag_info(tag: str, raw: str) -> tuple[str | None, bool]:
     return (url.strip() or None) if url else None, False
 
 
-def scan_page(text: str) -> tuple[list[str], tuple[list[tuple[str, str]], int]]:
+# what scan_page finds in one page: (images without alt, (distinct (tag, url) links, link count))
+Scan = tuple[list[str], tuple[list[tuple[str, str]], int]]
+
+
+def scan_page(text: str) -> Scan:
     """Images without alt (their src) and the page's distinct (tag, url) links with the total link count."""
     no_alt: list[str] = []
     seen: dict[tuple[str, str], None] = {}
@@ -73,6 +77,21 @@ def scan_page(text: str) -> tuple[list[str], tuple[list[tuple[str, str]], int]]:
             total += 1
             seen[(tag, url)] = None
     return no_alt, (list(seen), total)
+
+
+def scan_written_page(text: str) -> Scan:
+    """:func:`scan_page` for a page as it is being written (the build's hooks): a link to an anchor of the page
+    itself is checked here, against the text at hand, and left out of the scan when the anchor exists."""
+    no_alt, (urls, total) = scan_page(text)
+    kept = [(tag, url) for tag, url in urls if not (url.startswith("#") and _has_id(text, url[1:]))]
+    return no_alt, (kept, total)
+
+
+def _has_id(text: str, fragment: str) -> bool:
+    """The same answer as looking ``fragment`` up in the ids :data:`_IDS` find in ``text``."""
+    frag = urllib.parse.unquote(fragment)
+    return bool(frag) and (('"' not in frag and (f'id="{frag}"' in text or f'name="{frag}"' in text))
+                           or ("'" not in frag and f"id='{frag}'" in text))
 
 
 def source_of(site_rel: str, root: Path | None) -> tuple[str, str, str]:
@@ -97,12 +116,17 @@ class _Slice:
     external_count: int = 0
 
 
-def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages: list[str]) -> _Slice:
-    """Internal links, anchors and alt text of ``pages`` (site-relative), against the site's ``files``."""
+def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages: list[str],
+                 scans: dict[str, Scan] | None = None) -> _Slice:
+    """Internal links, anchors and alt text of ``pages`` (site-relative), against the site's ``files``;
+    a page in ``scans`` is not read again."""
     out = _Slice()
     ids_cache: dict[str, set[str]] = {}
     resolve_cache: dict[tuple[str, str], tuple] = {}
     seen: set[tuple[str, str]] = set()
+    # folded links (see _fold) known to be fine: the navigation's links repeat on every page, so most
+    # links are answered by one set lookup
+    ok: set[tuple[str, str]] = set()
 
     def ids_of(target: str) -> set[str]:
         if target not in ids_cache:
@@ -114,10 +138,10 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
         return ids_cache[target]
 
     for page in pages:
-        text = (site_dir / page).read_text(encoding="utf-8", errors="replace")
+        scanned = scans.get(page) if scans else None
+        no_alt, urls = scanned or scan_page((site_dir / page).read_text(encoding="utf-8", errors="replace"))
         base = posixpath.dirname(page)
         blame, unit, column = source_of(page, root)
-        no_alt, urls = scan_page(text)
         for src in no_alt:
             out.findings.append(AuditFinding(
                 "links", "audit.links.img-alt", "warning", unit,
@@ -125,7 +149,11 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                 "请在 Markdown 中写成 ![图片内容说明](文件名)，说明图片内容。",
                 path=blame, column=column, evidence={"page": page, "src": src}, deduction=0.5))
         out.links += urls[1]
+        ancestors = _ancestors(base)
         for tag, url in urls[0]:
+            key_r = _fold(ancestors, url)
+            if key_r in ok:
+                continue
             low = url.lower()
             if low.startswith(("mailto:", "tel:", "javascript:", "data:", "sms:")):
                 continue
@@ -133,7 +161,6 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                 out.external_count += 1
                 out.external.setdefault(url if not low.startswith("//") else "https:" + url, []).append(page)
                 continue
-            key_r = _cache_key(base, url)
             resolved = resolve_cache.get(key_r)
             if resolved is None:
                 resolved = resolve_cache[key_r] = _resolve(*key_r)
@@ -161,19 +188,25 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                     continue
                 else:
                     continue
-            if parsed.fragment and target.endswith(".html"):
-                frag = urllib.parse.unquote(parsed.fragment)
-                if frag not in ids_of(target):
-                    key = (page, url)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    out.findings.append(AuditFinding(
-                        "links", "audit.links.anchor", "warning", unit,
-                        f"{blame} 中的链接 {url} 指向的锚点“#{frag}”在 {target} 中不存在。", ART,
-                        "请改为目标页面中存在的标题锚点，或去掉 # 之后的部分。",
-                        path=blame, column=column, evidence={"page": page, "href": url, "target": target},
-                        deduction=0.5))
+            if not (parsed.fragment and target.endswith(".html")):
+                if resolved[2]:  # not a link to the page itself
+                    ok.add(key_r)
+                continue
+            frag = urllib.parse.unquote(parsed.fragment)
+            if frag in ids_of(target):
+                if resolved[2]:
+                    ok.add(key_r)
+                continue
+            key = (page, url)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.findings.append(AuditFinding(
+                "links", "audit.links.anchor", "warning", unit,
+                f"{blame} 中的链接 {url} 指向的锚点“#{frag}”在 {target} 中不存在。", ART,
+                "请改为目标页面中存在的标题锚点，或去掉 # 之后的部分。",
+                path=blame, column=column, evidence={"page": page, "href": url, "target": target},
+                deduction=0.5))
     return out
 
 
@@ -185,9 +218,12 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
                 timeout: float = 10.0, concurrency: int = 8,
                 progress: Callable[[int, int], None] | None = None,
                 opener: Callable[[str, float], int | None] | None = None,
-                workers: int | None = None) -> LinkReport:
+                workers: int | None = None, scans: dict[str, Scan] | None = None) -> LinkReport:
     """Check the links of every HTML page of ``site_dir``; on a large site the pages are shared out over the
-    machine's cores (``workers``, default: all), with the same findings in the same order as one process."""
+    machine's cores (``workers``, default: all), with the same findings in the same order as one process.
+
+    ``scans``: pages already scanned while they were written (site path → :func:`scan_page`): only the
+    others are read, and in this process (what is left is a lookup per link)."""
     site_dir = Path(site_dir)
     names: set[str] = set()
     for dirpath, _dirs, entries in os.walk(site_dir):
@@ -201,7 +237,11 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
     n_workers = min(workers or os.cpu_count() or 1, len(chunks))
     if progress:
         progress(0, len(pages))
-    if n_workers > 1 and len(pages) >= PARALLEL_FROM and hasattr(os, "fork"):
+    if scans is not None:
+        slices = [_audit_pages(site_dir, root, files, pages, scans)]
+        if progress:
+            progress(len(pages), len(pages))
+    elif n_workers > 1 and len(pages) >= PARALLEL_FROM and hasattr(os, "fork"):
         import multiprocessing  # noqa: PLC0415
 
         with concurrent.futures.ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -229,20 +269,31 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
     return report
 
 
-def _cache_key(base: str, url: str) -> tuple[str, str]:
-    """Fold leading ``../`` into the base: ``u/c/p`` + ``../../x/`` → (``u``, ``x/``), shared by all pages of ``u``."""
+_UPS = re.compile(r"(?:\.\./)*")
+
+
+def _ancestors(base: str) -> list[str]:
+    """``u/c/p`` → [``u/c/p``, ``u/c``, ``u``, ``""``]: the folder ``k`` levels up is item ``k``."""
+    parts = base.split("/") if base else []
+    return ["/".join(parts[:len(parts) - k]) for k in range(len(parts) + 1)]
+
+
+def _fold(ancestors: list[str], url: str) -> tuple[str, str]:
+    """Fold leading ``../`` of ``url`` into the page's folder (``ancestors[0]``, see :func:`_ancestors`)."""
     if not url.startswith(".."):
-        return base, url
-    ups = 0
-    while url.startswith("../", 3 * ups):
-        ups += 1
-    rest = url[3 * ups:]
+        return ancestors[0], url
+    n = _UPS.match(url).end()  # type: ignore[union-attr] - matches the empty string at least
+    ups, rest = n // 3, url[n:]
     if rest == "..":
         ups, rest = ups + 1, ""
-    parts = base.split("/") if base else []
-    if ups > len(parts):  # more ../ than folders: keep the excess (the target is outside the site)
-        return "", url[3 * len(parts):]
-    return "/".join(parts[:len(parts) - ups]), rest or "./"
+    if ups >= len(ancestors):  # more ../ than folders: keep the excess (the target is outside the site)
+        return "", url[3 * (len(ancestors) - 1):]
+    return ancestors[ups], rest or "./"
+
+
+def _cache_key(base: str, url: str) -> tuple[str, str]:
+    """Fold leading ``../`` into the base: ``u/c/p`` + ``../../x/`` → (``u``, ``x/``), shared by all pages of ``u``."""
+    return _fold(_ancestors(base), url)
 
 
 def _resolve(base: str, url: str) -> tuple:

@@ -7,18 +7,19 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from checks.audit import workdays
 from checks.audit.coverage import audit_coverage
 from checks.audit.freshness import audit_freshness, audit_homepage
 from checks.audit.history import read_history
-from checks.audit.links import audit_links
-from checks.audit.model import AuditReport
+from checks.audit.links import Scan, audit_links
+from checks.audit.model import AuditFinding, AuditReport
 from checks.audit.newmedia import audit_new_media
 from checks.audit.roster import audit_roster
 from checks.audit.score import score_units
-from checks.audit.snapshot import CHINA, take_snapshot
+from checks.audit.snapshot import CHINA, Snapshot, take_snapshot
 from checks.audit.timeliness import audit_closing, audit_timeliness
 from checks.audit.veto import decide, interaction, serious_errors
 
@@ -56,9 +57,33 @@ class Progress:
             self.stream.flush()
 
 
+@dataclass
+class RepositoryAudit:
+    """Everything the audit finds in the repository itself, before the built site's links are checked
+    (the build runs this while MkDocs starts, and the link part once the site is written)."""
+
+    report: AuditReport
+    snap: Snapshot
+    site: dict
+    columns: list
+    newest: dt.date | None
+    findings: list[AuditFinding] = field(default_factory=list)
+    serious: list[AuditFinding] = field(default_factory=list)  # incl. forged dates: they veto too
+    serious_note: str = ""
+
+
 def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = None, online: bool = False,
               allow: set[str] | None = None, run_checks: bool = True, timeout: float = 10.0, concurrency: int = 8,
               progress: Callable[..., None] | None = None, link_page_limit: int | None = None) -> AuditReport:
+    step = progress or (lambda *a, **k: None)
+    pre = audit_repository(root, as_of, run_checks, step)
+    return finish_audit(pre, site_dir, online=online, allow=allow, timeout=timeout, concurrency=concurrency,
+                        progress=step, link_page_limit=link_page_limit)
+
+
+def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool = True,
+                     progress: Callable[..., None] | None = None) -> RepositoryAudit:
+    """The part of the audit that reads only the repository (history, columns, timeliness, rosters…)."""
     from checks.project import Project  # noqa: PLC0415
 
     root = Path(root).resolve()
@@ -72,7 +97,7 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
     step("还原审计日的内容")
     snap = take_snapshot(root, as_of, set(categories) or None, history=history)
     report = AuditReport(as_of=as_of, commit=snap.commit, site_name=str(site.get("name") or ""),
-                         pages=len(snap.pages), site_dir=str(site_dir or ""))
+                         pages=len(snap.pages))
     report.notes.extend(f"单位文件问题：{p}" for p in snap.unit_problems[:20])
     step("栏目更新")
     columns, fresh = audit_freshness(snap)
@@ -94,17 +119,33 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
         step("合规检查（严重错误）")
         serious, note = serious_errors(root, snap)
     forged = [f for f in late if f.rule == "audit.timeliness.formed-after-publish"]
+    return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest,
+                           findings=home + fresh + late + closing + coverage + media + roster + serious,
+                           serious=serious + forged, serious_note=note)
+
+
+def finish_audit(pre: RepositoryAudit, site_dir: Path | None = None, online: bool = False,
+                 allow: set[str] | None = None, timeout: float = 10.0, concurrency: int = 8,
+                 progress: Callable[..., None] | None = None, link_page_limit: int | None = None,
+                 scans: dict[str, Scan] | None = None) -> AuditReport:
+    """The built site's part (interaction channel, links), the veto items and the scores.
+
+    ``scans``: the links of pages already read while the site was written (site path →
+    :func:`checks.audit.links.scan_page`), so only the other pages are read; no page limit applies then."""
+    step = progress or (lambda *a, **k: None)
+    report, snap, site = pre.report, pre.snap, pre.site
+    report.site_dir = str(site_dir or "")
     inter_findings, inter_item = interaction(site, site_dir)
     link_findings = []
-    if site_dir is not None and link_page_limit is not None and len(snap.pages) > link_page_limit:
+    if site_dir is not None and scans is None and link_page_limit is not None and len(snap.pages) > link_page_limit:
         report.notes.append(f"站点有 {len(snap.pages)} 篇稿件，超过看板的链接检查上限 {link_page_limit} 篇，本次未检查链接；"
                             "请运行 govsite audit --site site 做完整的链接检查。")
     elif site_dir is not None:
         step("检查站点链接")
         own = urllib.parse.urlsplit(str(site.get("base_url") or "")).hostname
         allow = set(allow or ()) | ({own.lower()} if own else set())  # the portal's own address is not external
-        lr = audit_links(site_dir, root, online=online, allow=allow, timeout=timeout, concurrency=concurrency,
-                         progress=lambda d, t: step("检查站点链接", d, t))
+        lr = audit_links(site_dir, snap.root, online=online, allow=allow, timeout=timeout, concurrency=concurrency,
+                         progress=lambda d, t: step("检查站点链接", d, t), scans=scans)
         link_findings = lr.findings
         report.notes.append(f"链接检查：{lr.pages} 个页面、{lr.links} 个链接（外部 {lr.external} 个，"
                             + (f"联网检查 {lr.external_checked} 个）。" if online else "未联网检查，可加 --online）。"))
@@ -113,11 +154,11 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
                                 "未据此判定死链；请在能上网的环境中重新运行 --online。")
     else:
         report.notes.append("未提供构建出的站点（--site），未检查链接。可先运行 govsite build --preview -o site。")
-    report.veto = decide(snap, columns, newest, serious + forged, note, inter_item)
-    findings = home + fresh + late + closing + coverage + media + roster + serious + inter_findings + link_findings
+    report.veto = decide(snap, pre.columns, pre.newest, pre.serious, pre.serious_note, inter_item)
+    findings = pre.findings + inter_findings + link_findings
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.unit, f.area, f.path, f.column, f.rule))
     report.findings = findings
-    report.columns = columns
+    report.columns = pre.columns
     step("评分与趋势")
-    report.units = score_units(snap, columns, findings)
+    report.units = score_units(snap, pre.columns, findings)
     return report

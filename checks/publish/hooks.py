@@ -40,6 +40,7 @@ class Options:
     preview: bool = False
     gate: GateResult | None = None
     pending_gate: parallel.Forked | None = None  # preview: the gate still running beside MkDocs (runner)
+    pending_dashboard: parallel.Staged | None = None  # the dashboard's repository audit, started by the runner
     search: bool = True
     dashboard: bool = True
     workers: int = 1  # processes rendering pages (``govsite build``: one per core, :mod:`.workers`)
@@ -62,6 +63,16 @@ class Generated:
     page: int = 1
 
 
+# whitespace runs that hold a line break, except inside elements where whitespace is content
+_INDENT = re.compile(r"(<(script|pre|textarea|style)\b.*?</\2\s*>)|[ \t\r\f\v]*\n\s*", re.S | re.I)
+
+
+def squeeze(html: str) -> str:
+    """Template indentation out of ``html``: every whitespace run with a line break becomes one line break.
+    Browsers render the two alike (outside ``pre``, ``textarea``, ``script``, ``style``, which are kept)."""
+    return _INDENT.sub(lambda m: m.group(1) or "\n", html)
+
+
 class FragmentCache:
     """Rendered template fragments shared by pages with the same key (see main.html)."""
 
@@ -72,8 +83,9 @@ class FragmentCache:
         return self._data.get(key)
 
     def put(self, key: str, value: str) -> str:
-        self._data[key] = value
-        return ""
+        """Store the fragment squeezed (:func:`squeeze`) and return what every page then shows."""
+        value = self._data[key] = squeeze(str(value))
+        return value
 
 
 @dataclass
@@ -104,6 +116,8 @@ class State:
     team: parallel.Team = field(default_factory=parallel.Team)
     assets: dict[str, str] = field(default_factory=dict)  # site path of a copied file → its source (digests)
     pending_gate: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_files
+    pending_dashboard: parallel.Staged | None = None
+    scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (checks.audit.links.scan_page)
 
 
 _state: State | None = None
@@ -208,7 +222,8 @@ def on_config(config: Any) -> Any:
     _state = State(root=root, preview=opts.preview, gate=gate, built=built, closed=closed,
                    site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search,
                    dashboard=opts.dashboard, workers=max(1, opts.workers),
-                   pending_gate=opts.pending_gate if opts.preview and opts.gate is None else None)
+                   pending_gate=opts.pending_gate if opts.preview and opts.gate is None else None,
+                   pending_dashboard=opts.pending_dashboard if opts.dashboard else None)
     # MkDocs' own sitemap.xml(.gz) would be overwritten by ours (on_post_build): do not render it
     config.theme.static_templates.discard("sitemap.xml")
     return config
@@ -457,8 +472,13 @@ def _accessibility_warnings(src_uri: str, html: str) -> None:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """The 三校 render digest of a content page, from the HTML MkDocs is about to write."""
+    """The 三校 render digest of a content page, and the links of every page for the dashboard's link
+    check, from the HTML MkDocs is about to write (no second pass over the written site)."""
     st = state()
+    if st.dashboard:
+        from checks.audit.links import scan_written_page  # noqa: PLC0415
+
+        st.scans[page.file.dest_uri] = scan_written_page(output)
     path = "content/" + page.file.src_uri
     dest = st.pages.get(path)
     if dest is not None:
@@ -517,8 +537,9 @@ def on_post_build(config: Any) -> None:
         _worker_post_build(st)  # does not return
     site_dir = Path(config["site_dir"])
     try:
-        for part in st.team.gather_pages():  # every page is written from here on
-            st.digests.update(part)
+        for digests_part, scans_part in st.team.gather_pages():  # every page is written from here on
+            st.digests.update(digests_part)
+            st.scans.update(scans_part)
     except parallel.WorkerFailed as exc:
         from mkdocs.exceptions import PluginError  # noqa: PLC0415
 
@@ -545,10 +566,13 @@ def on_post_build(config: Any) -> None:
     digests.write_manifest(site_dir, st.digests)
     dashboard = None
     if st.dashboard:  # it checks the links of the site as written so far: after pages, feeds and sitemap
-        if st.workers > 1:
-            dashboard = parallel.run_forked("读网看板（internal/dashboard/）生成", _dashboard, st.root, site_dir)
+        if st.pending_dashboard is not None:
+            dashboard, st.pending_dashboard = st.pending_dashboard, None
+            dashboard.go(site_dir, st.scans)
+        elif st.workers > 1:
+            dashboard = parallel.run_forked(DASHBOARD_TASK, _dashboard, st.root, site_dir, st.scans)
         else:
-            _dashboard(st.root, site_dir)
+            _dashboard(st.root, site_dir, st.scans)
     import time  # noqa: PLC0415
 
     start = time.monotonic()
@@ -570,7 +594,7 @@ def on_post_build(config: Any) -> None:
 def _worker_post_build(st: State) -> None:
     """A render worker's end: report its digests, index its search shards, say so, leave."""
     try:
-        st.team.send("pages", st.digests)
+        st.team.send("pages", (st.digests, st.scans))
         if st.indexer is not None:
             st.indexer.finish(parallel=1)
         st.team.send("done")
@@ -595,6 +619,8 @@ def abandon() -> None:
     if st is None or st.team.is_worker:
         return
     st.team.abort()
+    if st.pending_dashboard is not None:
+        st.pending_dashboard.abort()
     if st.indexer is not None:
         st.indexer.cleanup()
 
@@ -609,9 +635,24 @@ def _index_document(a: Any, body: str) -> str:
             f'<p data-pagefind-meta="发布日期" hidden>{escape(a.display_date)}</p></main></body></html>')
 
 
-def _dashboard(root: Path, site_dir: Path) -> None:
-    try:
-        from checks.audit.dashboard import write_dashboard  # noqa: PLC0415
-    except ImportError:
-        return
-    write_dashboard(root, site_dir)
+DASHBOARD_TASK = "读网看板（internal/dashboard/）生成"
+
+
+def _dashboard(root: Path, site_dir: Path, scans: dict[str, Any] | None = None) -> None:
+    from checks.audit.dashboard import write_dashboard  # noqa: PLC0415
+
+    write_dashboard(root, site_dir, scans)
+
+
+def prepare_dashboard(root: Path) -> Any:
+    """First stage of the dashboard (run beside MkDocs by ``govsite build``): the repository audit."""
+    from checks.audit.dashboard import prepare_dashboard as prepare  # noqa: PLC0415
+
+    return prepare(root)
+
+
+def finish_dashboard(prepared: Any, site_dir: Path, scans: dict[str, Any]) -> None:
+    """Second stage, once the site is written: links, scores, the page."""
+    from checks.audit.dashboard import finish_dashboard as finish  # noqa: PLC0415
+
+    finish(prepared, site_dir, scans)

@@ -9,6 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from checks.errors import GovsiteError
 from checks.publish.output import replace_dir, temp_dir_beside
@@ -50,18 +51,35 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     ``workers``: processes that render pages (default: one per core, :func:`checks.publish.workers.default_workers`);
     the output does not depend on it.
     """
-    from checks.publish.workers import default_workers  # noqa: PLC0415
-    from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
-    from mkdocs.config import load_config  # noqa: PLC0415
-    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
-
     from checks.publish import hooks  # noqa: PLC0415
+    from checks.publish.workers import default_workers  # noqa: PLC0415
 
     root = root.resolve()
     if not (root / "content").is_dir():
         raise GovsiteError("仓库中没有 content/ 目录，无法构建网站。", str(root))
     output = (output or root / "site").resolve()
     workers = workers or default_workers()
+    staged = None
+    if dashboard and workers > 1:
+        # the dashboard's repository audit needs no page: run it beside the gate and MkDocs' start
+        from checks.publish.workers import run_staged  # noqa: PLC0415
+
+        staged = run_staged(hooks.DASHBOARD_TASK, hooks.prepare_dashboard, hooks.finish_dashboard, root)
+    try:
+        return _build(root, output, preview, search, verbose, gate, dashboard, workers, staged)
+    finally:
+        if staged is not None and not staged.joined:  # the build stopped before the site was written
+            staged.abort()
+
+
+def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool, gate: GateResult | None,
+           dashboard: bool, workers: int, staged: Any) -> BuildResult:
+    from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
+    from mkdocs.config import load_config  # noqa: PLC0415
+    from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
+
+    from checks.publish import hooks  # noqa: PLC0415
+
     pending = None
     if gate is None and preview and workers > 1:
         # a preview needs the verdict only for its 未审核 marks: verify beside MkDocs reading the site
@@ -85,7 +103,7 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     start = time.monotonic()
     tmp = temp_dir_beside(output)
     hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard,
-                                    workers=workers, pending_gate=pending))
+                                    workers=workers, pending_gate=pending, pending_dashboard=staged))
     try:
         cfg = load_config(config_file=str(config_file(root)), docs_dir=str(root / "content"), site_dir=str(tmp))
         build(cfg)

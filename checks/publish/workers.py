@@ -216,3 +216,65 @@ def run_forked(what: str, fn: Callable[..., Any], *args: Any) -> Forked:
             os._exit(code)
     write.close()
     return Forked(pid, read, what)
+
+
+@dataclass
+class Staged(Forked):
+    """A forked process in two stages: it prepares at once and finishes when :meth:`go` hands it the rest
+    (the dashboard: the repository audit while MkDocs starts, the link check once the site is written)."""
+
+    go_conn: Connection | None = None
+
+    def go(self, *args: Any) -> None:
+        """Start the second stage with ``args`` (pickled through a pipe)."""
+        assert self.go_conn is not None
+        try:
+            self.go_conn.send(args)
+        finally:
+            self.go_conn.close()
+            self.go_conn = None
+
+    def abort(self) -> None:
+        """Stop the process (the build failed before the second stage) and reap it."""
+        if self.joined:
+            return
+        self.joined = True
+        if self.go_conn is not None:
+            self.go_conn.close()
+            self.go_conn = None
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        self.conn.close()
+
+
+def run_staged(what: str, prepare: Callable[..., Any], finish: Callable[..., Any], *args: Any) -> Staged:
+    """Fork a process that runs ``state = prepare(*args)`` now and ``finish(state, *more)`` once the parent
+    calls ``go(*more)``; ``join()`` returns what ``finish`` returned. Without a ``go`` it leaves quietly."""
+    read, write = Pipe(duplex=False)
+    go_read, go_write = Pipe(duplex=False)
+    pid = os.fork()
+    if pid == 0:
+        read.close()
+        go_write.close()
+        code = 0
+        try:
+            state = prepare(*args)
+            try:
+                more = go_read.recv()
+            except (EOFError, OSError):  # the build stopped before its site was written
+                os._exit(0)
+            write.send(("ok", finish(state, *more)))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent
+            code = 1
+            try:
+                write.send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+            except OSError:
+                pass
+        finally:
+            os._exit(code)
+    write.close()
+    go_read.close()
+    return Staged(pid, read, what, go_conn=go_write)

@@ -118,3 +118,24 @@ def test_relative_urls_fold_into_the_base(base, url, key):
     from checks.audit.links import _cache_key
 
     assert _cache_key(base, url) == key
+
+
+def test_pages_scanned_while_written_give_the_same_report(tmp_path):
+    """The build hands over each page's links as it writes it; the findings must be those of reading the site."""
+    from checks.audit import links
+
+    site = build_site(tmp_path, "http://127.0.0.1:9")
+    read = links.audit_links(site, tmp_path, workers=1)
+    scans = {p.relative_to(site).as_posix(): links.scan_written_page(p.read_text(encoding="utf-8"))
+             for p in site.rglob("*.html") if p.name != "index.html" or "ok" not in p.parts}  # one page left to read
+    given = links.audit_links(site, tmp_path, scans=scans)
+    assert given.findings == read.findings and given.findings
+    assert (given.pages, given.links, given.external) == (read.pages, read.links, read.external)
+
+
+def test_a_written_page_checks_its_own_anchors_at_once():
+    from checks.audit.links import scan_written_page
+
+    page = '<h2 id="yi">一</h2><a name="er"></a><a href="#yi">有</a><a href="#er">有</a><a href="#wu">无</a><a href="x/#yi">别页</a>'
+    _, (urls, total) = scan_written_page(page)
+    assert urls == [("a", "#wu"), ("a", "x/#yi")] and total == 4  # kept: what only the whole site can answer

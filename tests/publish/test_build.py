@@ -423,3 +423,16 @@ def test_serve_serves_the_built_site(county: Path, preview_site: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_cached_chrome_loses_its_indentation_not_its_content() -> None:
+    from checks.publish.hooks import squeeze
+
+    html = '<nav>\n      <a href="x">\n        首页\n      </a>\n  </nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'
+    assert squeeze(html) == '<nav>\n<a href="x">\n首页\n</a>\n</nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'
+
+
+def test_article_pages_carry_no_template_indentation(preview_site: Path) -> None:
+    page = next(p for p in sorted(preview_site.rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
+    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
+    assert "\n " not in nav and "首页" in nav
