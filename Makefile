@@ -25,6 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m compileall -q checks hooks  # bytecode once: every hook run would compile them again
 	$(BIN)/python -m checks.typo.build
 	touch $(STAMP)
 

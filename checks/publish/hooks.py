@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from checks.publish import digests, render, search
+from checks.publish import digests, render, search, skeleton, theme
 from checks.publish import workers as parallel
 from checks.publish.catalog import Catalog, make_article, read_front, rel_url
 from checks.publish.sources import GateResult, head_timestamp, publish_dates, run_gate, unit_problems
@@ -31,6 +31,7 @@ log = logging.getLogger("mkdocs.govsite")
 CST = dt.timezone(dt.timedelta(hours=8))
 PREVIEW_ENV = "GOVSITE_PREVIEW"
 NO_SEARCH_ENV = "GOVSITE_NO_SEARCH"
+NO_SKELETON_ENV = "GOVSITE_NO_SKELETON"  # 1: every article through the full theme template (comparisons)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Options:
     search: bool = True
     dashboard: bool = True
     workers: int = 1  # processes rendering pages (``govsite build``: one per core, :mod:`.workers`)
+    skeletons: bool = True  # articles from one skeleton per folder (:mod:`.skeleton`); off: full theme render
 
 
 _options: Options | None = None
@@ -118,6 +120,8 @@ class State:
     pending_gate: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_files
     pending_dashboard: parallel.Staged | None = None
     scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (checks.audit.links.scan_page)
+    use_skeletons: bool = True
+    skeletons: Any = None  # skeleton.Skeletons, once MkDocs has the theme's environment (on_env)
 
 
 _state: State | None = None
@@ -223,10 +227,15 @@ def on_config(config: Any) -> Any:
                    site=site, units=units, base_url=base_url, dates=publish_dates(root), search=opts.search,
                    dashboard=opts.dashboard, workers=max(1, opts.workers),
                    pending_gate=opts.pending_gate if opts.preview and opts.gate is None else None,
-                   pending_dashboard=opts.pending_dashboard if opts.dashboard else None)
+                   pending_dashboard=opts.pending_dashboard if opts.dashboard else None,
+                   use_skeletons=opts.skeletons and os.environ.get(NO_SKELETON_ENV) != "1")
     # MkDocs' own sitemap.xml(.gz) would be overwritten by ours (on_post_build): do not render it
     config.theme.static_templates.discard("sitemap.xml")
     return config
+
+
+def on_pre_build(config: Any) -> None:
+    theme.install(config.theme)  # a cheaper theme listing for the build that starts now
 
 
 def on_files(files: Any, config: Any) -> Any:
@@ -424,9 +433,21 @@ def _fork(st: State, config: Any, files: Any) -> None:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    if page.file.src_uri in state().generated:
+    st = state()
+    if page.file.src_uri in st.generated:
         return ""  # generated pages are HTML; skip Markdown work
+    if st.use_skeletons and page.file.src_uri in st.catalog.by_src and "template" not in page.meta:
+        page.meta["template"] = skeleton.TEMPLATE  # the filled skeleton when there is one, else main.html
     return markdown
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    st = state()
+    theme.keep_compiled_templates(env)
+    if st.use_skeletons:
+        st.skeletons = skeleton.Skeletons(env)
+    return env
+
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
@@ -526,6 +547,10 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         info["kind"] = "other"
         info["unverified"] = st.preview
     context["gs"] = info
+    info["html"] = None
+    if a is not None and st.skeletons is not None:
+        shape = (info["nav_key"], info["dir_key"], info["depth"], bool(page.toc))
+        info["html"] = st.skeletons.page_html(context, page, shape)
     return context
 
 

@@ -44,12 +44,13 @@ def config_file(root: Path) -> Path:
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
                verbose: bool = False, gate: GateResult | None = None, dashboard: bool = True,
-               workers: int | None = None) -> BuildResult:
+               workers: int | None = None, skeletons: bool = True) -> BuildResult:
     """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate.
 
     Every build also writes ``render-digests.json`` (三校 render digests, :mod:`checks.publish.digests`).
     ``workers``: processes that render pages (default: one per core, :func:`checks.publish.workers.default_workers`);
-    the output does not depend on it.
+    ``skeletons``: articles from one skeleton per folder (:mod:`checks.publish.skeleton`). The output depends
+    on neither.
     """
     from checks.publish import hooks  # noqa: PLC0415
     from checks.publish.workers import default_workers  # noqa: PLC0415
@@ -66,14 +67,14 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
 
         staged = run_staged(hooks.DASHBOARD_TASK, hooks.prepare_dashboard, hooks.finish_dashboard, root)
     try:
-        return _build(root, output, preview, search, verbose, gate, dashboard, workers, staged)
+        return _build(root, output, preview, search, verbose, gate, dashboard, workers, staged, skeletons)
     finally:
         if staged is not None and not staged.joined:  # the build stopped before the site was written
             staged.abort()
 
 
 def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool, gate: GateResult | None,
-           dashboard: bool, workers: int, staged: Any) -> BuildResult:
+           dashboard: bool, workers: int, staged: Any, skeletons: bool) -> BuildResult:
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
@@ -103,7 +104,8 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     start = time.monotonic()
     tmp = temp_dir_beside(output)
     hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard,
-                                    workers=workers, pending_gate=pending, pending_dashboard=staged))
+                                    workers=workers, pending_gate=pending, pending_dashboard=staged,
+                                    skeletons=skeletons))
     try:
         cfg = load_config(config_file=str(config_file(root)), docs_dir=str(root / "content"), site_dir=str(tmp))
         build(cfg)

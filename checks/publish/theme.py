@@ -1,0 +1,57 @@
+"""The theme's Jinja environment, made cheaper to start: listing without icon folders, compiled templates kept.
+
+MkDocs lists every file of the theme folders at the start of each build to find static files, and drops
+dot-folders from that list. Material's ``.icons`` holds about 14,000 SVG files, so walking it costs about
+0.1 s of the build's serial start for nothing; the listing here never enters a dot-folder. Templates still
+load from anywhere (``{% include ".icons/…svg" %}`` works as before).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import jinja2
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """MkDocs' theme loader, with a listing that skips dot-folders (MkDocs ignores what is in them)."""
+
+    def list_templates(self) -> list[str]:
+        found: set[str] = set()
+        for searchpath in self.searchpath:
+            for dirpath, dirs, filenames in os.walk(searchpath, followlinks=self.followlinks):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                rel = os.path.relpath(dirpath, searchpath).replace(os.sep, "/")
+                found.update(n if rel == "." else f"{rel}/{n}" for n in filenames)
+        return sorted(found)
+
+
+def install(theme: Any) -> None:
+    """Make ``theme.get_env()`` (called by MkDocs' build right after ``on_pre_build``) use :class:`ThemeLoader`."""
+    if getattr(theme, "_govsite_env", False):
+        return
+    make = type(theme).get_env
+
+    def get_env() -> jinja2.Environment:
+        env = make(theme)
+        loader = env.loader
+        if type(loader) is jinja2.FileSystemLoader:
+            env.loader = ThemeLoader(loader.searchpath, encoding=loader.encoding, followlinks=loader.followlinks)
+        return env
+
+    theme.get_env = get_env
+    theme._govsite_env = True
+
+
+def keep_compiled_templates(env: jinja2.Environment) -> None:
+    """Compiled theme templates kept between builds (Jinja's own bytecode cache, keyed by each template's
+    source): compiling Material's templates costs every build process about 0.1 s."""
+    from checks.cachedir import user_cache_dir  # noqa: PLC0415
+
+    folder = user_cache_dir() / f"jinja-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # no cache: templates are compiled as usual
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))

@@ -1,0 +1,72 @@
+"""Article pages filled into one skeleton per folder: the same bytes as the full theme, or the full theme."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+
+from checks.publish import skeleton
+from checks.publish.runner import build_site
+from checks.publish.sources import GateResult
+
+MAIN = ("<title>{{ page.meta.title }} - 站</title><link rel=\"canonical\" href=\"{{ page.canonical_url }}\">"
+        "{% if page.toc | first is defined %}<a href=\"{{ (page.toc | first).url }}\">跳转</a>{% endif %}"
+        "{{ extra }}<main>{% block content %}{% if gs and gs.slot %}{{ gs.slot }}{% else %}"
+        "<h1>{{ page.meta.title }}</h1>{{ page.content }}{% endif %}{% endblock %}</main>")
+
+
+def _page(slug: str, title: str, toc: bool = True) -> SimpleNamespace:
+    return SimpleNamespace(meta={"title": title}, canonical_url=f"https://x.gov.cn/u/c/{slug}/", url=f"u/c/{slug}/",
+                           toc=[SimpleNamespace(url="#_1")] if toc else [], content=f"<p>{title}正文</p>",
+                           file=SimpleNamespace(src_uri=f"u/c/{slug}.md"))
+
+
+def test_pages_of_one_shape_come_from_the_skeleton_with_the_same_bytes() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN}))
+    sk = skeleton.Skeletons(env)
+    pages = [_page("a1", "关于甲的通知"), _page("a2", "关于乙的通知"), _page("a3", "丙")]
+    for p in pages:
+        got = sk.page_html({"page": p, "gs": {}, "extra": ""}, p, ("u/c", True))
+        assert got == env.get_template("main.html").render(page=p, gs={}, extra="")
+    assert sk.filled == 2 and sk.refused == []
+
+
+def test_a_skeleton_holding_the_page_address_is_refused_for_the_whole_shape() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN.replace("{{ extra }}", "{{ page.url }}")}))
+    sk = skeleton.Skeletons(env)
+    first, second = _page("a1", "甲"), _page("a2", "乙")
+    assert sk.page_html({"page": first, "gs": {}}, first, "shape") is not None  # its own full render
+    assert sk.page_html({"page": second, "gs": {}}, second, "shape") is None      # the theme renders it
+    assert sk.filled == 0 and "a1" in sk.refused[0]
+
+
+def test_titles_a_filter_could_change_and_theme_keys_take_the_full_render() -> None:
+    assert skeleton.eligible(_page("a", "关于甲的通知"))
+    assert not skeleton.eligible(_page("a", "A & B 联合发文"))
+    assert not skeleton.eligible(_page("a", " 前有空格"))
+    described = _page("a", "甲")
+    described.meta["description"] = "摘要"
+    assert not skeleton.eligible(described)
+    ours = _page("a", "甲")
+    ours.meta["template"] = skeleton.TEMPLATE
+    assert skeleton.eligible(ours)
+
+
+def _tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_the_sample_county_builds_the_same_bytes_with_and_without_skeletons(county: Path, tmp_path: Path) -> None:
+    from checks.publish import hooks
+
+    gate = GateResult(ok=False)
+    build_site(county, tmp_path / "full", preview=True, gate=gate, workers=1, search=False,
+               skeletons=False)
+    build_site(county, tmp_path / "skel", preview=True, gate=gate, workers=1, search=False)
+    used = hooks._state.skeletons
+    assert used is not None and used.filled > 10 and used.refused == []
+    a, b = _tree(tmp_path / "full"), _tree(tmp_path / "skel")
+    assert sorted(a) == sorted(b)
+    assert [k for k in a if a[k] != b[k]] == []
