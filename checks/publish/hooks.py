@@ -319,6 +319,10 @@ def on_files(files: Any, config: Any) -> Any:
     return files
 
 
+NAV_PAGE_COST = 2
+FIRST_PROCESS_EXTRA = 20
+
+
 def _share_out(st: State, plan: list[search.Shard]) -> dict[str, int]:
     """Give every ``unit/column`` folder to one render process, balancing the pages: whole search shards when
     the build indexes (each process indexes its own shards), single folders otherwise. The first process
@@ -329,7 +333,9 @@ def _share_out(st: State, plan: list[search.Shard]) -> dict[str, int]:
     groups = [(s.name, s.expected, s.units) for s in plan] if st.search else \
         [(f, n, [f]) for s in plan for f, n in zip(s.units, s.counts)]
     load = [0] * st.workers
-    load[0] = 2 + sum(1 + len(u.columns) for u in st.units.values())
+    # measured in article-equivalents: a navigation page renders Material's whole navigation (about two
+    # articles' work), and the first process also copies the static files and renders 404.html (about 20)
+    load[0] = FIRST_PROCESS_EXTRA + NAV_PAGE_COST * (2 + sum(1 + len(u.columns) for u in st.units.values()))
     owner: dict[str, int] = {}
     for name, expected, folders in sorted(groups, key=lambda g: (-g[1], g[0])):
         k = min(range(st.workers), key=lambda i: (load[i], i))
