@@ -190,6 +190,10 @@ def test_reproducible_byte_identical(county: Path, preview_site: Path, tmp_path:
     a = {p.relative_to(preview_site).as_posix(): p.read_bytes() for p in preview_site.rglob("*") if p.is_file()}
     b = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(a) == sorted(b)
+    card = "internal/dashboard/index.html"  # the office's scorecard is an audit as of today (China time)
+    day = re.compile(r"审计日 (\d{4}-\d{2}-\d{2})".encode())
+    if day.search(a[card]).group(1) != day.search(b[card]).group(1):  # the builds straddled midnight
+        a.pop(card), b.pop(card)
     assert [k for k in a if a[k] != b[k]] == []
 
 
