@@ -117,7 +117,7 @@ class State:
     shard_owner: dict[str, int] = field(default_factory=dict)
     team: parallel.Team = field(default_factory=parallel.Team)
     assets: dict[str, str] = field(default_factory=dict)  # site path of a copied file → its source (digests)
-    pending_gate: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_files
+    pending_gate: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_nav
     pending_dashboard: parallel.Staged | None = None
     scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (checks.audit.links.scan_page)
     use_skeletons: bool = True
@@ -269,16 +269,6 @@ def on_files(files: Any, config: Any) -> Any:
         a.published = st.dates.get(path)
         a.verified = verified
         st.catalog.add(a)
-    if st.pending_gate is not None:  # a preview removes nothing: the verdict only decides the 未审核 marks
-        try:
-            st.gate = st.pending_gate.join()
-        except parallel.WorkerFailed as exc:
-            from mkdocs.exceptions import PluginError  # noqa: PLC0415
-
-            raise PluginError(str(exc)) from exc
-        st.pending_gate = None
-        for a in st.catalog.articles:
-            a.verified = a.path in st.gate.verified
     _gate_attachments(st, files, gated, referenced)
     st.catalog.finish()
     st.notices = _notices(st)
@@ -405,8 +395,25 @@ def _url(st: State, src: str) -> str:
     return a.url if a else ""
 
 
+def _settle_gate(st: State) -> None:
+    """A preview's gate, still running beside MkDocs: its verdict decides only the 未审核 marks, so it is
+    awaited as late as possible, before any page is rendered."""
+    if st.pending_gate is None:
+        return
+    try:
+        st.gate = st.pending_gate.join()
+    except parallel.WorkerFailed as exc:
+        from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+        raise PluginError(str(exc)) from exc
+    st.pending_gate = None
+    for a in st.catalog.articles:
+        a.verified = a.path in st.gate.verified
+
+
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
     st = state()
+    _settle_gate(st)
     st.nav_pages = {p.file.src_uri for p in nav.pages}
     st.assets = {f.dest_uri: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
     if st.workers > 1:
@@ -679,6 +686,10 @@ def prepare_dashboard(root: Path) -> Any:
     """First stage of the dashboard (run beside MkDocs by ``govsite build``): the repository audit."""
     from checks.audit.dashboard import prepare_dashboard as prepare  # noqa: PLC0415
 
+    try:
+        os.nice(5)  # it has until the last page is written: MkDocs and the gate go first
+    except OSError:
+        pass
     return prepare(root)
 
 

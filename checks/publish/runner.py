@@ -125,7 +125,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         raise
     finally:
         hooks.set_options(None)
-        if pending is not None and not pending.joined:  # the build stopped before on_files: reap the gate
+        if pending is not None and not pending.joined:  # the build stopped before on_nav: reap the gate
             try:
                 pending.join()
             except Exception:  # noqa: BLE001, S110 - the build's own error is what the user needs
