@@ -90,11 +90,11 @@ def fit_exponent(points: list[tuple[int, float]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den if den else 1.0
 
 
-def run_size(n: int, work: Path, hugo: str | None, repeat: int = 1) -> dict:
+def run_size(n: int, work: Path, hugo: str | None, repeat: int = 1, units: int = 0) -> dict:
     """Build the corpus of ``n`` pages ``repeat`` times each way, alternating the tools so that a slower
     stretch of a shared machine hits both; the row holds the medians and every run."""
     root = work / f"corpus-{n}"
-    corpus.generate(root, n, seed=1, history_years=3.0)
+    corpus.generate(root, n, seed=1, history_years=3.0, units=units)
     env = dict(os.environ, PYTHONPATH=str(REPO), NO_MKDOCS_2_WARNING="1")
     env.pop("SOURCE_DATE_EPOCH", None)
     out = work / f"site-{n}"
@@ -126,7 +126,7 @@ def run_size(n: int, work: Path, hugo: str | None, repeat: int = 1) -> dict:
             psecs, _, _, pcpu = timed([str(_pagefind()), "--site", str(hout), "--silent"])
             record("hugo_pagefind", hsecs + psecs, hcpu + pcpu)
             shutil.rmtree(hout, ignore_errors=True)
-    row: dict = {"pages_md": n, "html_pages": pages, "runs": repeat, "govsite_peak_mib": rss,
+    row: dict = {"pages_md": n, "units": len(list((root / "units").glob("*.yml"))), "html_pages": pages, "runs": repeat, "govsite_peak_mib": rss,
                  "nosearch_peak_mib": nrss, "load_before": round(load, 2), "pagefind_files": pf,
                  "log": log.strip().splitlines()[0] if log.strip() else ""}
     row.update({k: round(statistics.median(v), 2) for k, v in runs.items()})
@@ -149,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="把结果另存为 JSON")
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="每种构建重复的次数（交替进行，取中位数）")
+    ap.add_argument("--units", type=int, default=0, help="单位数：超出样例县 7 个单位的部分由样例克隆（真实县 60–80 个）")
     a = ap.parse_args(argv)
     hugo = None if a.no_hugo else shutil.which("hugo")
     if not a.no_hugo and hugo is None:
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="govsite-bench-") as tmp:
         for n in a.sizes:
-            row = run_size(n, Path(tmp), hugo, max(1, a.repeat))
+            row = run_size(n, Path(tmp), hugo, max(1, a.repeat), a.units)
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     fits = {}

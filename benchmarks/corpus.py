@@ -131,6 +131,28 @@ def _synthetic_units(root: Path) -> None:
         (root / "units" / f"{uid}.yml").write_text(text, encoding="utf-8")
 
 
+CLONE_PLACES = "东西南北上下前后新老红青白金石龙凤桃柳松竹梅兰双平安和福寿永兴长乐太阳"
+
+
+def _clone_units(root: Path, total: int) -> None:
+    """Add units cloned from the existing unit files until there are ``total`` (ids ``<sample><k>``)."""
+    samples = sorted((root / "units").glob("*.yml"))
+    for k in range(len(samples), total):
+        src = samples[k % len(samples)]
+        uid = f"{src.stem}{k}"
+        place = CLONE_PLACES[k % len(CLONE_PLACES)] + CLONE_PLACES[(k // len(CLONE_PLACES) + 7) % len(CLONE_PLACES)]
+        lines = []
+        for line in src.read_text(encoding="utf-8").splitlines():
+            if line.startswith("id: "):
+                line = f"id: {uid}"
+            elif line.startswith(("name: ", "short_name: ")):
+                line = line.rstrip() + place  # 巫山县大昌镇人民政府东南: distinct, still a name
+            elif line.strip().startswith("announcement: "):
+                line = line.replace(f"announcement: {src.stem}/", f"announcement: {uid}/")
+            lines.append(line)
+        (root / "units" / f"{uid}.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 class Writer:
     """Builds one page's prose from fragments."""
 
@@ -192,8 +214,10 @@ def _announcement(unit: UnitInfo, formed: dt.date) -> str:
             f"该网页集中发布本单位政务信息，由本单位负责内容保障和更新维护。\n\n特此公告。\n")
 
 
-def generate(root: Path, pages: int, seed: int = 0, history_years: float = 0.0) -> None:
-    """Write a synthetic govsite repository with ``pages`` pages at ``root`` (see module docstring)."""
+def generate(root: Path, pages: int, seed: int = 0, history_years: float = 0.0, units: int = 0) -> None:
+    """Write a synthetic govsite repository with ``pages`` pages at ``root`` (see module docstring); with
+    ``units`` above the sample's count, further units are cloned from the sample's (a real county portal
+    has 50–80 units, each with its columns in the navigation)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     if (REPO / "units").is_dir() and any((REPO / "units").glob("*.yml")):
@@ -203,6 +227,7 @@ def generate(root: Path, pages: int, seed: int = 0, history_years: float = 0.0) 
                             ignore=shutil.ignore_patterns("theme", "__pycache__"))
     else:
         _synthetic_units(root)
+    _clone_units(root, units)
     units = [u for u in _load_units(root) if u.columns]
     if not units:
         raise SystemExit("corpus: no unit with columns found")
@@ -285,11 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, required=True, help="稿件数量")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--history-years", type=float, default=0.0, help="> 0 时生成跨越若干年的 git 历史")
+    ap.add_argument("--units", type=int, default=0, help="单位数（超出样例县的单位由样例克隆）")
     a = ap.parse_args(argv)
     if a.out.exists() and any(a.out.iterdir()):
         print(f"corpus: 输出目录 {a.out} 不为空，请指定一个新目录。", file=sys.stderr)
         return 2
-    generate(a.out, a.pages, a.seed, a.history_years)
+    generate(a.out, a.pages, a.seed, a.history_years, a.units)
     print(f"corpus: 已在 {a.out} 生成 {a.pages} 篇稿件")
     return 0
 

@@ -122,6 +122,7 @@ class State:
     scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (checks.audit.links.scan_page)
     use_skeletons: bool = True
     skeletons: Any = None  # skeleton.Skeletons, once MkDocs has the theme's environment (on_env)
+    nav_views: Any = None  # navview.NavViews, once MkDocs has the navigation (on_nav)
 
 
 _state: State | None = None
@@ -412,8 +413,11 @@ def _settle_gate(st: State) -> None:
 
 
 def on_nav(nav: Any, config: Any, files: Any) -> Any:
+    from checks.publish.navview import NavViews  # noqa: PLC0415
+
     st = state()
     _settle_gate(st)
+    st.nav_views = NavViews(nav)
     st.nav_pages = {p.file.src_uri for p in nav.pages}
     st.assets = {f.dest_uri: f.abs_src_path for f in files if not f.is_documentation_page() and f.abs_src_path}
     if st.workers > 1:
@@ -560,11 +564,23 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         info["kind"] = "other"
         info["unverified"] = st.preview
     context["gs"] = info
+    if st.nav_views is not None:  # the portal with only this page's unit opened up (navview.py)
+        context["nav"] = st.nav_views.for_unit(_unit_of_page(st, page.file.src_uri, a))
     info["html"] = None
     if a is not None and st.skeletons is not None:
         shape = (info["nav_key"], info["dir_key"], info["depth"], bool(page.toc))
         info["html"] = st.skeletons.page_html(context, page, shape)
     return context
+
+
+def _unit_of_page(st: State, src_uri: str, article: Any) -> str:
+    if article is not None:
+        return article.unit_id
+    gen = st.generated.get(src_uri)
+    if gen is not None:
+        return gen.unit_id
+    first = src_uri.split("/", 1)[0]
+    return first if "/" in src_uri and first in st.units else ""
 
 
 def on_post_build(config: Any) -> None:

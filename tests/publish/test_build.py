@@ -440,3 +440,17 @@ def test_article_pages_carry_no_template_indentation(preview_site: Path) -> None
     page = next(p for p in sorted(preview_site.rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
     nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
     assert "\n " not in nav and "首页" in nav
+
+
+def test_navigation_opens_only_the_page_own_unit(county: Path, preview_site: Path) -> None:
+    """Other units are links to their homes (a county has 60–80 units: their columns would fill every page)."""
+    units = load_units(county).units
+    own = "jiaowei"
+    page = next(p for p in sorted((preview_site / own).rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
+    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+    targets = {urljoin(f"https://x/{page.parent.relative_to(preview_site).as_posix()}/", h)[len("https://x/"):]
+               for h in re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)}
+    for uid, unit in units.items():
+        assert f"{uid}/" in targets, uid  # every unit's home
+        columns = {f"{uid}/{c}/" for c in unit.columns}
+        assert (columns <= targets) if uid == own else not (columns & targets), uid
