@@ -513,6 +513,8 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
     """The 三校 render digest of a content page, and the links of every page for the dashboard's link
     check, from the HTML MkDocs is about to write (no second pass over the written site)."""
     st = state()
+    if st.skeletons is not None:
+        st.skeletons.keep(page.file.src_uri, output)
     if st.dashboard:
         from checks.audit.links import scan_written_page  # noqa: PLC0415
 

@@ -3,20 +3,22 @@
 Material's page template costs about a millisecond per page even with its navigation cached, and the
 articles of one column folder differ in four places only: the title (``<title>`` and header), the canonical
 address, the skip link (the first heading's anchor) and the content block (metadata table, title, body —
-rendered per page by main.html's own ``content`` block). So for the first article of each *shape* (the
-same folder, navigation flags and depth) the theme renders the page once with sentinels in those four
-places; every article of that shape is then the skeleton with its own four values joined in.
+rendered per page by main.html's own ``content`` block). So the first article of each *shape* (the same
+folder, navigation flags and depth) is rendered in full by the theme and kept; at the second, the theme
+renders the page once more with sentinels in those four places, and from then on each article of that shape
+is the skeleton with its own four values joined in.
 
-Nothing here changes what a page looks like: the first article of each shape is also rendered in full and
-must come out byte for byte equal to its filled skeleton, and the skeleton must not contain the article's
-own address; otherwise that shape keeps the full render for all its pages (tests compare both paths over
-whole builds). Articles whose front matter sets something the theme reads (``description``, ``hide``…) or
-whose title or address holds characters a template filter would change take the full render too.
+Nothing here changes what a page looks like: the skeleton, filled with the first article's values, must give
+that article's full HTML byte for byte, and must contain neither article's own address; otherwise the shape
+keeps the full render for all its pages (tests compare both paths over whole builds). A folder with a single
+article costs almost nothing extra. Articles whose front matter sets something the theme reads (``description``,
+``hide``…) or whose title or address holds characters a template filter would change take the full render.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 TEMPLATE = "article.html"  # site_config/theme/article.html: the filled skeleton, else the full main.html
@@ -49,6 +51,8 @@ class Skeletons:
     def __init__(self, env: Any) -> None:
         self.env = env
         self._by_shape: dict[Hashable, list[str] | None] = {}
+        self._first: dict[Hashable, _First] = {}  # shapes seen once: the skeleton is made at their second page
+        self._waiting: dict[str, Hashable] = {}  # first articles whose full HTML is still to come (keep)
         self.filled = 0    # pages answered from a skeleton (for tests and the verbose log)
         self.refused: list[str] = []  # shapes that keep the full render, with the reason
 
@@ -57,14 +61,27 @@ class Skeletons:
         if not eligible(page):
             return None
         parts = self._by_shape.get(shape, _MISSING)
-        if parts is _MISSING:
-            parts, full = self._make(context, page)
-            self._by_shape[shape] = parts
-            return full
         if parts is None:
             return None
+        if parts is _MISSING:
+            first = self._first.get(shape)
+            if first is None:  # a folder's first article: rendered in full, kept to check the skeleton against
+                self._first[shape] = _First(page.file.src_uri, _own(page), "", self._values(context, page))
+                self._waiting[page.file.src_uri] = shape
+                return None
+            parts = self._by_shape[shape] = self._make(context, page, first)
+            del self._first[shape]
+            if parts is None:
+                return None
         self.filled += 1
         return _fill(parts, self._values(context, page))
+
+    def keep(self, src_uri: str, html: str) -> None:
+        """A page's HTML as written (the hooks pass every article on from ``on_post_page``): kept when it is
+        the full render of a shape's first article."""
+        shape = self._waiting.pop(src_uri, _MISSING)
+        if shape is not _MISSING and shape in self._first:
+            self._first[shape].html = html
 
     # ------------------------------------------------------------------------------------------------
 
@@ -75,10 +92,10 @@ class Skeletons:
         return {"title": str(page.meta["title"]), "canonical": str(page.canonical_url),
                 "skip": toc[0].url if toc else "", "content": content}
 
-    def _make(self, context: dict[str, Any], page: Any) -> tuple[list[str] | None, str | None]:
-        """(skeleton parts or None, this page's full HTML)."""
+    def _make(self, context: dict[str, Any], page: Any, first: _First) -> list[str] | None:
+        """The shape's skeleton, rendered for its second article and checked against the first one's full
+        HTML; None (and a reason in ``refused``) when it does not reproduce it."""
         main = self.env.get_template("main.html")
-        full = main.render(context)
         saved = (page.meta, page.canonical_url, page.toc)
         gs = context.get("gs")
         try:
@@ -93,16 +110,30 @@ class Skeletons:
             if isinstance(gs, dict):
                 gs.pop("slot", None)
         parts = _split(skeleton)
-        own = page.url.rstrip("/").rsplit("/", 1)[-1]
         why = ""
-        if own and own in skeleton:
-            why = f"骨架中含有页面自身的地址 {own}"
-        elif _fill(parts, self._values(context, page)) != full:
-            why = "骨架填充结果与完整渲染不一致"
+        for own in (first.own, _own(page)):
+            if own and own in skeleton:
+                why = f"骨架中含有页面自身的地址 {own}"
+        if not why and (not first.html or _fill(parts, first.values) != first.html):
+            why = f"骨架填充结果与 {first.src_uri} 的完整渲染不一致"
         if why:
             self.refused.append(f"{page.file.src_uri}: {why}")
-            return None, full
-        return parts, full
+            return None
+        return parts
+
+
+@dataclass
+class _First:
+    """A shape's first article: its own address, its full HTML, its four values."""
+
+    src_uri: str
+    own: str
+    html: str
+    values: dict[str, str]
+
+
+def _own(page: Any) -> str:
+    return page.url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def eligible(page: Any) -> bool:

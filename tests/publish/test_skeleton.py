@@ -23,23 +23,40 @@ def _page(slug: str, title: str, toc: bool = True) -> SimpleNamespace:
                            file=SimpleNamespace(src_uri=f"u/c/{slug}.md"))
 
 
+def _build(sk: skeleton.Skeletons, env: jinja2.Environment, pages: list[SimpleNamespace], shape: object) -> list[str]:
+    """What MkDocs and the hooks do per article: the skeleton's page, else the full theme; then keep()."""
+    out = []
+    for p in pages:
+        got = sk.page_html({"page": p, "gs": {}, "extra": ""}, p, shape)
+        html = got if got is not None else env.get_template("main.html").render(page=p, gs={}, extra="")
+        sk.keep(p.file.src_uri, html)
+        out.append(html)
+    return out
+
+
 def test_pages_of_one_shape_come_from_the_skeleton_with_the_same_bytes() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN}))
     sk = skeleton.Skeletons(env)
     pages = [_page("a1", "关于甲的通知"), _page("a2", "关于乙的通知"), _page("a3", "丙")]
-    for p in pages:
-        got = sk.page_html({"page": p, "gs": {}, "extra": ""}, p, ("u/c", True))
-        assert got == env.get_template("main.html").render(page=p, gs={}, extra="")
-    assert sk.filled == 2 and sk.refused == []
+    assert _build(sk, env, pages, ("u/c", True)) == [
+        env.get_template("main.html").render(page=p, gs={}, extra="") for p in pages]
+    assert sk.filled == 2 and sk.refused == []  # the first is the theme's own render, checked against later
+
+
+def test_a_folder_with_one_article_never_makes_a_skeleton() -> None:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN}))
+    sk = skeleton.Skeletons(env)
+    _build(sk, env, [_page("a1", "甲")], "one")
+    assert sk.filled == 0 and sk.refused == []
 
 
 def test_a_skeleton_holding_the_page_address_is_refused_for_the_whole_shape() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN.replace("{{ extra }}", "{{ page.url }}")}))
     sk = skeleton.Skeletons(env)
-    first, second = _page("a1", "甲"), _page("a2", "乙")
-    assert sk.page_html({"page": first, "gs": {}}, first, "shape") is not None  # its own full render
-    assert sk.page_html({"page": second, "gs": {}}, second, "shape") is None      # the theme renders it
-    assert sk.filled == 0 and "a1" in sk.refused[0]
+    pages = [_page("a1", "甲"), _page("a2", "乙"), _page("a3", "丙")]
+    assert _build(sk, env, pages, "shape") == [
+        env.get_template("main.html").render(page=p, gs={}, extra="") for p in pages]
+    assert sk.filled == 0 and len(sk.refused) == 1 and "a2" in sk.refused[0]
 
 
 def test_titles_a_filter_could_change_and_theme_keys_take_the_full_render() -> None:
