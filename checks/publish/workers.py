@@ -203,19 +203,24 @@ def run_forked(what: str, fn: Callable[..., Any], *args: Any) -> Forked:
     pid = os.fork()
     if pid == 0:
         read.close()
-        code = 0
-        try:
-            write.send(("ok", fn(*args)))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            code = 1
-            try:
-                write.send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
-            except OSError:
-                pass
-        finally:
-            os._exit(code)
+        _answer_and_leave(write, lambda: fn(*args))
     write.close()
     return Forked(pid, read, what)
+
+
+def _answer_and_leave(write: Connection, body: Callable[[], Any]) -> None:
+    """In a forked child: send ``("ok", body())`` or ``("error", text)`` to the parent, then leave."""
+    code = 0
+    try:
+        write.send(("ok", body()))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        code = 1
+        try:
+            write.send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
 
 
 @dataclass
@@ -259,22 +264,16 @@ def run_staged(what: str, prepare: Callable[..., Any], finish: Callable[..., Any
     if pid == 0:
         read.close()
         go_write.close()
-        code = 0
-        try:
+
+        def stages() -> Any:
             state = prepare(*args)
             try:
                 more = go_read.recv()
             except (EOFError, OSError):  # the build stopped before its site was written
                 os._exit(0)
-            write.send(("ok", finish(state, *more)))
-        except BaseException as exc:  # noqa: BLE001 - reported to the parent
-            code = 1
-            try:
-                write.send(("error", "".join(traceback.format_exception_only(type(exc), exc)).strip()))
-            except OSError:
-                pass
-        finally:
-            os._exit(code)
+            return finish(state, *more)
+
+        _answer_and_leave(write, stages)
     write.close()
     go_read.close()
     return Staged(pid, read, what, go_conn=go_write)
