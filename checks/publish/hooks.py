@@ -229,7 +229,8 @@ def on_config(config: Any) -> Any:
                    dashboard=opts.dashboard, workers=max(1, opts.workers),
                    pending_gate=opts.pending_gate if opts.preview and opts.gate is None else None,
                    pending_dashboard=opts.pending_dashboard if opts.dashboard else None,
-                   use_skeletons=opts.skeletons and os.environ.get(NO_SKELETON_ENV) != "1")
+                   use_skeletons=opts.skeletons and os.environ.get(NO_SKELETON_ENV) != "1"
+                   and skeleton.theme_has_template(config.theme.dirs))
     # MkDocs' own sitemap.xml(.gz) would be overwritten by ours (on_post_build): do not render it
     config.theme.static_templates.discard("sitemap.xml")
     return config

@@ -17,6 +17,7 @@ article costs almost nothing extra. Articles whose front matter sets something t
 
 from __future__ import annotations
 
+import os
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -134,6 +135,12 @@ class _First:
 
 def _own(page: Any) -> str:
     return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def theme_has_template(theme_dirs: list[str]) -> bool:
+    """Whether the theme carries :data:`TEMPLATE` (a county's own theme folder may not): without it every
+    article keeps MkDocs' usual template."""
+    return any(os.path.isfile(os.path.join(d, TEMPLATE)) for d in theme_dirs)
 
 
 def eligible(page: Any) -> bool:

@@ -87,3 +87,24 @@ def test_the_sample_county_builds_the_same_bytes_with_and_without_skeletons(coun
     a, b = _tree(tmp_path / "full"), _tree(tmp_path / "skel")
     assert sorted(a) == sorted(b)
     assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_county_theme_without_the_article_template_builds_as_before(tmp_path: Path) -> None:
+    """A repository's own mkdocs.yml may point at an older copy of the theme: articles keep main.html."""
+    import shutil
+
+    from tests.publish.conftest import REPO, make_county
+
+    root = make_county(tmp_path / "county")
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "site_config" / "theme", theme)
+    (theme / skeleton.TEMPLATE).unlink()
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("custom_dir: site_config/theme", f"custom_dir: {theme}")
+    config = config.replace("  - hooks/portal.py", f"  - {REPO / 'hooks' / 'portal.py'}")
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert not skeleton.theme_has_template([str(theme)])
+    out = tmp_path / "site"
+    build_site(root, out, preview=True, gate=GateResult(ok=False), workers=1, search=False)
+    page = next(p for p in out.rglob("index.html") if len(p.relative_to(out).parts) == 4)
+    assert 'class="gs-article"' in page.read_text(encoding="utf-8")
