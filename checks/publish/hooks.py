@@ -577,6 +577,7 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
 
 
 def _unit_of_page(st: State, src_uri: str, article: Any) -> str:
+    """The unit whose navigation a page opens up ('' for the portal home, search and other site pages)."""
     if article is not None:
         return article.unit_id
     gen = st.generated.get(src_uri)
