@@ -2,11 +2,14 @@
 
 files → the catalogue of articles (gated), plus generated pages (portal home, unit homes,
 paginated column lists, search page); nav → only portal, units and columns (set in ``on_config``,
-so MkDocs' navigation stays small and the build linear); after nav → the build forks into one process
-per core, each rendering its own share of the pages (:mod:`checks.publish.workers`); pages → metadata
-block, breadcrumbs and the 未审核 banner via the template context, then the page's 三校 render digest
-(:mod:`checks.publish.digests`) from the written HTML; post-build → feeds, sitemap, robots.txt, Pagefind,
-``render-digests.json`` and the dashboard (in a forked process, while the search index is finished).
+so MkDocs' navigation stays small and the build linear), each page showing its own unit opened up
+(:mod:`checks.publish.navview`); after nav → the build forks into one process per core, each rendering
+its own share of the pages (:mod:`checks.publish.workers`); env → the theme's compiled templates kept and
+article skeletons (:mod:`checks.publish.theme`, :mod:`checks.publish.skeleton`); pages → metadata block,
+breadcrumbs and the 未审核 banner via the template context, then, from the written HTML, the page's 三校
+render digest (:mod:`checks.publish.digests`) and its links for the dashboard; post-build → feeds,
+sitemap, robots.txt, Pagefind, ``render-digests.json`` and the dashboard (its repository audit started
+beside MkDocs by the runner, its link check from the links handed over by every process).
 """
 
 from __future__ import annotations

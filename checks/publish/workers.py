@@ -175,8 +175,8 @@ def fork_team(n: int, on_term: Callable[[], None]) -> Team:
 
 @dataclass
 class Forked:
-    """A function run in a forked process (the publish gate while MkDocs reads the site, the dashboard while
-    the search index is finished)."""
+    """A function run in a forked process (the publish gate while MkDocs reads the site; the dashboard of a
+    build without the runner's staged process)."""
 
     pid: int
     conn: Connection
