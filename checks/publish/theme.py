@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 
 class ThemeLoader(jinja2.FileSystemLoader):
@@ -44,6 +45,23 @@ def install(theme: Any) -> None:
     theme._govsite_env = True
 
 
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache that never breaks a build: a folder that cannot be written or a damaged file
+    only means compiling the template again."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged cache file is a cache miss
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
 def keep_compiled_templates(env: jinja2.Environment) -> None:
     """Compiled theme templates kept between builds (Jinja's own bytecode cache, keyed by each template's
     source): compiling Material's templates costs every build process about 0.1 s."""
@@ -54,4 +72,4 @@ def keep_compiled_templates(env: jinja2.Environment) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return  # no cache: templates are compiled as usual
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+    env.bytecode_cache = TemplateCache(str(folder))
