@@ -304,13 +304,16 @@ def on_files(files: Any, config: Any) -> Any:
     add("search.md", Generated("search", "站内搜索"))
     for u in st.units.values():
         add(f"{u.id}/index.md", Generated("unit", u.display_name, u.id))
+        # a unit's home and its columns' list pages are built beside the column's articles (they are shared
+        # out with them in _share_out); a column without articles stays with the first process
+        homes = [folder_owner[f] for f in (f"{u.id}/{c}" for c in u.columns) if f in folder_owner]
+        st.owner[f"{u.id}/index.md"] = homes[0] if homes else 0
         for c in u.columns.values():
             n = st.catalog.page_count(len(st.catalog.column(u.id, c.id)))
             for p in range(1, n + 1):
                 src = f"{u.id}/{c.id}/index.md" if p == 1 else f"{u.id}/{c.id}/page/{p}.md"
                 add(src, Generated("column", c.title if p == 1 else f"{c.title}（第 {p} 页）", u.id, c.id, p))
-                if p > 1:  # outside the navigation: as cheap as an article, built beside the column's articles
-                    st.owner[src] = folder_owner.get(f"{u.id}/{c.id}", 0)
+                st.owner[src] = folder_owner.get(f"{u.id}/{c.id}", 0)
     return files
 
 
@@ -320,17 +323,25 @@ FIRST_PROCESS_EXTRA = 20
 
 def _share_out(st: State, plan: list[search.Shard]) -> dict[str, int]:
     """Give every ``unit/column`` folder to one render process, balancing the pages: whole search shards when
-    the build indexes (each process indexes its own shards), single folders otherwise. The first process
-    also builds the navigation pages (portal, unit homes, first column pages) and the post-build steps.
-    Returns folder → process; the output does not depend on it."""
+    the build indexes (each process indexes its own shards), single folders otherwise. A folder's list pages
+    and its unit's home go with it; the first process also builds the portal home, the search page, the
+    lists of empty columns and the post-build steps. Returns folder → process; the output does not depend
+    on it."""
     if st.workers <= 1:
         return {}
-    groups = [(s.name, s.expected, s.units) for s in plan] if st.search else \
-        [(f, n, [f]) for s in plan for f, n in zip(s.units, s.counts)]
+    # measured in article-equivalents: a navigation page renders Material's navigation marked for itself
+    # (about two articles' work), and the first process also copies the static files and renders 404.html
+    nav: dict[str, int] = {}  # folder → its first list page, and its unit's home for the unit's first column
+    for s in plan:
+        for f in s.units:
+            uid, cid = f.split("/", 1)
+            unit = st.units.get(uid)
+            nav[f] = NAV_PAGE_COST * (2 if unit is not None and next(iter(unit.columns), None) == cid else 1)
+    groups = [(s.name, s.expected + sum(nav.get(f, 0) for f in s.units), s.units) for s in plan] if st.search \
+        else [(f, n + nav.get(f, 0), [f]) for s in plan for f, n in zip(s.units, s.counts)]
     load = [0] * st.workers
-    # measured in article-equivalents: a navigation page renders Material's whole navigation (about two
-    # articles' work), and the first process also copies the static files and renders 404.html (about 20)
-    load[0] = FIRST_PROCESS_EXTRA + NAV_PAGE_COST * (2 + sum(1 + len(u.columns) for u in st.units.values()))
+    empty = sum(1 for u in st.units.values() for c in u.columns if f"{u.id}/{c}" not in nav)
+    load[0] = FIRST_PROCESS_EXTRA + NAV_PAGE_COST * (2 + empty)
     owner: dict[str, int] = {}
     for name, expected, folders in sorted(groups, key=lambda g: (-g[1], g[0])):
         k = min(range(st.workers), key=lambda i: (load[i], i))
