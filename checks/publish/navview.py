@@ -20,6 +20,16 @@ from typing import Any
 from mkdocs.structure.nav import Link, Section
 
 
+class StandInPage:
+    """What the navigation templates read of the page being rendered (its ``url``), for an article: a folder of
+    its unit that no page has, at the article's depth (``<unit>/_/_/``). A relative link made from there is
+    valid from every folder of the unit at that depth, so one rendering of the navigation serves all of them
+    (MkDocs would write the link to an article's own column as ``../`` and the others as ``../../c/``)."""
+
+    def __init__(self, unit_id: str, depth: int) -> None:
+        self.url = unit_id + "/" + "_/" * max(0, depth - 1)
+
+
 class NavView:
     """What Material's navigation templates read of MkDocs' ``Navigation``: ``items``, ``homepage``."""
 

@@ -454,3 +454,20 @@ def test_navigation_opens_only_the_page_own_unit(county: Path, preview_site: Pat
         assert f"{uid}/" in targets, uid  # every unit's home
         columns = {f"{uid}/{c}/" for c in unit.columns}
         assert (columns <= targets) if uid == own else not (columns & targets), uid
+
+
+def test_articles_of_a_unit_share_one_navigation_with_valid_links(county: Path, preview_site: Path) -> None:
+    """Rendered once per unit for a stand-in page: the same markup in every folder, every link still right."""
+    own = "jiaowei"
+    pages = [p for p in sorted((preview_site / own).rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4]
+    by_folder = {p.parent.parent.name: p for p in pages}
+    assert len(by_folder) >= 2
+    navs = {}
+    for folder, page in by_folder.items():
+        text = page.read_text(encoding="utf-8")
+        navs[folder] = text.split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+        base = f"https://x/{page.parent.relative_to(preview_site).as_posix()}/"
+        for href in re.findall(r'<a href="([^"]+)" class="md-nav__link', navs[folder]):
+            target = urljoin(base, href)[len("https://x/"):]
+            assert (preview_site / target / "index.html").is_file() or (preview_site / target).is_file(), (folder, href)
+    assert len(set(navs.values())) == 1
