@@ -50,7 +50,7 @@ and only the scoring model changed:
   slips of the development file.  For a character that is in no dictionary word this doubles the candidates and
   adds 102 right ones to 768; with its own offset in the score: F1 0.40 → 0.435, detection precision
   0.67 → 0.69, false alarms 0.96 → 0.64 per 10,000 clean characters.
-* **Homophone words for frequent words** (人士/人事, 自愿/资源): a frequent two-character word that is no part
+* **Homophone words for frequent words** (自愿/资源, 礼仪/利益): a frequent two-character word that is no part
   of a longer dictionary word is replaced by the words of the same toneless pinyin as its *usual* reading (an
   editor types the pinyin of the word meant and picks the wrong one; 格 can also be read luo, but nobody types
   luo for 格, so 网格 is never taken for 网络), scored like the others with its own offset, set by hand: at

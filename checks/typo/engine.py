@@ -41,8 +41,8 @@ UNKNOWN_COST = 14.0   # cost (nats) of a character the language model does not k
 # 2 = a whole two/three-character homophone word, 3 = any replacement of an uncommon character that is in no
 # word (measured on the dev set: +0.003 F1 for twice the candidates, so it is off), 4 = a character that
 # shares a component with the one written (颈/领), for a character in no word, 5 = a frequent two-character
-# word that is no part of a longer word, replaced by a homophone word of its usual reading (人士/人事, 自愿/资源,
-# 体质/体制): the real-word slips of a pinyin input method. Class 5 needs the character model.
+# word that is no part of a longer word, replaced by a homophone word of its usual reading (自愿/资源, 礼仪/利益,
+# 时常/市场): the real-word slips of a pinyin input method. Class 5 needs the character model.
 THRESHOLDS = {
     (0, 0): 8.5, (0, 1): 10.0, (0, 2): 12.0, (0, 3): 99.0,
     (1, 0): 12.0, (1, 1): 12.0, (1, 2): 16.0,
