@@ -15,6 +15,9 @@ length; the format of the ECSpell / SIGHAN sets).  Prints:
 
 By default the sentences go through the real check path (:func:`checks.engine.check_text`, every typo rule
 of the repository's packs, data rules included); ``--engine`` calls :class:`checks.typo.TypoEngine` directly.
+``--z-offset TIER,CLASS=VALUE`` and ``--accept-z VALUE`` change the engine's score for one run (the figures of
+the trade-offs in BENCHMARKS.md: ``--engine --z-offset 2,5=6``); ``--max-tier 3`` also examines the
+characters of frequent words.
 """
 
 from __future__ import annotations
@@ -158,7 +161,26 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--check", action="store_const", const="check", dest="mode", help="go through checks.engine (default)")
     ap.add_argument("--content", type=Path, help="a content/ folder whose pages count as clean text")
     ap.add_argument("--show", type=int, default=0, help="print N sentences that were not handled right")
+    ap.add_argument("--z-offset", action="append", default=[], metavar="TIER,CLASS=VALUE",
+                    help="override one offset of the engine's score (checks/typo/engine.py Z_OFFSETS)")
+    ap.add_argument("--accept-z", type=float, help="override the engine's acceptance threshold ACCEPT_Z")
+    ap.add_argument("--max-tier", type=int, help="override MAX_TIER (3: also examine characters of frequent words)")
     args = ap.parse_args(argv)
+    if args.z_offset or args.accept_z is not None or args.max_tier is not None:
+        from checks.typo import engine as typo_engine
+
+        for item in args.z_offset:
+            try:
+                key, value = item.split("=", 1)
+                tier, cls = (int(x) for x in key.split(","))
+                typo_engine.Z_OFFSETS[(tier, cls)] = float(value)
+            except ValueError:
+                print(f"typos: --z-offset 应写成 层级,类别=数值（例如 2,5=6）：{item}", file=sys.stderr)
+                return 2
+        if args.accept_z is not None:
+            typo_engine.ACCEPT_Z = args.accept_z
+        if args.max_tier is not None:
+            typo_engine.MAX_TIER = args.max_tier
     mode_name = args.mode or "check"
     if mode_name == "check":
         try:
