@@ -585,9 +585,7 @@ def on_page_context(context: dict, page: Any, config: Any, nav: Any) -> dict:
         unit_id = _unit_of_page(st, page.file.src_uri, a)
         context["nav"] = st.nav_views.for_unit(unit_id)
         if a is not None and unit_id:  # one navigation for all the unit's articles at this depth
-            from checks.publish.navview import StandInPage  # noqa: PLC0415
-
-            info["nav_page"] = StandInPage(unit_id, info["depth"])
+            info["nav_page"] = st.nav_views.stand_in(unit_id, info["depth"])
             info["unit_nav_key"] = f"{unit_id}|{info['depth']}|{info['nav_key'].split('|', 1)[-1]}"
     info["html"] = None
     if a is not None and st.skeletons is not None:

@@ -58,6 +58,11 @@ class NavViews:
         self.nav = nav
         self._views: dict[str, NavView] = {}
 
+    @staticmethod
+    def stand_in(unit_id: str, depth: int) -> StandInPage:
+        """The page an article's navigation is rendered for (see :class:`StandInPage`)."""
+        return StandInPage(unit_id, depth)
+
     def for_unit(self, unit_id: str) -> NavView:
         view = self._views.get(unit_id)
         if view is None:

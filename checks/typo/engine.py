@@ -426,10 +426,12 @@ class TypoEngine:
                     return True
         return False
 
-    def _coverage(self, s: str) -> bytearray:
-        """Per character: 2 inside a frequent word or a local name, 1 inside a rare word only, 0 in no word."""
+    def _coverage(self, s: str) -> tuple[bytearray, list[tuple[int, int]]]:
+        """Per character: 2 inside a frequent word or a local name, 1 inside a rare word only, 0 in no word;
+        and the dictionary matches it was made from ((end, value) as ``self.words.iter`` gives them)."""
         cov = bytearray(len(s))
-        for end, value in self.words.iter(s):
+        matches = list(self.words.iter(s))
+        for end, value in matches:
             length = value & 15
             level = 2 if value & 16 else 1
             for q in range(end - length + 1, end + 1):
@@ -439,7 +441,7 @@ class TypoEngine:
             two = b"\x02"
             for end, length in self.local.iter(s):
                 cov[end - length + 1:end + 1] = two * length
-        return cov
+        return cov, matches
 
     def _word_cover(self, seg: str, a: int, b: int) -> tuple[int, int]:
         """Length of the longest dictionary word, and of the longest frequent one, overlapping ``seg[a:b]``."""
@@ -467,7 +469,7 @@ class TypoEngine:
         if not self.has_lm:
             return []
         n = len(s)
-        cov = self._coverage(s)
+        cov, matches = self._coverage(s)
         max_tier = MAX_TIER
         function_chars = self.function_chars
         todo = [i for i in range(n) if cov[i] < max_tier and s[i] not in function_chars]
@@ -524,7 +526,6 @@ class TypoEngine:
                             cands[(j, j + length, w)] = (tier, 2)
         if real_words:  # class 5: a frequent word that is the wrong one (see THRESHOLDS)
             common = self.common
-            matches = list(self.words.iter(s))
             inside = bytearray(n)  # inside[p]: characters p and p+1 belong to one word of three or more
             for end, value in matches:
                 length = value & 15
