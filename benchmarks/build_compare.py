@@ -32,7 +32,11 @@ import corpus  # noqa: E402
 
 def checkout(rev: str, dest: Path) -> Path:
     """``rev`` of this repository as a detached worktree at ``dest``, its Python compiled."""
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(dest), rev], check=True)
+    proc = subprocess.run(["git", "-C", str(REPO), "worktree", "add", "-q", "--detach", str(dest), rev],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(f"build_compare: 无法检出版本 {rev}：{proc.stderr.strip()}", file=sys.stderr)
+        raise SystemExit(2)
     subprocess.run([sys.executable, "-m", "compileall", "-q", "checks", "hooks"], cwd=dest, check=True)
     return dest
 
@@ -64,7 +68,8 @@ def parse_env(items: list[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise SystemExit(f"build_compare: 环境变量应写成 KEY=VALUE：{item}")
+            print(f"build_compare: 环境变量应写成 KEY=VALUE：{item}", file=sys.stderr)
+            raise SystemExit(2)
         out[key] = value
     return out
 
@@ -82,8 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     envs = {"A": parse_env(a.env_a), "B": parse_env(a.env_b)}
     with tempfile.TemporaryDirectory(prefix="govsite-compare-") as tmp:
         work = Path(tmp)
-        trees = {"A": checkout(a.a, work / "A"), "B": checkout(a.b, work / "B")}
+        trees: dict[str, Path] = {}
         try:
+            trees["A"] = checkout(a.a, work / "A")
+            trees["B"] = checkout(a.b, work / "B")
             root = work / "corpus"
             corpus.generate(root, a.pages, seed=1, history_years=3.0, units=a.units)
             walls: dict[str, list[float]] = {"A": [], "B": []}
