@@ -164,9 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--z-offset", action="append", default=[], metavar="TIER,CLASS=VALUE",
                     help="override one offset of the engine's score (checks/typo/engine.py Z_OFFSETS)")
     ap.add_argument("--accept-z", type=float, help="override the engine's acceptance threshold ACCEPT_Z")
+    ap.add_argument("--weak-z", type=float,
+                    help="override WEAK_Z, the threshold in a sentence that already has a finding")
     ap.add_argument("--max-tier", type=int, help="override MAX_TIER (3: also examine characters of frequent words)")
     args = ap.parse_args(argv)
-    if args.z_offset or args.accept_z is not None or args.max_tier is not None:
+    if args.z_offset or args.accept_z is not None or args.max_tier is not None or args.weak_z is not None:
         from checks.typo import engine as typo_engine
 
         for item in args.z_offset:
@@ -179,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
                 return 2
         if args.accept_z is not None:
             typo_engine.ACCEPT_Z = args.accept_z
+            if args.weak_z is None:
+                typo_engine.WEAK_Z = min(typo_engine.WEAK_Z, args.accept_z)
+        if args.weak_z is not None:
+            typo_engine.WEAK_Z = min(args.weak_z, typo_engine.ACCEPT_Z)
         if args.max_tier is not None:
             typo_engine.MAX_TIER = args.max_tier
     mode_name = args.mode or "check"

@@ -89,7 +89,9 @@ def sunpinyin_dir() -> Path:
 
 
 def strip_tone(p: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", p) if not unicodedata.combining(ch)).replace("ü", "v")
+    """Toneless pinyin with ü written v, as pypinyin's ``Style.NORMAL`` writes it (lǚ → lv, not lu)."""
+    p = unicodedata.normalize("NFD", p).replace("u\u0308", "v")
+    return "".join(ch for ch in p if not unicodedata.combining(ch))
 
 
 def is_han(ch: str) -> bool:
@@ -216,7 +218,8 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     for cp, readings in pinyin_dict.items():
         ch = chr(cp)
         if is_han(ch):
-            py[ch] = tuple(sorted({strip_tone(r) for r in readings.split(",")}))
+            # pypinyin lists the usual reading first: keep its order
+            py[ch] = tuple(dict.fromkeys(strip_tone(r) for r in readings.split(",")))
     # candidate characters: common characters, plus every single-character word of the language model
     targets = set(common)
     # coverage dictionary: any word of any source
@@ -226,6 +229,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     # correction targets: frequent words (jieba frequency, or in the language model's lexicon)
     masked: dict[str, set[str]] = {}
     homophones: dict[str, list[str]] = {}
+    reading: dict[str, str] = {}  # a frequent two-character word -> its reading in the word (其它 qi|ta, not ji|ta)
     for w in words:
         if len(w) > 4:
             continue
@@ -237,6 +241,8 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         if len(w) <= 3 and all(ch in targets for ch in w):
             key = "|".join(lazy_pinyin(w, style=Style.NORMAL)).replace("ü", "v")
             homophones.setdefault(key, []).append(w)
+            if len(w) == 2 and jieba.get(w, 0) >= STRONG_FREQ:
+                reading[w] = key
     import ahocorasick
 
     lex_ac = ahocorasick.Automaton(ahocorasick.STORE_INTS)
@@ -277,6 +283,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "words": words_ac,
         "masked": masked_ac,
         "homophones": homo_ac,
+        "reading": reading,
         "py": {ch: "|".join(r) for ch, r in py.items()},
         "py2c": py2c,
         "same_pinyin": same_pinyin,

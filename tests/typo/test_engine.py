@@ -52,6 +52,8 @@ def one(engine, text):
     ("全面推行行政执法公示制度，接受社会监瞥。", "瞥", "督"),
     # a frequent word that is the wrong one: the input method's homophone of the word meant (class 5)
     ("县政府加快推进公共自愿交易平台建设。", "自愿", "资源"),
+    # a function character in no word (和, 里, 不 …): only its homophones are tried
+    ("综和执法大队负责辖区巡查。", "和", "合"),
 ])
 def test_known_errors_found_with_correction(engine, text, wrong, correct):
     hit = one(engine, text)
@@ -231,3 +233,30 @@ def test_short_quoted_terms_are_not_corrected(engine):
     # a short run standing alone in quotation marks is a coined term or slogan, written on purpose
     assert engine.find("认真贯彻落实党中央关于预蒜管理的决策部署。")
     assert not engine.find("认真贯彻落实党中央关于“预蒜”的决策部署。")
+
+
+def test_a_weak_candidate_counts_only_next_to_a_sure_finding(engine):
+    # 落事 → 落实 scores below the bar on its own; in a sentence with a sure slip (组只 → 组织) it is reported,
+    # in the next sentence it is not
+    assert engine.find("严格落事过紧日子要求。") == []
+    same = engine.find("由乡镇统一组只实施，严格落事过紧日子要求。")
+    assert [(h.wrong, h.correct) for h in same] == [("只", "织"), ("事", "实")]
+    apart = engine.find("由乡镇统一组只实施。严格落事过紧日子要求。")
+    assert [(h.wrong, h.correct) for h in apart] == [("只", "织")]
+
+
+def test_the_issuer_code_of_a_document_number_is_not_corrected(engine):
+    assert [(h.wrong, h.correct) for h in engine.find("文号为巫农执罚。")] == [("罚", "法")]
+    assert engine.find("文号为巫农执罚〔2026〕17号。") == []
+    assert engine.find("见巫农执罚[2026]17号决定书。") == []
+
+
+def test_readings_are_toneless_pinyin_with_v_for_u_umlaut(engine):
+    from checks.typo.build import strip_tone
+
+    # a frequent word is read as in the word, not by its characters' first readings (其 ji|qi, 行 hang|xing)
+    assert engine.reading["其他"] == "qi|ta" and engine.reading["旅行"] == "lv|xing"
+    assert "履行" in engine.homophones.get("lv|xing", "").split(" ")
+
+    assert strip_tone("lǚ") == "lv" and strip_tone("nǚ") == "nv" and strip_tone("lù") == "lu"
+    assert strip_tone("zhōng") == "zhong"
