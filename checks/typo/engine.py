@@ -212,7 +212,7 @@ class TypoEngine:
         self.words = model["words"]
         self.masked = model["masked"]
         self.homophones = model["homophones"]
-        self.reading: dict[str, str] = model.get("reading") or {}
+        self.alternatives: dict[str, str] = model.get("alternatives") or {}
         self.py: dict[str, str] = model["py"]
         self.py2c: dict[str, str] = model["py2c"]
         self.same_pinyin: dict[str, str] = model["same_pinyin"]
@@ -560,8 +560,7 @@ class TypoEngine:
                         if sum(1 for x, y in zip(w, span) if x != y) >= 2:
                             cands[(j, j + length, w)] = (tier, 2)
         if real_words:  # class 5: a frequent word that is the wrong one (see THRESHOLDS)
-            common = self.common
-            reading = self.reading
+            alternatives = self.alternatives
             inside = bytearray(n)  # inside[p]: characters p and p+1 belong to one word of three or more
             for end, value in matches:
                 length = value & 15
@@ -572,15 +571,10 @@ class TypoEngine:
                     continue
                 j = end - 1
                 span = s[j:j + 2]
-                # the written word's reading: what the editor typed for the word they meant
-                key = reading.get(span)
-                if key is None:
-                    continue
-                words = self.homophones.get(key, None)
-                if not words:
-                    continue
-                for w in words.split(" "):
-                    if w != span and all(ch in common for ch in w):
+                # the words of the written word's reading: what the editor typed for the word they meant
+                words = alternatives.get(span)
+                if words:
+                    for w in words.split(" "):
                         cands.setdefault((j, j + 2, w), (2, 5))
         if not cands:
             return []
