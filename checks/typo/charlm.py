@@ -180,16 +180,40 @@ class CharLM:
         return sum(uni[get(ch, 0)] for ch in s) / len(s)
 
     def _terms(self, ids: list[int], start: int) -> float:
-        """Sum of the costs of ``ids[start:]``, each given up to two preceding ids."""
+        """Sum of the costs of ``ids[start:]``, each given up to two preceding ids.
+
+        The same arithmetic as :meth:`_c3`, written out with local names: this is the engine's innermost loop."""
+        uni, back2 = self.uni, self.back2
+        bk, bc, tk, tc, xk, xc = self.bk, self.bc, self.tk, self.tc, self.xk, self.xc
+        nb, nt, nx = len(bk), len(tk), len(xk)
+        left = bisect.bisect_left
         total = 0.0
         for i in range(start, len(ids)):
             w = ids[i]
             if i == 0:
-                total += self.uni[w]
-            elif i == 1:
-                total += self._c2(ids[0], w)
+                total += uni[w]
+                continue
+            x = ids[i - 1]
+            u = ids[i - 2] if i >= 2 else 0
+            if u and x:
+                ux = u << BITS | x
+                k = ux << BITS | w
+                j = left(tk, k)
+                if j < nt and tk[j] == k:
+                    total += tc[j]
+                    continue
+                j = left(xk, ux)
+                if j < nx and xk[j] == ux:
+                    total += xc[j]
+            if x:
+                k = x << BITS | w
+                j = left(bk, k)
+                if j < nb and bk[j] == k:
+                    total += bc[j]
+                else:
+                    total += back2[x] + uni[w]
             else:
-                total += self._c3(ids[i - 2], ids[i - 1], w)
+                total += uni[w]
         return total
 
     def cost(self, s: str) -> float:
