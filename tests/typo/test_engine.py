@@ -202,6 +202,22 @@ def test_benchmark_scoring_follows_sighan(tmp_path):
     assert r["all_fa_per_10k"] == pytest.approx(2 * 10000 / 13)  # every target is clean text: 加强管理, 甲已冰
 
 
+def test_benchmark_pages_of_several_sentences_give_the_same_findings():
+    # --page-sentences N: N sentences on one page through the real check path, findings mapped back by line
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import typos as bench
+    finally:
+        sys.path.pop(0)
+    run, _load = bench.make_checker("check")
+    texts = ["对违反鱼蒜管理规定的行为依法处理。", "加强管理。", "要进一步加强对行政执法工作的栺导。"]
+    one_by_one = [run(t) for t in texts]
+    assert one_by_one[0] and not one_by_one[1] and one_by_one[2]
+    assert run.page(texts) == one_by_one
+    rows = [(0, t, t) for t in texts]
+    assert bench.timed_pass(rows, run, 2)[0] == one_by_one
+
+
 def test_look_alikes_come_from_shared_components(engine):
     assert engine._share_component("颈", "领")      # 页
     assert engine._share_component("地", "也")      # 也 is a component of 地
