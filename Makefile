@@ -10,8 +10,9 @@ SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
 all: sample
 
 # Debian packages the project needs: git (review, dates), ssh-keygen (signing), chromium (browser tests),
-# fonts-noto-cjk (Chinese in screenshots), sunpinyin's open-gram language model (the typo engine's statistics, converted at install time).
-DEBS := git openssh-client chromium fonts-noto-cjk sunpinyin-data sunpinyin-utils
+# fonts-noto-cjk (Chinese in screenshots), sunpinyin's open-gram language model (the typo engine's statistics, converted at install time),
+# fcitx5's libime word-trigram model (read in place by the typo engine), and g++/cmake to build the kenlm module that reads it.
+DEBS := git openssh-client chromium fonts-noto-cjk sunpinyin-data sunpinyin-utils libime-data-language-model g++ cmake
 system-deps:
 	@missing=""; \
 	for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

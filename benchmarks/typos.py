@@ -195,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--content", type=Path, help="a content/ folder whose pages count as clean text")
     ap.add_argument("--show", type=int, default=0, help="print N sentences that were not handled right")
     ap.add_argument("--z-offset", action="append", default=[], metavar="TIER,CLASS=VALUE",
-                    help="override one offset of the engine's score (checks/typo/engine.py Z_OFFSETS)")
-    ap.add_argument("--accept-z", type=float, help="override the engine's acceptance threshold ACCEPT_Z")
+                    help="override one offset of the engine's scores (checks/typo/engine.py Score.offsets)")
+    ap.add_argument("--accept-z", type=float, help="override the acceptance threshold of the engine's scores (accept)")
     ap.add_argument("--repeat", type=int, default=1, help="time N passes (memories emptied each time), report the median")
     ap.add_argument("--page-sentences", type=int, default=1,
                     help="check path: put N sentences on one page (the sample county averages 8); default 1")
@@ -211,16 +211,16 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 key, value = item.split("=", 1)
                 tier, cls = (int(x) for x in key.split(","))
-                typo_engine.Z_OFFSETS[(tier, cls)] = float(value)
+                for score in (typo_engine.SCORE_BIGRAMS, typo_engine.SCORE_TRIGRAMS):
+                    score.offsets[(tier, cls)] = float(value)
             except ValueError:
                 print(f"typos: --z-offset 应写成 层级,类别=数值（例如 2,5=6）：{item}", file=sys.stderr)
                 return 2
         if args.accept_z is not None:
-            typo_engine.ACCEPT_Z = args.accept_z
-            if args.weak_z is None:
-                typo_engine.WEAK_Z = min(typo_engine.WEAK_Z, args.accept_z)
+            for score in (typo_engine.SCORE_BIGRAMS, typo_engine.SCORE_TRIGRAMS):
+                score.accept = args.accept_z
         if args.weak_z is not None:
-            typo_engine.WEAK_Z = min(args.weak_z, typo_engine.ACCEPT_Z)
+            typo_engine.WEAK_Z = args.weak_z
         if args.max_tier is not None:
             typo_engine.MAX_TIER = args.max_tier
     mode_name = args.mode or "check"

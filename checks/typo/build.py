@@ -198,6 +198,17 @@ def read_char_model() -> dict | None:
     return build_tables(corpus_sentences(corpus))
 
 
+def read_libime() -> tuple[str, str] | None:
+    """Where libime's word-trigram model is, and its vocabulary (one word a line), if Debian installed it."""
+    from checks.typo import libime
+
+    path = libime.find_model()
+    if path is None:
+        return None
+    words = libime.read_vocabulary(path)
+    return (str(path), "\n".join(words)) if words else None
+
+
 def build(path: Path | None = None, quiet: bool = True) -> Path:
     t0 = time.time()
     path = path or model_path()
@@ -293,6 +304,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "words": words_ac,
         "masked": masked_ac,
         "homophones": homo_ac,
+        "libime": read_libime(),
         "alternatives": alternatives,
         "py": {ch: "|".join(r) for ch, r in py.items()},
         "py2c": py2c,

@@ -12,6 +12,7 @@ import pickle
 import re
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import ahocorasick
 
 from checks.typo import DATA_VERSION, RULE_CONFUSION, RULE_DOMAIN_TERM, RULE_PROPER_NAME, TypoHit
 from checks.typo import build as _build
+from checks.typo import libime as _libime
 from checks.typo.charlm import CharLM
 from checks.typo.domain import learn
 
@@ -32,10 +34,11 @@ OFFICIAL_TERMS = tuple(
     if line.strip() and not line.startswith("#")
 )
 PLACE_SUFFIX = frozenset("省市县区镇乡村街路巷里屯寨湾坪坝沟岭山河湖江")
+VILLAGE_SUFFIX = frozenset("村镇乡寨屯")
 WINDOW = 4            # characters of context on each side scored by the language model
 UNKNOWN_COST = 14.0   # cost (nats) of a character the language model does not know
 # Minimum word-model gain (nats) for a correction, by (coverage tier, confusion class), used only when the
-# character model is not installed (see Z_OFFSETS below for the usual path).
+# character model is not installed (see Score below for the usual path).
 # Tier: 0 = the character is in no dictionary word, 1 = only in rare words, 2 = in a frequent word.
 # Class: 0 = same pinyin (toneless), 1 = look-alike or fuzzy pinyin (z/zh, n/l, -n/-ng),
 # 2 = a whole two/three-character homophone word, 3 = any replacement of an uncommon character that is in no
@@ -49,29 +52,65 @@ THRESHOLDS = {
     (2, 0): 99.0, (2, 1): 99.0, (2, 2): 99.0,
 }
 # With the character model (:mod:`checks.typo.charlm`), a candidate's evidence is one logistic score, fitted
-# (iteratively reweighted least squares) on the development file's candidates (24,977, of which 870 right):
-#   z = W_BIAS + W_WORD*gain + W_CHAR*char_gain + W_BOTH*min(gain, char_gain)
-#       + W_OLD*rarity(original) + W_NEW*rarity(replacement)
-#       + W_NEW_WORD*longest word covering the replacement + W_NEW_STRONG*the same for frequent words
-#       + W_OLD_WORD*longest word covering the original + tier/class offset + edge offsets
-# where gains are in nats, rarity() is the mean character unigram cost in running text, word lengths are in
-# characters, and a correction is reported when z > ACCEPT_Z (z is the log-odds that the candidate is right).
+# (iteratively reweighted least squares, ``benchmarks/typo_fit.py``) on the development file's candidates:
+#   z = bias + word*gain + char*char_gain + both*min(gain, char_gain) + trigram*trigram_gain
+#       + old*rarity(original) + new*rarity(replacement)
+#       + new_word*longest word covering the replacement + new_strong*the same for frequent words
+#       + old_word*longest word covering the original + tier/class offset + edge offsets
+# where gain is sunpinyin's word-bigram gain, trigram_gain libime's word-trigram gain (:mod:`checks.typo.libime`),
+# gains are in nats, rarity() is the mean character unigram cost in running text, word lengths are in
+# characters, and a correction is reported when z > accept (z is the log-odds that the candidate is right).
 # A candidate at the edge of a run (next to punctuation) has context on one side only.
-W_BIAS, W_WORD, W_CHAR, W_BOTH = -8.632, 0.305, 0.566, -0.127
-W_OLD, W_NEW = -0.435, 0.433
-W_NEW_WORD, W_NEW_STRONG, W_OLD_WORD = 1.238, 0.407, -2.618
 FUNCTION_TIER = 3  # the tier given to a function character (的 里 不 和 …) that is in no word
-Z_OFFSETS = {(0, 0): 0.0, (0, 1): -0.769, (0, 2): -2.726, (0, 4): -3.503,
-             (1, 0): 5.532, (1, 1): 4.763, (1, 2): 2.806,
-             # set by hand on the development file, each with a margin before a cliff of false alarms:
-             # (2, 5) at 6 gains 0.02 F1, at 7 triples them; (3, 0) at 3 adds two false alarms in 31,000 characters
-             (2, 5): 4.0, (FUNCTION_TIER, 0): 0.0}
-Z_LEFT_EDGE, Z_RIGHT_EDGE = 0.35, -0.104
-ACCEPT_Z = 0.7  # 0.6 on the development file: one more false alarm in 31,000 clean characters, F1 +0.002
-# A candidate scoring above WEAK_Z but not ACCEPT_Z is reported only in a sentence that already has a sure
+
+
+@dataclass
+class Score:
+    """The weights of one logistic score (see above); ``offsets`` by (tier, class), a missing class is off."""
+
+    bias: float
+    word: float
+    char: float
+    both: float
+    trigram: float
+    old: float
+    new: float
+    new_word: float
+    new_strong: float
+    old_word: float
+    left_edge: float
+    right_edge: float
+    offsets: dict[tuple[int, int], float]
+    accept: float  # a candidate above this is a sure finding
+
+    def z(self, gain: float, char_gain: float, trigram_gain: float, offset: float) -> float:
+        """Log-odds that a candidate is the right correction (``offset``: its class and other features)."""
+        return (self.bias + self.word * gain + self.char * char_gain + self.both * min(gain, char_gain)
+                + self.trigram * trigram_gain + offset)
+
+
+# The character model and sunpinyin's word bigrams (when libime's model is not installed).
+# Offsets (2, 5) and (3, 0) set by hand on the development file, each with a margin before a cliff of false
+# alarms: (2, 5) at 6 gains 0.02 F1, at 7 triples them; (3, 0) at 3 adds two false alarms in 31,000 characters.
+SCORE_BIGRAMS = Score(bias=-8.632, word=0.305, char=0.566, both=-0.127, trigram=0.0,
+                      old=-0.435, new=0.433, new_word=1.238, new_strong=0.407, old_word=-2.618,
+                      left_edge=0.35, right_edge=-0.104,
+                      offsets={(0, 0): 0.0, (0, 1): -0.769, (0, 2): -2.726, (0, 4): -3.503,
+                               (1, 0): 5.532, (1, 1): 4.763, (1, 2): 2.806, (2, 5): 4.0, (FUNCTION_TIER, 0): 0.0},
+                      accept=0.7)  # 0.6: one more false alarm in 31,000 clean characters, F1 +0.002
+# The character model and libime's word trigrams, which take the place of sunpinyin's exact word gain (its
+# cheap unigram estimate still gates the candidates); fitted as a whole, offsets included.
+SCORE_TRIGRAMS = Score(bias=-8.794, word=0.0, char=0.432, both=0.0, trigram=0.304,
+                       old=-0.34, new=0.352, new_word=1.095, new_strong=0.324, old_word=-0.556,
+                       left_edge=0.224, right_edge=-0.13,
+                       offsets={(0, 0): 0.0, (0, 1): -0.447, (0, 2): -3.142, (0, 4): -3.443,
+                                (1, 0): 2.047, (1, 1): 0.158, (1, 2): 0.118, (2, 5): 2.885, (FUNCTION_TIER, 0): 0.292},
+                       accept=1.0)
+# A candidate scoring above WEAK_Z but not the score's ``accept`` is reported only in a sentence that already has a sure
 # finding: slips come in clusters, so one sure error raises the odds of the next.
 WEAK_Z = -1.5
 DOC_NUMBER_YEAR = re.compile(r"[〔［[（(]\d{4}[〕］\]）)]")
+SURE_ONLY = {(2, 5)}  # classes whose weak candidates do not count, even next to a sure finding
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 LOOKALIKE_TIER = 0  # class 4 only for a character in no word
 MIN_CHAR_GAIN = 2.0  # below this the score cannot pass on the development set (5 of 593 lost); saves 64% of work
@@ -209,6 +248,9 @@ class TypoEngine:
         self.lm = WordLM(model["lex"], model["uni_c"], model["uni_b"], model["bk"], model["bc"])
         self.has_lm = bool(model.get("has_lm", True))
         self.clm = CharLM(model["clm"]) if model.get("clm") else None
+        libime_path, libime_words = model.get("libime") or (None, None)
+        self.trigrams = _libime.load(libime_path, libime_words) if self.clm is not None else None
+        self.score = SCORE_TRIGRAMS if self.trigrams is not None else SCORE_BIGRAMS
         self.words = model["words"]
         self.masked = model["masked"]
         self.homophones = model["homophones"]
@@ -239,6 +281,8 @@ class TypoEngine:
         """Empty the memories kept between calls (benchmarks time a cold pass this way)."""
         self._run_cache.clear()
         self.lm._bi.clear()
+        if self.trigrams is not None:
+            self.trigrams.forget()
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
@@ -417,10 +461,11 @@ class TypoEngine:
     def _check_run(self, run: str) -> list[tuple]:
         """Statistical corrections (start, end, replacement, score, sure) inside one run of Chinese characters.
 
-        ``sure`` is True for a score above ACCEPT_Z; the others (above WEAK_Z) count only in a sentence with a
+        ``sure`` is True for a score above the score's ``accept``; the others (above WEAK_Z) count only in a sentence with a
         sure finding (see :meth:`find`)."""
         cands = self._statistical(run)
-        found = self._resolve([c for c in cands if c[3] > ACCEPT_Z])
+        accept = self.score.accept
+        found = self._resolve([c for c in cands if c[3] > accept])
         if found and SECOND_PASS:
             # errors often come in pairs: look again with the first corrections applied
             fixed = list(run)
@@ -432,7 +477,7 @@ class TypoEngine:
         for a, b, r, z in sorted(cands, key=lambda c: -c[3]):
             if not any(q in taken for q in range(a, b)):
                 taken.update(range(a, b))
-                out.append((a, b, r, z, z > ACCEPT_Z))
+                out.append((a, b, r, z, z > accept))
         return out
 
     @staticmethod
@@ -501,15 +546,15 @@ class TypoEngine:
             return []
         n = len(s)
         cov, matches = self._coverage(s)
-        offsets = Z_OFFSETS
-        floor = min(WEAK_Z, ACCEPT_Z)
+        offsets = self.score.offsets
+        floor = min(WEAK_Z, self.score.accept)
         max_tier = MAX_TIER
         function_chars = self.function_chars
         todo = [i for i in range(n) if cov[i] < max_tier and s[i] not in function_chars]
         # a function character in no word (管里, 民政不): only its homophones, with an offset of its own
         todo_function = [i for i in range(n) if not cov[i] and s[i] in function_chars] \
             if (FUNCTION_TIER, 0) in offsets else []
-        real_words = self.clm is not None and (2, 5) in Z_OFFSETS
+        real_words = self.clm is not None and (2, 5) in offsets
         if not todo and not real_words and not todo_function:
             return []
         cands: dict[tuple[int, int, str], tuple[int, int]] = {}
@@ -590,9 +635,13 @@ class TypoEngine:
         clm = self.clm
         char_memo: dict = {}
         common = self.common
+        trigrams = self.trigrams
+        score = self.score
         for (a, b, r), tier_class in cands.items():
             if any(ch not in common for ch in s[a:b]) and any(ch in PLACE_SUFFIX for ch in s[b:b + 2]):
                 continue  # an uncommon character just before 路/街/镇/村…: a place name the model cannot know
+            if b - a == 1 and s[b:b + 1] in VILLAGE_SUFFIX:
+                continue  # one character just before 村/镇/乡…: part of a local name (太坪村), not a word slip
             lo = max(0, a - WINDOW)
             hi = min(n, b + WINDOW)
             if clm is not None:
@@ -613,19 +662,24 @@ class TypoEngine:
             if self.debug:
                 pass
             elif clm is not None:
-                if _z(gain1 + CHEAP_MARGIN, char_gain, offset) <= floor:
+                # sunpinyin's unigram estimate stands in for the exact word gain (bigrams or trigrams)
+                if score.z(gain1 + CHEAP_MARGIN, char_gain, gain1 + CHEAP_MARGIN, offset) <= floor:
                     continue
             elif gain1 < THRESHOLDS[tier_class] - GATE_MARGIN:
                 continue
-            old = base_cost.get((lo, hi))
-            if old is None:
-                old = base_cost[(lo, hi)] = lm.cost(s[lo:hi])
-            gain = old - lm.cost(s[lo:a] + r + s[b:hi])
+            if trigrams is not None:
+                gain = trigrams.gain(s, a, b, r, WINDOW)
+                z = score.z(0.0, char_gain, gain, offset)
+            else:
+                old = base_cost.get((lo, hi))
+                if old is None:
+                    old = base_cost[(lo, hi)] = lm.cost(s[lo:hi])
+                gain = old - lm.cost(s[lo:a] + r + s[b:hi])
+                z = score.z(gain, char_gain, 0.0, offset) if clm is not None else 0.0
             if clm is not None:
-                z = _z(gain, char_gain, offset)
                 if self.debug:
                     out.append((a, b, r, z, tier_class, gain, char_gain))
-                elif z > floor and gain > 0:
+                elif z > (score.accept if tier_class in SURE_ONLY else floor) and gain > 0:
                     out.append((a, b, r, z))
             elif self.debug:
                 out.append((a, b, r, gain, tier_class, gain1))
@@ -633,23 +687,22 @@ class TypoEngine:
                 out.append((a, b, r, gain))
         return out
 
-    def _features(self, s: str, a: int, b: int, r: str) -> float:
-        """The score's terms besides the two gains: run edges, rarity, words formed (see ``W_*``)."""
+    def features(self, s: str, a: int, b: int, r: str) -> list[float]:
+        """The score's terms besides the gains, unweighted: rarity of the old and new characters, the longest
+        word (and frequent word) the replacement forms, the longest word the original is in, the run edges."""
         clm = self.clm
-        z = W_OLD * clm.mean_unigram(s[a:b]) + W_NEW * clm.mean_unigram(r)
-        if a == 0:
-            z += Z_LEFT_EDGE
-        if b == len(s):
-            z += Z_RIGHT_EDGE
         wlo = max(0, a - 4)
         old_word, _ = self._word_cover(s[wlo:b + 4], a - wlo, b - wlo)
         new_word, new_strong = self._word_cover(s[wlo:a] + r + s[b:b + 4], a - wlo, b - wlo)
-        return z + W_OLD_WORD * old_word + W_NEW_WORD * new_word + W_NEW_STRONG * new_strong
+        return [clm.mean_unigram(s[a:b]), clm.mean_unigram(r), new_word, new_strong, old_word,
+                1.0 if a == 0 else 0.0, 1.0 if b == len(s) else 0.0]
 
-
-def _z(gain: float, char_gain: float, offset: float) -> float:
-    """Log-odds that a candidate is the right correction, from both models' gains (see ``W_*``)."""
-    return W_BIAS + W_WORD * gain + W_CHAR * char_gain + W_BOTH * min(gain, char_gain) + offset
+    def _features(self, s: str, a: int, b: int, r: str) -> float:
+        """The weighted sum of :meth:`features` under the engine's score."""
+        w = self.score
+        old, new, new_word, new_strong, old_word, left, right = self.features(s, a, b, r)
+        return (w.old * old + w.new * new + w.new_word * new_word + w.new_strong * new_strong
+                + w.old_word * old_word + w.left_edge * left + w.right_edge * right)
 
 
 _NAME_NOTES = {
