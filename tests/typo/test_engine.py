@@ -153,6 +153,26 @@ def test_content_vocabulary_is_learnt(tmp_path, monkeypatch):
     assert list((tmp_path / "cache").rglob("domain-*.pickle"))
 
 
+def test_local_usage_needs_three_characters_of_the_sites_own_writing(tmp_path, monkeypatch):
+    # two pages write 投资健康: that says nothing about 垫资健设; a string the pages themselves repeat is usage
+    monkeypatch.setenv("GOVSITE_CACHE_DIR", str(tmp_path / "cache"))
+    import checks.typo.engine as E
+
+    monkeypatch.setattr(E._build, "model_path", lambda: REAL_MODEL)
+
+    def site(name: str, body: str):
+        content = tmp_path / name / "office" / "zcwj"
+        content.mkdir(parents=True)
+        for i in range(2):
+            (content / f"p{i}.md").write_text(f"---\ntitle: 第{i}篇\n---\n{body}\n", encoding="utf-8")
+        return load_engine({}, tmp_path / name)
+
+    healthy = site("a", "促进民间投资健康发展。")
+    assert [(h.wrong, h.correct) for h in healthy.find("严禁要求施工单位垫资健设。")] == [("健", "建")]
+    repeated = site("b", "对垫资健设的问题进行整改。")
+    assert repeated.find("严禁要求施工单位垫资健设。") == []
+
+
 # -- loading ---------------------------------------------------------------------------------------
 def test_package_import_is_light():
     code = ("import sys, time; t = time.perf_counter(); import checks.typo; d = time.perf_counter() - t; "
