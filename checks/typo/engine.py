@@ -663,7 +663,7 @@ class TypoEngine:
                 offset = offsets.get(tier_class)
                 if offset is None:
                     continue
-                char_gain = clm.gain(s, a, b, r, char_memo)
+                char_gain = clm.gain(s, a, b, r, char_memo, None if self.debug else MIN_CHAR_GAIN)
                 if char_gain <= MIN_CHAR_GAIN and not self.debug:
                     continue  # the character model must clearly prefer the correction (the word model too, below)
                 offset += self._features(s, a, b, r)

@@ -7,9 +7,9 @@ few milliseconds).  A window of text is scored as its best segmentation into the
 the last word, carrying KenLM's trigram state).
 
 Why it is there: next to the 1998 newspaper characters (:mod:`checks.typo.charlm`) and sunpinyin's 2008 word
-bigrams it knows modern official usage (法治观念, 信息公开) and it sees two words back.  Measured on the
-development file, with one logistic score refitted for it (``benchmarks/typo_fit.py``), it replaces
-sunpinyin's exact word gain: see :mod:`checks.typo` for the figures.
+bigrams it knows modern usage and it sees two words back.  Its gain is the third term of the engine's logistic
+score, refitted with it (``benchmarks/typo_fit.py``); see :mod:`checks.typo` for the figures.  Without it (the
+Debian package or the ``kenlm`` module missing) the engine falls back to the two-model score.
 """
 
 from __future__ import annotations

@@ -59,3 +59,11 @@ def test_the_shipped_model_knows_official_usage():
     assert lm.gain("研究制定和修盯有关法规", 6, 7, "订") > 5
     assert lm.gain("坚持基本元则", 4, 5, "原") > 3
     assert lm.gain("实际工作需要", 4, 5, "须") < 0
+
+
+def test_a_gain_that_cannot_reach_the_bar_is_cut_short(small):
+    s = "加强预算管理工作"
+    exact = small.gain(s, 2, 4, "鱼蒜")
+    assert small.gain(s, 2, 4, "鱼蒜", at_least=exact - 1.0) == pytest.approx(exact)  # reachable: exact
+    cut = small.gain(s, 2, 4, "鱼蒜", at_least=exact + 5.0)
+    assert cut < exact + 5.0  # not reachable: some value below the bar
