@@ -110,8 +110,8 @@ SCORE_TRIGRAMS = Score(bias=-8.554, word=0.131, char=0.444, both=-0.062, trigram
                        offsets={(0, 0): 0.0, (0, 1): -0.492, (0, 2): -3.223, (0, 4): -3.438,
                                 (1, 0): 1.936, (1, 1): -0.025, (1, 2): 0.006, (2, 5): 2.4, (FUNCTION_TIER, 0): 0.340},
                        accept=1.0)
-# A candidate scoring above WEAK_Z but not the score's ``accept`` is reported only in a sentence that already has a sure
-# finding: slips come in clusters, so one sure error raises the odds of the next.
+# A candidate scoring above WEAK_Z but not the score's ``accept`` is reported only in a sentence that already
+# has a sure finding: slips come in clusters, so one sure error raises the odds of the next.
 WEAK_Z = -1.5
 DOC_NUMBER_YEAR = re.compile(r"[〔［[（(]\d{4}[〕］\]）)]")
 SURE_ONLY = {(2, 5)}  # classes whose weak candidates do not count, even next to a sure finding
