@@ -465,8 +465,8 @@ class TypoEngine:
     def _check_run(self, run: str) -> list[tuple]:
         """Statistical corrections (start, end, replacement, score, sure) inside one run of Chinese characters.
 
-        ``sure`` is True for a score above the score's ``accept``; the others (above WEAK_Z) count only in a sentence with a
-        sure finding (see :meth:`find`)."""
+        ``sure`` is True for a score above the score's ``accept``; the others (above WEAK_Z) count only in a
+        sentence with a sure finding (see :meth:`find`)."""
         cands = self._statistical(run)
         accept = self.score.accept
         found = self._resolve([c for c in cands if c[3] > accept])
@@ -565,7 +565,7 @@ class TypoEngine:
         max_tier = MAX_TIER
         function_chars = self.function_chars
         todo = [i for i in range(n) if cov[i] < max_tier and s[i] not in function_chars]
-        # a function character in no word (管里, 民政不): only its homophones, with an offset of its own
+        # a function character in no word (管里, 综和): only its homophones, with an offset of its own
         todo_function = [i for i in range(n) if not cov[i] and s[i] in function_chars] \
             if (FUNCTION_TIER, 0) in offsets else []
         real_words = self.clm is not None and (2, 5) in offsets
