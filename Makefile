@@ -26,7 +26,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
-	$(BIN)/python -m compileall -q checks hooks  # bytecode once: every hook run would compile them again
+	$(BIN)/python -m compileall -q checks govsite  # bytecode once: every hook run would compile them again
 	$(BIN)/python -m checks.typo.build
 	touch $(STAMP)
 
@@ -50,10 +50,10 @@ $(SARIF_SCHEMA):
 	cp build/npm/package/lib/schemas/sarif-2.1.0-rtm.5.json $@
 
 # axe-core, for the accessibility checks in the browser tests (from the npm registry, pinned).
-AXE := tests/publish/.node/node_modules/axe-core/axe.min.js
+AXE := build/node/node_modules/axe-core/axe.min.js
 $(AXE):
-	mkdir -p tests/publish/.node
-	cd tests/publish/.node && npm install -q --no-save --no-audit --no-fund --prefix . axe-core@4.14.1 >/dev/null
+	mkdir -p build/node
+	cd build/node && npm install -q --no-save --no-audit --no-fund --prefix . axe-core@4.14.1 >/dev/null
 
 test: setup $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest tests

@@ -36,7 +36,7 @@ def _audit(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("GOVSITE_ROOT", None)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "checks", "--root", str(root), "audit", "--format", "json", *args],
+    proc = subprocess.run([sys.executable, "-m", "govsite", "--root", str(root), "audit", "--format", "json", *args],
                           capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - start
     if proc.returncode not in (0, 1):

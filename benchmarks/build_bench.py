@@ -99,7 +99,7 @@ def run_size(n: int, work: Path, hugo: str | None, repeat: int = 1, units: int =
     env.pop("SOURCE_DATE_EPOCH", None)
     out = work / f"site-{n}"
     load = os.getloadavg()[0]
-    build = [sys.executable, "-m", "checks", "--root", str(root), "build", "--preview", "-o", str(out)]
+    build = [sys.executable, "-m", "govsite", "--root", str(root), "build", "--preview", "-o", str(out)]
     runs: dict[str, list[float]] = {}
 
     def record(key: str, secs: float, cpu: float) -> None:

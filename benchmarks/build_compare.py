@@ -46,7 +46,7 @@ def build_once(tree: Path, root: Path, out: Path, extra_env: dict[str, str]) -> 
     env = dict(os.environ, PYTHONPATH=str(tree), NO_MKDOCS_2_WARNING="1", **extra_env)
     env.pop("SOURCE_DATE_EPOCH", None)
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "checks", "--root", str(root), "build", "--preview",
+    proc = subprocess.Popen([sys.executable, "-m", "govsite", "--root", str(root), "build", "--preview",
                              "--no-search", "-o", str(out)], cwd=tree, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, err = proc.communicate()

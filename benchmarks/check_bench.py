@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 def _govsite(root: Path, *args: str) -> tuple[float, subprocess.CompletedProcess]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "checks", "--root", str(root), "check", *args],
+    proc = subprocess.run([sys.executable, "-m", "govsite", "--root", str(root), "check", *args],
                           capture_output=True, text=True, env=env)
     return time.perf_counter() - start, proc
 

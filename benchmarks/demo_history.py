@@ -74,7 +74,7 @@ SMALL_ACCOUNT = """  - platform: 抖音
 
 
 def _workdays_after(day: dt.date, n: int) -> dt.date:
-    from checks.audit.workdays import add_working_days
+    from govsite.core.workdays import add_working_days
 
     return add_working_days(day, n)
 
@@ -148,7 +148,7 @@ def make_demo(out: Path, end: dt.date, seed: int = 6, build: bool = True) -> Non
         _git(out, "commit", "-q", "-m", f"发布 {len(by_day[day])} 篇稿件（{day.isoformat()}）", when=when)
     print(f"demo_history: 已在 {out} 生成演示仓库：{len(pages)} 篇稿件、{len(by_day) + 1} 个提交，截至 {end}。")
     if build:
-        proc = subprocess.run([sys.executable, "-m", "checks", "--root", str(out), "build", "--preview", "-o",
+        proc = subprocess.run([sys.executable, "-m", "govsite", "--root", str(out), "build", "--preview", "-o",
                                str(out / "site")], capture_output=True, text=True,
                               env=dict(os.environ, PYTHONPATH=str(REPO)))
         if proc.returncode != 0:

@@ -107,7 +107,7 @@ def unit_text(uid: str, people: list[tuple[str, str, str, str]]) -> str:
 
 
 def build(target: Path, pages: int) -> dict:
-    from checks.review.trailers import DEFAULT_CHECKLIST, format_message
+    from govsite.review.trailers import DEFAULT_CHECKLIST, format_message
 
     if target.exists():
         shutil.rmtree(target)
@@ -235,7 +235,7 @@ def main() -> int:
     print(f"ssh-keygen -Y sign: {per_sig * 1000:.1f} ms per signature → {per_sig * info['approvals']:.0f} s for all; "
           f"byte-identical to in-process signing: {same}")
     # --no-proofs: the corpus carries the three review tiers only (三校 would need a preview build of every page)
-    cmd = [sys.executable, "-m", "checks", "--root", str(target), "verify", "--quiet", "--no-proofs", "--report",
+    cmd = [sys.executable, "-m", "govsite", "--root", str(target), "verify", "--quiet", "--no-proofs", "--report",
            str(target.parent / "verify-bench.json")]
     times = []
     for _ in range(args.runs):

@@ -2,7 +2,7 @@
 
 Flow for one page: decode (textio) → parse front matter (model.page) → mask non-prose (prose) → data rules
 (kinds.terms, one pass for all literal terms) and code rules (detectors) → inline suppressions → findings.
-Results are cached by git blob id and rule-pack fingerprint (checks.cache), so an unchanged site re-checks
+Results are cached by git blob id and rule-pack fingerprint (govsite.compliance.cache), so an unchanged site re-checks
 in seconds; cold runs of many pages fan out over the CPU cores.
 """
 
@@ -20,8 +20,8 @@ from checks.detectors import load_detector
 from checks.detectors.view import PageView
 from checks.findings import INPUT_RULES, Finding, whole_line
 from checks.kinds import Hit
-from checks.model.page import Page, parse_page
-from checks.project import Project
+from govsite.core.pages import Page, parse_page
+from govsite.core.county import Project
 from checks.prose import mask_prose, title_span
 from checks.rules import Rule, RuleSet, load_rules
 from checks.textio import UnreadableFile, decode_text
@@ -214,7 +214,7 @@ class Checker:
 
 
 def _light_page(rel: str, text: str) -> Page:
-    from checks.model.page import location_of, split_front_matter
+    from govsite.core.pages import location_of, split_front_matter
 
     unit_id, column_id = location_of(rel) or ("", "")
     _, _, body_start = split_front_matter(text)
@@ -266,7 +266,7 @@ def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True,
                 checker: Checker | None = None) -> CheckRun:
     """Check many files: cached results for unchanged blobs, the rest in parallel when there are many."""
     global _WORKER
-    from checks.cache import ResultCache
+    from govsite.compliance.cache import ResultCache
 
     checker = checker or Checker(project)
     run = CheckRun()
@@ -337,7 +337,7 @@ def fingerprint(project: Project, ruleset: RuleSet) -> str:
     """What cached results depend on besides the page itself: code version, packs, units, site_config."""
     import hashlib
 
-    from checks import __version__
+    from govsite import __version__
 
     digest = hashlib.sha1(f"{__version__}\0{ruleset.fingerprint}\0{_code_digest()}\0".encode())
     for folder in ("units", "site_config"):
@@ -359,7 +359,7 @@ def fingerprint(project: Project, ruleset: RuleSet) -> str:
 
 @functools.lru_cache(maxsize=1)
 def default_checker() -> Checker:
-    from checks.project import find_root
+    from govsite.core.county import find_root
 
     return Checker(Project(find_root()))
 

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checks import regexcache
-from checks.errors import GovsiteError
+from checks import PACKS_DIR, regexcache
+from govsite.core.errors import GovsiteError
 from checks.findings import CATEGORIES, SEVERITIES, Finding, whole_line
-from checks.project import PACKS_DIR
 from checks.textio import UnreadableFile, read_text
 from checks.yamlio import YamlSyntaxError, load_yaml
 

@@ -1,4 +1,4 @@
-"""MkDocs hooks of the county portal (``hooks:`` in mkdocs.yml); logic lives in checks.publish.hooks."""
+"""MkDocs hooks of the county portal (``hooks:`` in mkdocs.yml); logic lives in govsite.portal.hooks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ _REPO = Path(__file__).resolve().parents[1]
 if str(_REPO) not in sys.path:
     sys.path.insert(0, str(_REPO))
 
-from checks.publish.hooks import (  # noqa: E402
+from govsite.portal.hooks import (  # noqa: E402
     on_build_error,
     on_config,
     on_env,

@@ -67,7 +67,7 @@ class Repo:
         return path
 
     def govsite(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "checks", "--root", str(self.root), *args],
+        return subprocess.run([sys.executable, "-m", "govsite", "--root", str(self.root), *args],
                               cwd=cwd or self.root, capture_output=True, text=True, env=_env())
 
     def check_json(self, *args: str) -> tuple[int, list[dict]]:
@@ -94,7 +94,7 @@ def repo(tmp_path: Path) -> Repo:
 
 @pytest.fixture
 def project(repo: Repo):
-    from checks.project import Project
+    from govsite.core.county import Project
 
     return Project(repo.root)
 
@@ -102,7 +102,7 @@ def project(repo: Repo):
 def findings_for(repo: Repo, body: str, front: str | None = None, rel: str = "town/gzdt/a.md"):
     """Check one page through the engine (no subprocess) and return its findings."""
     from checks.engine import Checker
-    from checks.project import Project
+    from govsite.core.county import Project
 
     path = repo.page(rel, body, front)
     checker = Checker(Project(repo.root))

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from checks.project import Project
+from govsite.core.county import Project
 from tests.conftest import REPO
 
 
@@ -25,7 +25,7 @@ def test_sample_county_has_the_units_and_pages_the_design_asks_for():
 
 
 def test_sample_county_is_clean_under_every_check():
-    proc = subprocess.run([sys.executable, "-m", "checks", "--root", str(REPO), "check", "--format", "json",
+    proc = subprocess.run([sys.executable, "-m", "govsite", "--root", str(REPO), "check", "--format", "json",
                            "--no-cache"], capture_output=True, text=True, cwd=REPO)
     findings = json.loads(proc.stdout)["findings"]
     assert [(f["path"], f["line"], f["rule"], f["message"]) for f in findings if not f.get("suppressed")] == []

@@ -6,7 +6,7 @@ import bisect
 import functools
 from dataclasses import dataclass, field
 
-from checks.model.page import Page
+from govsite.core.pages import Page
 
 
 @dataclass

@@ -40,7 +40,7 @@ class TermMatcher:
                     self._regex.append((rule, regexcache.compile(re.escape(term), re.IGNORECASE), replacement))
                 elif term:
                     literal[term].append((rule.id, replacement))
-        from checks.kinds.gate import required_literals
+        from checks.kinds.literals import required_literals
 
         gates: dict[str, list[int]] = defaultdict(list)
         for i, (_, pattern, _) in enumerate(self._regex):

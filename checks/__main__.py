@@ -1,3 +1,0 @@
-from checks.main import main
-
-raise SystemExit(main())

@@ -1,0 +1,3 @@
+from govsite.cli.main import main
+
+raise SystemExit(main())

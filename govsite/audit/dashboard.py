@@ -1,0 +1,58 @@
+"""The internal dashboard page (读网看板) the publishing build writes after every build."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+from govsite.audit.html import CSS, render_html
+from govsite.audit.sitelinks import Scan
+from govsite.audit.run import RepositoryAudit, audit_repository, finish_audit
+from govsite.core.errors import GovsiteError
+
+DASHBOARD = Path("internal") / "dashboard" / "index.html"
+LINK_PAGE_LIMIT = 3000  # without the build's scans: link check only up to this many pages (≈0.5 ms per page)
+
+
+@dataclass
+class Prepared:
+    """The repository's part of the dashboard, or why there is none (e.g. no git history)."""
+
+    audit: RepositoryAudit | None = None
+    error: str = ""
+
+
+def prepare_dashboard(root: Path) -> Prepared:
+    """Audit the repository as of today, offline and without the compliance checks (the build has just run
+    them); the build runs this beside MkDocs, before any page exists."""
+    try:
+        return Prepared(audit=audit_repository(Path(root), run_checks=False))
+    except GovsiteError as exc:
+        return Prepared(error=exc.render())
+
+
+def finish_dashboard(prepared: Prepared, site_dir: Path, scans: dict[str, Scan] | None = None) -> None:
+    """Check the built ``site_dir``'s links (``scans``: the pages' links, read as they were written; without
+    them the pages are read and the check is skipped above LINK_PAGE_LIMIT pages) and write the scorecard."""
+    site_dir = Path(site_dir)
+    out = site_dir / DASHBOARD
+    out.parent.mkdir(parents=True, exist_ok=True)
+    error = prepared.error
+    if prepared.audit is not None:
+        try:
+            report = finish_audit(prepared.audit, site_dir, link_page_limit=LINK_PAGE_LIMIT, scans=scans)
+            text = render_html(report, base="../../")
+        except GovsiteError as exc:
+            error = exc.render()
+    if error:
+        text = (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="robots" '
+                f'content="noindex,nofollow"><title>读网审计</title><style>{CSS}</style></head><body><main>'
+                f"<section><h2>读网审计暂不可用</h2><p>{html.escape(error)}</p></section></main></body></html>")
+    out.write_text(text, encoding="utf-8")
+
+
+def write_dashboard(root: Path, site_dir: Path, scans: dict[str, Scan] | None = None) -> None:
+    """Audit the repository as of today over the just-built ``site_dir`` and write the scorecard into it.
+    A repository without git history gets a page that says why instead of failing the build."""
+    finish_dashboard(prepare_dashboard(root), site_dir, scans)

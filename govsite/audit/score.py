@@ -1,0 +1,116 @@
+"""Per-unit scores, single-veto status per unit, trends over the last 12 periods, pages per month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from govsite.audit.freshness import add_months, column_state
+from govsite.audit.model import AuditFinding, ColumnState, UnitScore
+from govsite.audit.snapshot import PageInfo, Snapshot, china_date, commit_index
+from govsite.audit.veto import NEWS_CATEGORIES, NOTICE_CATEGORIES
+
+# caps so one kind of problem cannot hide all others (indicator structure: each area weighs at most this much)
+AREA_CAPS = {"freshness": 40, "coverage": 20, "timeliness": 15, "closing": 10, "new_media": 10, "links": 10,
+             "roster": 5, "serious": 100, "homepage": 0, "interaction": 0}
+PERIODS = 12
+
+
+def unit_score(findings: list[AuditFinding]) -> float:
+    by_area: dict[str, float] = {}
+    for f in findings:
+        by_area[f.area] = by_area.get(f.area, 0.0) + f.deduction
+    lost = sum(min(v, AREA_CAPS.get(a, 10)) for a, v in by_area.items())
+    return round(max(0.0, 100.0 - lost), 1)
+
+
+def unit_veto(columns: list[ColumnState], findings: list[AuditFinding], as_of: dt.date) -> list[str]:
+    """The national single-veto column and error thresholds applied to one unit's pages."""
+    reasons = []
+    serious = [f for f in findings if f.area == "serious" or f.rule == "audit.timeliness.formed-after-publish"]
+    if serious:
+        reasons.append(f"严重错误或伪造发布日期 {len(serious)} 处")
+    two_weeks = as_of - dt.timedelta(days=14)
+    six = add_months(as_of, -6)
+    a = sum(1 for c in columns if (c.category in NEWS_CATEGORIES and (c.last_published is None
+                                                                      or c.last_published < two_weeks))
+            or (c.category in NOTICE_CATEGORIES and (c.last_published is None or c.last_published < six)))
+    if a >= 5:
+        reasons.append(f"动态/通知/政策类栏目未更新 {a} 个")
+    stale = sum(1 for c in columns if c.status in ("stale", "empty"))
+    if stale >= 10:
+        reasons.append(f"应更新未更新栏目 {stale} 个")
+    empty = sum(1 for c in columns if c.status == "empty")
+    if empty >= 5:
+        reasons.append(f"空白栏目 {empty} 个")
+    return reasons
+
+
+def period_ends(as_of: dt.date, n: int = PERIODS) -> list[dt.date]:
+    """``as_of`` and the same day in each of the previous n-1 months, oldest first."""
+    return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
+
+
+def trends(snap: Snapshot, n: int = PERIODS) -> dict[str, list[tuple[str, float | None]]]:
+    """Freshness score (100 minus stale/empty-column deductions) per unit at each of the last n period ends."""
+    hist = snap.history
+    out: dict[str, list[tuple[str, float | None]]] = {u: [] for u in snap.units}
+    if hist is None:
+        return out
+    for end in period_ends(snap.as_of, n):
+        idx = commit_index(hist, end)
+        state = hist.snapshot(idx) if idx >= 0 else {}
+        latest: dict[tuple[str, str], dt.date] = {}
+        counts: dict[tuple[str, str], int] = {}
+        for path, st in state.items():
+            parts = path.split("/")
+            if len(parts) < 4 or not path.endswith(".md"):
+                continue
+            key = (parts[1], parts[2])
+            d = china_date(st.published)
+            counts[key] = counts.get(key, 0) + 1
+            if key not in latest or d > latest[key]:
+                latest[key] = d
+        for unit in snap.units.values():
+            opened = unit.opened.date if unit.opened else None
+            if opened and opened > end:
+                out[unit.id].append((end.isoformat(), None))
+                continue
+            lost = 0.0
+            for cid, col in unit.columns.items():
+                key = (unit.id, cid)
+                if key not in latest:
+                    lost += 5
+                    continue
+                fake = [PageInfo("", unit.id, cid, "", None, latest[key], latest[key])]
+                st2 = column_state(unit, cid, fake, end)
+                if st2.status == "stale":
+                    lost += 3 if col.update == "weekly" else 2
+            out[unit.id].append((end.isoformat(), round(max(0.0, 100 - min(lost, 40)), 1)))
+    return out
+
+
+def pages_per_month(snap: Snapshot, n: int = PERIODS) -> dict[str, list[tuple[str, int]]]:
+    months = []
+    first = add_months(snap.as_of.replace(day=1), -(n - 1))
+    for k in range(n):
+        months.append(add_months(first, k).strftime("%Y-%m"))
+    counts: dict[str, dict[str, int]] = {u: dict.fromkeys(months, 0) for u in snap.units}
+    for p in snap.pages.values():
+        m = p.first_published.strftime("%Y-%m")
+        if p.unit in counts and m in counts[p.unit]:
+            counts[p.unit][m] += 1
+    return {u: list(c.items()) for u, c in counts.items()}
+
+
+def score_units(snap: Snapshot, columns: list[ColumnState], findings: list[AuditFinding]) -> list[UnitScore]:
+    tr = trends(snap)
+    ppm = pages_per_month(snap)
+    out = []
+    for unit in snap.units.values():
+        mine = [f for f in findings if f.unit == unit.id]
+        cols = [c for c in columns if c.unit == unit.id]
+        reasons = unit_veto(cols, mine, snap.as_of)
+        out.append(UnitScore(unit.id, unit.name, unit.kind, unit_score(mine), bool(reasons), reasons,
+                             tr.get(unit.id, []), ppm.get(unit.id, [])))
+    out.sort(key=lambda u: (u.veto, -u.score, u.unit))  # ranking: best first, vetoed last
+    return out

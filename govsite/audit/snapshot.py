@@ -1,0 +1,137 @@
+"""The repository as it stood on the audit date: pages, their publish and formed dates, units, site identity.
+
+Everything comes from git at the last first-parent commit on or before ``as_of`` (China time), so a
+scheduled CI run and a look back at a past inspection period give the same answer. The working tree
+is only used for the site identity and lists when git has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govsite.audit.history import History, read_blobs, read_history, tree_files
+from govsite.core.errors import GovsiteError
+from govsite.core.units import Unit, parse_unit
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+_FRONT_TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
+_FRONT_FORMED = re.compile(r"^formed:[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})", re.M)
+
+
+def china_date(when: dt.datetime) -> dt.date:
+    return when.astimezone(CHINA).date() if when.tzinfo else when.date()
+
+
+@dataclass
+class PageInfo:
+    path: str                 # content/<unit>/<column>/….md
+    unit: str
+    column: str
+    title: str
+    formed: dt.date | None
+    published: dt.date        # China date of the commit that brought the current blob
+    first_published: dt.date  # China date the path first appeared
+
+
+@dataclass
+class Snapshot:
+    root: Path
+    as_of: dt.date
+    commit: str
+    is_head: bool
+    pages: dict[str, PageInfo] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
+    unit_problems: list[str] = field(default_factory=list)
+    history: History | None = None
+
+    def pages_of(self, unit: str, column: str | None = None) -> list[PageInfo]:
+        return [p for p in self.pages.values() if p.unit == unit and (column is None or p.column == column)]
+
+
+def parse_front(text: str) -> tuple[str, dt.date | None]:
+    """Title and formed date from a page's front matter (a regex: fast on 10,000 pages, schema is check's job)."""
+    if not text.startswith("---"):
+        return "", None
+    end = text.find("\n---", 3)
+    front = text[:end] if end > 0 else text[:2000]
+    m = _FRONT_TITLE.search(front)
+    title = m.group(1).strip().strip("'\"") if m else ""
+    f = _FRONT_FORMED.search(front)
+    formed = None
+    if f:
+        try:
+            formed = dt.date(int(f.group(1)), int(f.group(2)), int(f.group(3)))
+        except ValueError:
+            formed = None
+    return title, formed
+
+
+def commit_index(history: History, as_of: dt.date) -> int:
+    """Index of the last commit whose China-time date is on or before ``as_of`` (-1: none)."""
+    best = -1
+    for i, c in enumerate(history.commits):
+        if china_date(c.when) <= as_of:
+            best = i
+    return best
+
+
+def load_units_at(root: Path, commit: str, categories: set[str] | None) -> tuple[dict[str, Unit], list[str]]:
+    files = {p: b for p, b in tree_files(root, commit, "units/").items() if p.endswith(".yml") and p.count("/") == 1}
+    blobs = read_blobs(root, list(files.values()))
+    units: dict[str, Unit] = {}
+    problems: list[str] = []
+    for path, blob in sorted(files.items()):
+        text = blobs.get(blob, b"").decode("utf-8", "replace")
+        unit, findings = parse_unit(text, path, Path(path).stem, categories)
+        problems.extend(f"{f.path}:{f.line}: {f.message}" for f in findings if f.severity == "error")
+        if unit is not None and unit.id:
+            units[unit.id] = unit
+    return units, problems
+
+
+def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None, rev: str = "HEAD",
+                  history: History | None = None) -> Snapshot:
+    """Pages and units at the last first-parent commit of ``rev`` on or before ``as_of``."""
+    history = history or read_history(root, rev)
+    if not history.commits:
+        raise GovsiteError("仓库还没有任何提交（或不是 git 仓库），无法得到发布日期，审计无从进行。"
+                           "发布日期取自 git 历史：请在 govsite 仓库中运行，并先提交稿件。", str(root))
+    idx = commit_index(history, as_of)
+    if idx < 0:
+        first = china_date(history.commits[0].when)
+        raise GovsiteError(f"审计日期 {as_of.isoformat()} 早于仓库的第一个提交（{first.isoformat()}），"
+                           "那时还没有任何已发布内容。请用 --as-of 指定此后的日期。", str(root))
+    commit = history.commits[idx].sha
+    snap = Snapshot(root=root, as_of=as_of, commit=commit, is_head=idx == len(history.commits) - 1, history=history)
+    snap.units, snap.unit_problems = load_units_at(root, commit, categories)
+    state = history.snapshot(idx)
+    firsts = history.first_added()
+    blobs = read_blobs(root, [s.blob for s in state.values() if s.path.endswith(".md")])
+    for path, st in state.items():
+        if not path.endswith(".md"):
+            continue
+        parts = path.split("/")
+        if len(parts) < 4:
+            continue
+        title, formed = parse_front(blobs.get(st.blob, b"").decode("utf-8", "replace"))
+        published = china_date(st.published)
+        snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed, published,
+                                    china_date(firsts.get(path, st.published)))
+    return snap
+
+
+def page_counts_by_column(snap: Snapshot) -> dict[tuple[str, str], list[PageInfo]]:
+    out: dict[tuple[str, str], list[PageInfo]] = {}
+    for p in snap.pages.values():
+        out.setdefault((p.unit, p.column), []).append(p)
+    return out
+
+
+def site_identity(root: Path) -> dict[str, Any]:
+    from govsite.core.county import Project  # noqa: PLC0415
+
+    return Project(root).site

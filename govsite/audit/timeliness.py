@@ -1,0 +1,79 @@
+"""Timeliness: formed → published within 20 working days (Art. 21); 15-working-day closing notices (Art. 10)."""
+
+from __future__ import annotations
+
+from govsite.core import workdays
+from govsite.audit.model import AuditFinding
+from govsite.audit.snapshot import Snapshot
+
+LIMIT = 20
+CLOSING_MIN = 15
+ART21 = "《管理办法》第二十一条（自信息形成或变更之日起20个工作日内公开发布）"
+ART10 = "《管理办法》第十条（变更、关停、注销须公告，公告时间不少于15个工作日）"
+FORGED = "政府网站与政务新媒体检查指标·单项否决（虚假或伪造内容，含伪造发布日期）；《管理办法》第二十一条"
+
+
+def audit_timeliness(snap: Snapshot, window_days: int | None = None) -> tuple[list[AuditFinding], set[int]]:
+    """Pages published more than 20 working days after ``formed``; pages 'formed' after they were published.
+
+    Only pages whose current content was published within ``window_days`` before the audit date are
+    judged (None: all). Returns the findings and the years the official calendar did not cover.
+    """
+    findings: list[AuditFinding] = []
+    uncovered: set[int] = set()
+    for p in sorted(snap.pages.values(), key=lambda p: p.path):
+        if p.formed is None:
+            continue
+        if window_days is not None and (snap.as_of - p.published).days > window_days:
+            continue
+        if p.formed > p.published:
+            findings.append(AuditFinding(
+                "timeliness", "audit.timeliness.formed-after-publish", "error", p.unit,
+                f"稿件《{p.title}》的形成日期 {p.formed} 晚于它的发布日期 {p.published}（发布日期取自 git），"
+                "形成日期不可信。", FORGED,
+                "请核对并改正 formed 字段为信息实际形成或变更的日期；发布日期由系统自动记录，不能手填。",
+                path=p.path, column=p.column,
+                evidence={"formed": p.formed.isoformat(), "published": p.published.isoformat()}, deduction=5))
+            continue
+        n = workdays.working_days_after(p.formed, p.published)
+        uncovered.update(workdays.uncovered_years(p.formed, p.published))
+        if n > LIMIT:
+            findings.append(AuditFinding(
+                "timeliness", "audit.timeliness.late", "warning", p.unit,
+                f"稿件《{p.title}》形成于 {p.formed}，发布于 {p.published}，相隔 {n} 个工作日，超过20个工作日。",
+                ART21,
+                "请督促本单位在信息形成后20个工作日内完成三审并发布；如 formed 填写有误（应为最后变更日期），请更正。",
+                path=p.path, column=p.column,
+                evidence={"formed": p.formed.isoformat(), "published": p.published.isoformat(), "working_days": n,
+                          "deadline": workdays.add_working_days(p.formed, LIMIT).isoformat()},
+                deduction=1))
+    return findings, uncovered
+
+
+def audit_closing(snap: Snapshot) -> tuple[list[AuditFinding], set[int]]:
+    """A closing notice must run at least 15 working days: working days d with announced_on <= d < close_on."""
+    findings: list[AuditFinding] = []
+    uncovered: set[int] = set()
+    for unit in snap.units.values():
+        c = unit.closing
+        if c is None or c.announced_on is None or c.close_on is None:
+            continue
+        n = workdays.working_days_from(c.announced_on, c.close_on)
+        uncovered.update(workdays.uncovered_years(c.announced_on, c.close_on))
+        earliest = workdays.earliest_end(c.announced_on, CLOSING_MIN)
+        ev = {"announced_on": c.announced_on.isoformat(), "close_on": c.close_on.isoformat(), "working_days": n,
+              "earliest_close_on": earliest.isoformat()}
+        if n < CLOSING_MIN:
+            findings.append(AuditFinding(
+                "closing", "audit.closing.notice-short", "error", unit.id,
+                f"{unit.display_name}的关停公告自 {c.announced_on} 起至 {c.close_on} 关停，公告期只有 {n} 个工作日，"
+                f"少于15个工作日。", ART10,
+                f"请把 units/{unit.id}.yml 中 closing.close_on 推迟到 {earliest} 或以后（按国家法定节假日和调休安排计算）。",
+                path=f"units/{unit.id}.yml", evidence=ev, deduction=10))
+        ann = c.announcement.strip()
+        if ann and f"content/{ann}" not in snap.pages and c.announced_on <= snap.as_of:
+            findings.append(AuditFinding(
+                "closing", "audit.closing.no-announcement", "error", unit.id,
+                f"{unit.display_name}的关停公告稿件 content/{ann} 在 {snap.as_of} 时尚未发布。", ART10,
+                "请先发布关停公告稿件，再开始计算公告期。", path=f"units/{unit.id}.yml", evidence=ev, deduction=5))
+    return findings, uncovered

@@ -1,0 +1,84 @@
+"""``govsite check``: compliance checks over pages (all content by default, given paths, or --changed)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+FORMATS = ("text", "json", "sarif", "codequality")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", help="要检查的稿件或目录（默认：content/ 下全部稿件）")
+    parser.add_argument("--changed", action="store_true", help="只检查相对基准分支有改动的稿件（合并请求用）")
+    parser.add_argument("--base", help="--changed 的比较基准（默认：CI_MERGE_REQUEST_DIFF_BASE_SHA、origin/main 或 main）")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="输出格式（默认 text）")
+    parser.add_argument("--output", "-o", help="把报告写入文件（同时在终端显示文字摘要）")
+    parser.add_argument("--fix", action="store_true", help="自动修正格式类问题（标点、文号括号等），并应用 --accept 指定规则的建议")
+    parser.add_argument("--accept", action="append", default=[], metavar="规则ID",
+                        help="与 --fix 一起使用：也应用该规则（或类别，如 typo）的修改建议，可重复")
+    parser.add_argument("--no-cache", action="store_true", help="不使用检查结果缓存")
+    parser.add_argument("--show-suppressed", action="store_true", help="文字输出中也显示已豁免的问题")
+    parser.add_argument("--jobs", type=int, default=None, help="并行进程数（默认按文件数和 CPU 自动选择）")
+
+
+def _select(project, args: argparse.Namespace) -> list[Path]:
+    from govsite.core.errors import GovsiteError
+
+    if args.changed:
+        from govsite.git.refs import changed_files, default_base
+
+        base = args.base or default_base(project.root)
+        return [p for p in changed_files(project.root, base) if project.rel(p).startswith("content/")]
+    if not args.paths:
+        return project.content_files()
+    out: list[Path] = []
+    for raw in args.paths:
+        p = Path(raw)
+        if not p.is_absolute():
+            p = (Path.cwd() / p)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.rglob("*.md") if x.is_file()))
+        elif p.is_file():
+            out.append(p)
+        elif not p.exists():
+            raise GovsiteError(f"路径不存在：{raw}。请检查拼写，或不带参数检查全部稿件。")
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from govsite.cli import open_project
+    from checks.engine import Checker, check_paths
+    from checks.report import formatter
+
+    project = open_project(args)
+    paths = _select(project, args)
+    # units/ and site_config/ files given explicitly are checked by loading the project (always done)
+    pages = [p for p in paths if p.suffix == ".md"]
+    checker = Checker(project)
+    result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
+    if args.fix:
+        from checks.fix import apply_fixes
+        from checks.rules import safe_to_fix
+
+        accepted = set(args.accept)
+        fixable = [f for f in result.findings if f.suggestion is not None and (
+            (f.rule in checker.ruleset.rules and safe_to_fix(checker.ruleset.rules[f.rule]))
+            or f.rule in accepted or f.category in accepted)]
+        done = apply_fixes(project.root, fixable)
+        if done:
+            print(f"已自动修正 {sum(done.values())} 处，涉及 {len(done)} 个文件：" + "、".join(sorted(done)), file=sys.stderr)
+            result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
+    render = formatter(args.format)
+    report = render(result.findings, checked=result.checked, rules=checker.ruleset.rules,
+                    show_suppressed=args.show_suppressed)
+    if args.output:
+        Path(args.output).write_text(report, encoding="utf-8")
+        if args.format != "text":
+            sys.stdout.write(formatter("text")(result.findings, checked=result.checked))
+    else:
+        sys.stdout.write(report)
+    if result.input_error:
+        return 2
+    return 1 if result.errors else 0

@@ -1,0 +1,162 @@
+"""Pages (稿件): Markdown files under ``content/<unit>/<column>/`` with YAML front matter.
+
+The publish date is never typed by editors; it comes from git (see the review gate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from checks.findings import Finding, whole_line
+from govsite.core.fields import FieldReader
+from govsite.core.units import Unit
+from checks.yamlio import YamlDoc, YamlSyntaxError, load_yaml
+
+DISCLOSURE = ("主动公开", "依申请公开", "不予公开")
+FRONT_KEYS = ("title", "formed", "doc_number", "category", "major", "co_units", "source", "repost", "disclosure",
+              "summary", "unit", "column")
+REPOST_KEYS = ("from", "url")
+
+
+@dataclass
+class Repost:
+    """Where a reposted page comes from (转载, Art. 24)."""
+
+    from_: str = ""
+    url: str = ""
+    line: int = 0
+
+
+@dataclass
+class Page:
+    """A parsed page. ``body_start`` is the offset of the body in ``text``; ``front_lines`` maps keys to lines."""
+
+    path: str            # repository-relative, posix
+    text: str            # whole file, ``\n`` line ends
+    unit_id: str
+    column_id: str
+    body_start: int = 0
+    front: dict = field(default_factory=dict)
+    doc: YamlDoc | None = None
+    title: str = ""
+    formed: dt.date | None = None
+    doc_number: str = ""
+    category: str = ""
+    major: bool = False
+    co_units: tuple[str, ...] = ()
+    source: str = ""
+    repost: Repost | None = None
+    disclosure: str = "主动公开"
+    summary: str = ""
+
+    def key_line(self, *keypath: Any) -> int:
+        return self.doc.line(*keypath) if self.doc else 1
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:]
+
+
+def split_front_matter(text: str) -> tuple[str | None, int, int]:
+    """Return (front matter text or None, first line of the YAML, offset where the body starts)."""
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return None, 0, 0
+    end = text.find("\n---", 3)
+    while end != -1:
+        after = end + 4
+        if after >= len(text) or text[after] == "\n":
+            return text[4:end + 1], 2, min(after + 1, len(text))
+        end = text.find("\n---", after)
+    return "", 2, -1  # opened but never closed
+
+
+def location_of(path: str) -> tuple[str, str] | None:
+    """``content/<unit>/<column>/…/x.md`` → (unit, column)."""
+    parts = path.split("/")
+    if len(parts) >= 4 and parts[0] == "content":
+        return parts[1], parts[2]
+    return None
+
+
+def parse_page(path: str, text: str, units: dict[str, Unit]) -> tuple[Page, list[Finding]]:
+    """Parse a page's front matter, checking it against its unit and column (``schema`` findings)."""
+    loc = location_of(path)
+    unit_id, column_id = loc if loc else ("", "")
+    page = Page(path=path, text=text, unit_id=unit_id, column_id=column_id)
+    problems: list[Finding] = []
+    if not loc:
+        problems.append(whole_line(path, 1, "schema", "schema.location", "error",
+                                   "稿件应放在 content/<单位>/<栏目>/ 目录下，例如 content/dachang/gzdt/2026-11-20-xxx.md。"))
+    front_text, first_line, body_start = split_front_matter(text)
+    if front_text is None:
+        problems.append(whole_line(path, 1, "schema", "schema.front-matter", "error",
+                                   "稿件缺少头部信息（front matter）。请在文件开头加入以 --- 开始和结束的块，至少包含 title 和 formed。",
+                                   None))
+        return page, problems
+    if body_start < 0:
+        problems.append(whole_line(path, 1, "schema", "schema.front-matter", "error",
+                                   "头部信息以 --- 开始却没有以单独一行 --- 结束，请补上结束行。"))
+        return page, problems
+    page.body_start = body_start
+    try:
+        doc = load_yaml(front_text, first_line)
+    except YamlSyntaxError as exc:
+        problems.append(whole_line(path, exc.line, "schema", "schema.yaml-syntax", "error", exc.message))
+        return page, problems
+    page.doc = doc
+    r = FieldReader(doc, path, "稿件头部")
+    front = r.mapping(doc.data, ())
+    page.front = front
+    r.unknown_keys(front, FRONT_KEYS, ())
+    page.title = r.get(front, "title", (), str, required=True) or ""
+    page.formed = r.get(front, "formed", (), dt.date, required=True)
+    page.doc_number = r.get(front, "doc_number", (), str) or ""
+    page.category = r.get(front, "category", (), str) or ""
+    page.major = bool(r.get(front, "major", (), bool))
+    page.summary = r.get(front, "summary", (), str) or ""
+    page.disclosure = r.get(front, "disclosure", (), str, choices=DISCLOSURE) or "主动公开"
+    if page.disclosure == "不予公开":
+        r.problem(("disclosure",), "schema.not-for-disclosure",
+                  "此稿件标注为“不予公开”，不得放在 content/ 下发布。请移出发布仓库；如应公开，请改为“主动公开”。")
+    unit = units.get(unit_id)
+    if loc and unit is None:
+        problems.append(whole_line(path, 1, "schema", "schema.unknown-unit", "error",
+                                   f"单位“{unit_id}”不存在：units/{unit_id}.yml 中没有它。请检查目录名，或先登记单位。"))
+    elif loc and unit is not None and column_id not in unit.columns:
+        problems.append(whole_line(path, 1, "schema", "schema.unknown-column", "error",
+                                   f"栏目“{column_id}”不在 {unit.name} 的栏目目录中（units/{unit_id}.yml）。"
+                                   f"已有栏目：{'、'.join(f'{c.id}（{c.title}）' for c in unit.columns.values())}。"))
+    for key, actual in (("unit", unit_id), ("column", column_id)):
+        declared = r.get(front, key, (), str)
+        if declared and loc and declared != actual:
+            r.problem((key,), "schema.contradiction",
+                      f"头部“{key}: {declared}”与所在目录“{actual}”矛盾。请删除该字段或把文件移到正确目录。")
+    co = front.get("co_units")
+    if co is not None:
+        if isinstance(co, str):
+            co = [co]
+        if not isinstance(co, list) or not all(isinstance(c, str) for c in co):
+            r.problem(("co_units",), "schema.type", "“co_units”应为单位标识列表，例如 [fgw, nongye]。")
+        else:
+            for i, c in enumerate(co):
+                if c not in units:
+                    r.problem(("co_units", i), "schema.unknown-unit", f"会签单位“{c}”不存在（units/ 中没有 {c}.yml）。")
+                elif c == unit_id:
+                    r.problem(("co_units", i), "schema.co-unit-self", "会签单位不能是本单位。")
+            page.co_units = tuple(c for c in co if c in units and c != unit_id)
+    page.source = r.get(front, "source", (), str) or (unit.name if unit else "")
+    if "repost" in front:
+        rp = front["repost"]
+        if isinstance(rp, dict):
+            r.unknown_keys(rp, REPOST_KEYS, ("repost",))
+            page.repost = Repost(from_=r.get(rp, "from", ("repost",), str) or "",
+                                 url=r.get(rp, "url", ("repost",), str) or "", line=doc.line("repost"))
+        elif rp is not None:
+            r.problem(("repost",), "schema.type", "“repost”应为键值表，包含 from（原发单位或媒体）和 url（原文链接）。")
+            page.repost = Repost(line=doc.line("repost"))
+        else:
+            page.repost = Repost(line=doc.line("repost"))
+    problems.extend(r.problems)
+    return page, problems

@@ -1,0 +1,238 @@
+"""Writing an approval (签署审核意见): an empty commit signed with the reviewer's SSH key.
+
+Refuses up front what the gate would reject anyway: a signer without the role in the page's unit
+(judged on the roster at the merge base), a key outside its window, a departed person, the author
+signing tier 2 or above, and uncommitted edits (an approval binds to committed content only).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govsite.core.errors import GovsiteError
+from govsite.core.units import ROLE_NAMES, Person
+from govsite.git.objects import CHINA, NULL_BLOB, git, merge_base, require_commit, resolve
+from govsite.review.trailers import CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
+
+@dataclass
+class ApproveResult:
+    """New approval commit ids, and changed paths left for reviewers of other units (--all-changed)."""
+
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Target:
+    path: str
+    blob: str
+    unit: str
+
+
+def default_base(root: Path) -> str:
+    """The branch a merge request targets: GitLab's MR variables, else ``origin/main``, else ``main``."""
+    target = os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+    candidates = [f"origin/{target}", target] if target else []
+    for name in (*candidates, os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or "",
+                 "origin/main", "main", "origin/master", "master"):
+        if not name:
+            continue
+        if resolve(root, name):
+            return name
+    raise GovsiteError("找不到目标分支 main。请用 --base 指定合并请求的目标分支。")
+
+
+def changed_paths(root: Path, base: str, head: str = "HEAD") -> dict[str, str]:
+    """Path → status (A/M/D) under content/ and units/ between the merge base and ``head``."""
+    mb = merge_base(root, require_commit(root, base), require_commit(root, head))
+    if mb is None:
+        raise GovsiteError(f"当前分支与 {base} 没有共同历史，无法确定本次合并请求改了哪些稿件。")
+    out = git(root, "diff", "--name-status", "--no-renames", "-z", mb, head, "--", "content/", "units/")
+    parts = out.decode("utf-8", "surrogateescape").split("\0")
+    return {parts[i + 1]: parts[i] for i in range(0, len(parts) - 1, 2) if parts[i]}
+
+
+def signing_public_key(root: Path, key: str | None) -> tuple[str, str]:
+    """(public key ``type base64``, value for ``user.signingkey``) from --key or git config."""
+    value = key or git(root, "config", "--get", "user.signingkey", check=False).decode().strip()
+    if not value:
+        raise GovsiteError("没有配置签名密钥。请运行 git config gpg.format ssh 和 "
+                           "git config user.signingkey ~/.ssh/id_ed25519（或用 --key 指定私钥文件）。")
+    if value.startswith("key::"):
+        return " ".join(value[5:].split()[:2]), value
+    if value.startswith(("ssh-", "ecdsa-")):
+        return " ".join(value.split()[:2]), value
+    path = Path(os.path.expanduser(value))
+    pub = path if path.suffix == ".pub" else path.with_name(path.name + ".pub")
+    if pub.exists():
+        return " ".join(pub.read_text().split()[:2]), str(path)
+    proc = subprocess.run(["ssh-keygen", "-y", "-f", str(path)], capture_output=True, check=False)
+    if proc.returncode != 0:
+        raise GovsiteError(f"读不出签名密钥 {path} 的公钥：{proc.stderr.decode('utf-8', 'replace').strip()}。"
+                           "请检查 user.signingkey 指向的 SSH 私钥文件。")
+    return " ".join(proc.stdout.decode().split()[:2]), str(path)
+
+
+def _roster_at(root: Path, commit: str):
+    from govsite.review.roster import load_rosters  # noqa: PLC0415
+
+    return load_rosters(root, [commit])[commit]
+
+
+def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: bool = False,
+            base: str | None = None, key: str | None = None, unit: str | None = None,
+            checklist: tuple[str, ...] | None = None, note: str = "",
+            today: dt.date | None = None) -> ApproveResult:
+    """Create one signed approval commit per unit for the chosen paths (all checks pass before any commit)."""
+    from govsite.git.objects import open_repo  # noqa: PLC0415
+
+    open_repo(root)
+    if tier not in TIERS:
+        raise GovsiteError(f"审核层级“{tier}”无效，可选：{'、'.join(TIERS)}。")
+    if checklist:
+        unknown = [x for x in checklist if x not in CHECKLIST]
+        if unknown:
+            raise GovsiteError(f"审核清单项“{'、'.join(unknown)}”无效。可选（《管理办法》第十六条）："
+                               + "；".join(f"{k}（{v}）" for k, v in CHECKLIST.items()))
+    head = require_commit(root, "HEAD")
+    base = base or default_base(root)
+    mb = merge_base(root, require_commit(root, base), head) or head
+    use_changed = all_changed or not paths
+    changed = changed_paths(root, base) if use_changed else {}
+    if use_changed:
+        chosen = sorted(changed)
+        if not chosen:
+            raise GovsiteError(f"当前分支相对 {base} 没有改动 content/ 或 units/ 下的文件，没有可审核的内容。")
+    else:
+        chosen = [Path(p).resolve().relative_to(root).as_posix() if Path(p).is_absolute() or Path(p).exists()
+                  else p for p in paths]
+    dirty = git(root, "status", "--porcelain", "--", *chosen).decode().strip()
+    if dirty:
+        raise GovsiteError("以下文件有未提交的修改，审核只能针对已提交的内容，请先 git commit：\n" + dirty)
+    from govsite.git.dates import current_blobs  # noqa: PLC0415
+
+    at_head = {**current_blobs(root, head, "content/"), **current_blobs(root, head, "units/")}
+    at_base = {**current_blobs(root, mb, "content/"), **current_blobs(root, mb, "units/")}
+    from govsite.git.objects import office_unit  # noqa: PLC0415
+
+    office = office_unit(root, head)
+    targets: list[Target] = []
+    for path in chosen:
+        if not path.startswith(("content/", "units/")):
+            raise GovsiteError(f"{path} 不在 content/ 或 units/ 下，不需要审核。")
+        blob = at_head.get(path)
+        if blob is None and path not in at_base:
+            raise GovsiteError(f"{path} 在当前分支和目标分支中都不存在，请检查路径。")
+        owner = office if path.startswith("units/") else (path.split("/")[1] if path.count("/") >= 3 else "")
+        targets.append(Target(path, blob or NULL_BLOB, owner))
+    result = ApproveResult()
+    if tier.startswith("proof-"):
+        # 三校 is of laid-out pages: roster files and removals have no page to proofread
+        pages = [t for t in targets if t.path.startswith("content/") and t.path.endswith(".md") and t.blob != NULL_BLOB]
+        others = [t.path for t in targets if t not in pages]
+        if others and not use_changed:
+            raise GovsiteError(f"{'、'.join(others)} 不是现有稿件页面，没有排版页面可校对（三校只针对 content/ 下的稿件）。")
+        result.skipped += others
+        targets = pages
+        if not targets:
+            raise GovsiteError("本分支没有改动的稿件页面，没有可校对的内容。")
+        layout = git(root, "status", "--porcelain", "--", "content/", "units/", "site_config/", "mkdocs.yml",
+                     "hooks/").decode().strip()
+        if layout:
+            raise GovsiteError("以下影响排版页面的文件有未提交的修改，校对只能针对已提交的版本（预览须与签名一致），"
+                               "请先 git commit 或 git stash，再重新构建预览核对：\n" + layout)
+    public, signing_key = signing_public_key(root, key)
+    roster = _roster_at(root, mb)
+    latest = _roster_at(root, head)
+    today = today or _commit_day(root)
+    if tier == "consent" and not unit:
+        mine = roster.find_key(public)
+        if not mine:
+            raise GovsiteError("会签同意须由会签单位的分管负责人签署，但你的签名密钥不在目标分支的人员名单中。")
+        unit = mine[0][0].id
+    groups: dict[str, list[Target]] = {}
+    for t in targets:
+        groups.setdefault(unit if tier == "consent" else t.unit, []).append(t)
+    if use_changed and tier != "consent" and len(groups) > 1:
+        # --all-changed: sign for the units the signer belongs to; leave the others to their own reviewers
+        own = {u.id for u, _p in roster.find_key(public)}
+        for unit_id in sorted(set(groups) - own):
+            if own & set(groups):
+                result.skipped += [t.path for t in groups.pop(unit_id)]
+    role = TIER_ROLES[tier]
+    plan: list[tuple[str, list[Target]]] = []
+    for unit_id, items in sorted(groups.items()):
+        person = _check_signer(roster, latest, unit_id, public, role, tier, today)
+        authors = set(git(root, "log", "--no-merges", "--format=%ae", f"{mb}..{head}", "--",
+                          *[t.path for t in items]).decode().lower().split())
+        if tier not in ("1", "proof-1") and person.email.lower() in authors:
+            raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审、一校）。"
+                               "依据《管理办法》第十七条，请由其他人员审核。")
+        plan.append((unit_id, items))
+    digests: dict[str, str] = {}
+    if tier.startswith("proof-"):
+        digests = proof_digests(root, [t.path for _u, items in plan for t in items])
+    for unit_id, items in plan:
+        renders = [(t.path, digests[t.path]) for t in items] if digests else None
+        msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
+                             checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note)
+        git(root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}",
+            "commit", "--allow-empty", "--no-verify", "-q", "-S", "-m", msg)
+        result.created.append(require_commit(root, "HEAD"))
+    return result
+
+
+def proof_digests(root: Path, paths: list[str]) -> dict[str, str]:
+    """Render digests (三校) of ``paths`` from a preview build of HEAD — the committed pages as laid out."""
+    from govsite.portal import render_digests  # noqa: PLC0415 - MkDocs is heavy
+
+    try:
+        digests = render_digests(root, "HEAD")
+    except GovsiteError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - MkDocs/theme errors: tell the user, sign nothing
+        raise GovsiteError(f"无法构建预览页面以计算渲染摘要：{exc}。请先运行 govsite build --preview 排查。") from exc
+    missing = [p for p in paths if p not in digests]
+    if missing:
+        raise GovsiteError("以下稿件在预览构建中没有生成页面（单位或栏目未登记、单位已关停等），无法校对：\n"
+                           + "\n".join(missing))
+    return {p: digests[p] for p in paths}
+
+
+def _commit_day(root: Path) -> dt.date:
+    """The China-time date the approval commit will carry (git honours GIT_COMMITTER_DATE); the gate judges by it."""
+    ident = git(root, "var", "GIT_COMMITTER_IDENT", check=False).decode().strip()
+    try:
+        return dt.datetime.fromtimestamp(int(ident.rsplit(" ", 2)[-2]), CHINA).date()
+    except (ValueError, IndexError):
+        return dt.datetime.now(CHINA).date()
+
+
+def _check_signer(roster, latest, unit_id: str, public: str, role: str, tier: str, today: dt.date) -> Person:
+    unit = roster.units.get(unit_id)
+    label = TIER_NAMES[tier]
+    if unit is None:
+        raise GovsiteError(f"单位“{unit_id}”在目标分支的人员名单中不存在（units/{unit_id}.yml），无法签署{label}。")
+    person = next((p for p in unit.people if any(k.key_type_and_body == public for k in p.keys)), None)
+    if person is None:
+        other = roster.find_key(public)
+        where = f"你的密钥登记在单位“{other[0][0].id}”（{other[0][1].name}）" if other else "你的签名密钥不在人员名单中"
+        hint = "（同一合并请求中新增的人员或密钥不算数，须先经县政府办公室分管负责人批准并合并）" if latest.find_key(public) else ""
+        raise GovsiteError(f"{where}，不能签署单位“{unit_id}”的{label}{hint}。依据《管理办法》第十七条，"
+                           f"请由该单位的{ROLE_NAMES[role]}签署。")
+    if person.left is not None and today > person.left:
+        raise GovsiteError(f"{person.name} 已于 {person.left} 离职，不能再签署审核意见（《管理办法》第三十七条）。")
+    keys = [k for k in person.keys if k.key_type_and_body == public]
+    if not any(k.valid_from <= today <= k.valid_until for k in keys):
+        windows = "、".join(f"{k.valid_from} 至 {k.valid_until}" for k in keys)
+        raise GovsiteError(f"{person.name} 的这把密钥有效期为 {windows}，今天（{today}）不在有效期内。"
+                           "依据《管理办法》第三十八条，请生成新密钥并登记到人员名单。")
+    if role not in person.roles:
+        have = "、".join(ROLE_NAMES.get(r, r) for r in person.roles) or "无"
+        raise GovsiteError(f"{person.name} 在单位“{unit_id}”的角色为{have}，不是{ROLE_NAMES[role]}，不能签署{label}。"
+                           f"依据《管理办法》第{'十八' if tier == 'consent' else '十七'}条，请由{ROLE_NAMES[role]}签署。")
+    return person

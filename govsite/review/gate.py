@@ -1,0 +1,95 @@
+"""The publish gate (发布核验): every page at a revision needs valid, signed, content-bound approvals.
+
+``verify_repository`` is the entry point used by ``govsite verify``, ``govsite review status`` and
+other helpers (the build publishes only ``verified`` pages). The logic lives in
+:mod:`govsite.review.verify`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One reason a path cannot be published: path, tier (审核层级) and a Chinese reason naming the article."""
+
+    path: str
+    tier: str
+    reason: str
+    article: str = ""
+
+
+@dataclass
+class TierResult:
+    """State of one required tier for one path: valid | missing | invalid | stale."""
+
+    tier: str
+    state: str
+    signer: str = ""
+    commit: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PathResult:
+    """Review state of one page, removed page or roster file."""
+
+    path: str
+    blob: str
+    kind: str  # page | removed | units
+    tiers: list[TierResult] = field(default_factory=list)
+    proofs: list[TierResult] = field(default_factory=list)  # 三校 (proof-1..3), bound to the render digest
+    proofs_required: bool = False  # False: proofs are shown for information only
+
+    @property
+    def ok(self) -> bool:
+        return all(t.state == "valid" for t in self.tiers + (self.proofs if self.proofs_required else []))
+
+
+@dataclass
+class VerifyReport:
+    """Result of :func:`verify_repository`."""
+
+    ok: bool
+    failures: list[Failure] = field(default_factory=list)
+    verified: set[str] = field(default_factory=set)
+    results: dict[str, PathResult] = field(default_factory=dict)
+    rev: str = ""
+    base: str | None = None
+    approvals: int = 0
+    proofs: bool = True  # whether 三校 was required in this run
+
+    def to_json(self, details: bool = False) -> str:
+        """The JSON report; ``details`` adds every path's tiers (state, signer, commit, reasons)."""
+        data = {
+            "ok": self.ok, "rev": self.rev, "base": self.base, "approval_commits": self.approvals,
+            "proofs_required": self.proofs,
+            "verified_count": len(self.verified), "failure_count": len(self.failures),
+            "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
+        }
+        if details:
+            data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
+                                   "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
+                                   "proofs_required": r.proofs_required}
+                               for p, r in sorted(self.results.items())}
+        return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
+                      paths: set[str] | None = None, git_signatures: bool = False,
+                      proofs: bool | None = None) -> VerifyReport:
+    """Verify every page under content/ at ``rev`` (or only ``paths``).
+
+    ``base``: the target branch of a merge request; approvals on ``base..rev`` are judged against the
+    roster at the merge base. Without it, each merge on the first-parent history is one change.
+    ``git_signatures``: let git itself check every signature (slow: one ssh-keygen per commit).
+    ``proofs``: require 三校 (proof-1..3 bound to the preview build's render digest, Art. 17); ``None``
+    reads ``review.require_proofs`` from the first commit's site_config/site.yml (default true). The
+    preview is built once per run, and only when some proof needs its digest checked.
+    """
+    from govsite.review.verify import verify  # noqa: PLC0415 - heavy module loaded on use
+
+    return verify(Path(root), rev, base, paths, git_signatures, proofs)

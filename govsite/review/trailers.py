@@ -1,0 +1,118 @@
+"""The approval (审核意见) commit: an empty, signed commit whose message carries ``Review-*`` trailers.
+
+    审核：一审 content/dachang/gzdt/x.md
+
+    Review-Tier: 1
+    Review-Unit: dachang
+    Review-Blob: content/dachang/gzdt/x.md 3b18e512dba79e4c8300dd08aeb37f8e728b8dad
+    Review-Checklist: secrecy, privacy, law, political, sensitive, harm, opinion, accuracy, typo, ad, emotion
+
+``Review-Blob`` binds the approval to one exact content (a later edit changes the blob and voids it);
+a blob of forty zeros approves the removal of the path. ``Review-Render: <path> <sha256>`` binds a
+proofread (三校, ``proof-1..3``) to the rendered page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from govsite.git.objects import NULL_BLOB
+
+TIERS = ("1", "2", "3", "principal", "consent", "proof-1", "proof-2", "proof-3")
+TIER_NAMES = {"1": "一审", "2": "二审", "3": "三审（签发）", "principal": "主要负责人签发", "consent": "会签同意",
+              "proof-1": "一校", "proof-2": "二校", "proof-3": "三校", "remove": "删除审批"}
+# role that may sign each tier (审核层级 → 角色)
+TIER_ROLES = {"1": "editor", "2": "section_head", "3": "leader", "principal": "principal", "consent": "leader",
+              "proof-1": "editor", "proof-2": "section_head", "proof-3": "leader"}
+
+# Art. 16 review items a reviewer affirms (审核清单)
+CHECKLIST = {
+    "secrecy": "不涉及国家秘密、工作秘密、商业秘密",
+    "privacy": "不泄露个人隐私",
+    "law": "符合法律法规和政策",
+    "political": "政治表述无误",
+    "sensitive": "不涉及敏感问题",
+    "harm": "不危害国家安全和社会稳定",
+    "opinion": "已预判舆情风险",
+    "accuracy": "内容真实准确",
+    "typo": "无错别字、不规范用语、语法错误",
+    "ad": "无商业广告及广告链接",
+    "emotion": "无情绪化个人观点",
+}
+# what each tier must at least affirm (Art. 17: 一审 保密性/规范性/准确性; 二审 事实依据/公文规范; 三审 政治导向)
+REQUIRED_CHECKLIST = {
+    "1": ("secrecy", "privacy", "accuracy", "typo"),
+    "2": ("law", "accuracy", "typo"),
+    "3": ("political", "sensitive", "harm", "opinion"),
+    "principal": ("political", "opinion"),
+    "consent": ("accuracy",),
+}
+DEFAULT_CHECKLIST = {tier: tuple(CHECKLIST) for tier in TIERS}
+
+_TRAILER = re.compile(r"^(Review-[A-Za-z]+):[ \t]*(.*?)[ \t]*$", re.M)
+_BLOB = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
+
+
+@dataclass
+class Approval:
+    """Parsed trailers of one approval commit."""
+
+    tier: str
+    unit: str
+    blobs: list[tuple[str, str]] = field(default_factory=list)
+    renders: list[tuple[str, str]] = field(default_factory=list)
+    checklist: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_message(message: str) -> Approval | None:
+    """The approval in a commit message, or ``None`` when it has no ``Review-Tier`` trailer."""
+    if "Review-Tier:" not in message:
+        return None
+    values: dict[str, list[str]] = {}
+    for name, value in _TRAILER.findall(message.replace("\r\n", "\n")):
+        values.setdefault(name, []).append(value)
+    if "Review-Tier" not in values:
+        return None
+    approval = Approval(tier=values["Review-Tier"][0].strip().lower(), unit=(values.get("Review-Unit") or [""])[0])
+    if approval.tier not in TIERS:
+        approval.problems.append(f"审核层级“{approval.tier}”无效，只能是 {'、'.join(TIERS)}")
+    if not approval.unit:
+        approval.problems.append("缺少 Review-Unit（所属单位）")
+    for value in values.get("Review-Blob", []):
+        parts = value.rsplit(" ", 1)
+        if len(parts) == 2 and _BLOB.match(parts[1]):
+            approval.blobs.append((parts[0].strip(), parts[1]))
+        else:
+            approval.problems.append(f"Review-Blob 格式不正确：“{value}”，应为“<路径> <blob 编号>”")
+    for value in values.get("Review-Render", []):
+        parts = value.rsplit(" ", 1)
+        if len(parts) == 2 and re.match(r"^[0-9a-f]{64}$", parts[1]):
+            approval.renders.append((parts[0].strip(), parts[1]))
+        else:
+            approval.problems.append(f"Review-Render 格式不正确：“{value}”，应为“<路径> <sha256>”")
+    items: list[str] = []
+    for value in values.get("Review-Checklist", []):
+        items += [x.strip() for x in re.split(r"[,，、\s]+", value) if x.strip()]
+    approval.checklist = tuple(items)
+    return approval
+
+
+def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist: tuple[str, ...],
+                   renders: list[tuple[str, str]] | None = None, note: str = "") -> str:
+    """An approval commit message (subject, optional note, trailers)."""
+    first = blobs[0][0] if blobs else ""
+    subject = f"审核：{TIER_NAMES.get(tier, tier)} {first}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
+    lines = [subject, ""]
+    if note:
+        lines += [note, ""]
+    lines += [f"Review-Tier: {tier}", f"Review-Unit: {unit}"]
+    lines += [f"Review-Blob: {path} {blob}" for path, blob in blobs]
+    lines += [f"Review-Render: {path} {digest}" for path, digest in (renders or [])]
+    lines.append(f"Review-Checklist: {', '.join(checklist)}")
+    return "\n".join(lines) + "\n"
+
+
+def is_removal(blob: str) -> bool:
+    return blob == NULL_BLOB

@@ -1,0 +1,58 @@
+"""Every shipped rule's own examples: each bad example is found by that rule, each good one is not.
+
+This is how a county editing a pack learns whether the rule does what its examples say.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.engine import Checker, check_text
+from checks.findings import CATEGORIES
+from govsite.core.county import PACKS_DIR, Project
+from checks.rules import load_rules
+
+RULESET = load_rules(None)
+CASES = [(r.id, kind, text) for r in RULESET.rules.values() for kind in ("bad", "good")
+         for text in r.examples.get(kind, [])]
+
+
+def test_packs_load_without_problems():
+    assert RULESET.problems == [], [p.message for p in RULESET.problems]
+
+
+def test_every_category_has_rules_and_every_rule_explains_itself():
+    categories = {r.category for r in RULESET.rules.values()}
+    assert categories == set(CATEGORIES)
+    for rule in RULESET.rules.values():
+        assert rule.message and rule.explain, rule.id
+        assert rule.id.startswith(rule.category + "."), rule.id
+
+
+def test_every_data_rule_has_examples():
+    for rule in RULESET.rules.values():
+        if rule.kind != "code":
+            assert len(rule.examples.get("bad", [])) >= 1 and len(rule.examples.get("good", [])) >= 1, rule.id
+
+
+@pytest.fixture(scope="module")
+def checker(tmp_path_factory):
+    from tests.conftest import Repo
+
+    return Checker(Project(Repo(tmp_path_factory.mktemp("packs") / "site").root))
+
+
+@pytest.mark.parametrize("rule_id,kind,text", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_examples(checker, rule_id, kind, text):
+    hits = [f for f in check_text(text + "\n", checker) if f.rule == rule_id]
+    if kind == "bad":
+        assert hits, f"{rule_id} should flag: {text}"
+        assert all(h.message and "{" not in h.message for h in hits)
+    else:
+        assert not hits, f"{rule_id} should not flag: {text} ({[h.message for h in hits]})"
+
+
+def test_pack_files_are_all_loaded():
+    names = {p.stem for p in PACKS_DIR.glob("*.yml")}
+    assert {"secrecy", "privacy", "political", "sensitive", "typo", "norm", "ad", "emotion", "source",
+            "schema", "link"} <= names

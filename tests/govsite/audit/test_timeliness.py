@@ -1,0 +1,87 @@
+"""Working days on the official calendar: Art. 21 (20 working days) and Art. 10 (15-working-day notice)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from govsite.core import workdays
+from govsite.audit.run import run_audit
+from tests.govsite.audit.repo import Repo, page, unit_yml
+
+D = dt.date
+
+
+def test_calendar_data_covers_2026():
+    # chinese-calendar 1.11.0 ships official data for 2004–2026; the audit says so for later years
+    assert workdays.FIRST_YEAR <= 2004 and workdays.LAST_YEAR >= 2026
+    assert workdays.covered(D(2026, 2, 16)) and not workdays.covered(D(workdays.LAST_YEAR + 1, 1, 5))
+
+
+def test_spring_festival_2026_holidays_and_make_up_days():
+    assert not workdays.is_workday(D(2026, 2, 16)) and not workdays.is_workday(D(2026, 2, 23))  # weekday holidays
+    assert workdays.is_workday(D(2026, 2, 14)) and workdays.is_workday(D(2026, 2, 28))         # Saturdays worked
+    # formed Tue 10 Feb: Mon–Fri alone would reach 20 on 10 Mar; the official calendar on 16 Mar
+    assert workdays.working_days_after(D(2026, 2, 10), D(2026, 3, 16)) == 20
+    assert workdays.working_days_after(D(2026, 2, 10), D(2026, 3, 17)) == 21
+    assert workdays.add_working_days(D(2026, 2, 10), 20) == D(2026, 3, 16)
+
+
+@pytest.fixture(scope="module")
+def spring_repo(tmp_path_factory):
+    r = Repo(tmp_path_factory.mktemp("spring"))
+    cols = [("gzdt", "工作动态", "news", "weekly"), ("tzgg", "通知公告", "notices", "semiannual")]
+    r.commit("2026-02-09", {"units/ceshi.yml": unit_yml(columns=cols)})
+    r.commit("2026-03-16", {"content/ceshi/gzdt/day20.md": page("第二十个工作日发布", "2026-02-10")})
+    r.commit("2026-03-17", {"content/ceshi/tzgg/day21.md": page("第二十一个工作日发布", "2026-02-10")})
+    r.commit("2026-03-18", {"content/ceshi/gzdt/future.md": page("形成日期晚于发布日期", "2026-03-25")})
+    return r
+
+
+def test_working_day_20_ok_21_flagged_across_spring_festival(spring_repo):
+    report = run_audit(spring_repo.root, D(2026, 3, 18), run_checks=False)
+    late = {f.path: f for f in report.findings if f.rule == "audit.timeliness.late"}
+    assert set(late) == {"content/ceshi/tzgg/day21.md"}
+    f = late["content/ceshi/tzgg/day21.md"]
+    assert f.evidence["working_days"] == 21 and f.evidence["deadline"] == "2026-03-16"
+    assert "第二十一条" in f.article and "21 个工作日" in f.message
+
+
+def test_formed_after_publish_is_a_forged_date_single_veto(spring_repo):
+    report = run_audit(spring_repo.root, D(2026, 3, 18), run_checks=False)
+    forged = [f for f in report.findings if f.rule == "audit.timeliness.formed-after-publish"]
+    assert [f.path for f in forged] == ["content/ceshi/gzdt/future.md"]
+    assert {v.id: v.status for v in report.veto}["serious"] == "fail"
+
+
+CLOSING = """closing:
+  approval: 巫山府办函〔2026〕88号
+  approved_on: 2026-09-20
+  announcement: ceshi/tzgg/guanting.md
+  announced_on: 2026-09-24
+  close_on: {close}
+"""
+
+
+@pytest.mark.parametrize("close_on, days, short", [("2026-10-21", 14, True), ("2026-10-22", 15, False)])
+def test_closing_notice_one_working_day_short(tmp_path, close_on, days, short):
+    """Notice from Thu 24 Sep 2026 over Mid-Autumn + National Day (make-up Sat 10 Oct): 15th working day is 21 Oct."""
+    r = Repo(tmp_path)
+    cols = [("tzgg", "通知公告", "notices", "semiannual")]
+    r.commit("2026-09-24", {"units/ceshi.yml": unit_yml(columns=cols, extra=CLOSING.format(close=close_on)),
+                            "content/ceshi/tzgg/guanting.md": page("关于关停网页的公告", "2026-09-24")})
+    report = run_audit(tmp_path, D(2026, 10, 1), run_checks=False)
+    found = [f for f in report.findings if f.rule == "audit.closing.notice-short"]
+    assert bool(found) is short
+    if short:
+        assert found[0].evidence["working_days"] == days and "第十条" in found[0].article
+        assert "2026-10-22" in found[0].fix
+
+
+def test_years_outside_calendar_data_are_reported(tmp_path):
+    r = Repo(tmp_path)
+    year = workdays.LAST_YEAR + 1
+    r.commit(f"{year}-01-05", {"units/ceshi.yml": unit_yml(), "content/ceshi/gzdt/a.md": page("动态", f"{year}-01-04")})
+    report = run_audit(tmp_path, D(year, 1, 6), run_checks=False)
+    assert any(str(year) in n and "chinese-calendar" in n for n in report.notes)

@@ -1,0 +1,54 @@
+import datetime as dt
+
+from govsite.core.pages import parse_page, split_front_matter
+from govsite.core.units import parse_unit
+from tests.conftest import UNIT_YML
+
+UNITS = {"town": parse_unit(UNIT_YML.format(uid="town"), "units/town.yml", "town")[0],
+         "fgw": parse_unit(UNIT_YML.format(uid="fgw"), "units/fgw.yml", "fgw")[0]}
+
+
+def _parse(front: str, rel: str = "content/town/gzdt/a.md", body: str = "正文\n"):
+    return parse_page(rel, f"---\n{front}---\n{body}", UNITS)
+
+
+def test_full_front_matter():
+    page, problems = _parse("title: 标题\nformed: 2026-11-20\nmajor: true\nco_units: [fgw]\n"
+                            "repost: {from: 新华社, url: 'https://www.news.cn/a.htm'}\n")
+    assert problems == []
+    assert page.formed == dt.date(2026, 11, 20) and page.major and page.co_units == ("fgw",)
+    assert page.repost.from_ == "新华社"
+    assert page.source == "巫山县测试镇人民政府"  # defaults to the unit's name
+    assert page.body == "正文\n"
+
+
+def test_unknown_key_bad_date_and_wrong_type_name_their_lines():
+    _, problems = _parse("title: 标题\nformed: 2026-13-01\nmajr: true\nco_units: 5\n")
+    by_rule = {p.rule: p for p in problems}
+    assert by_rule["schema.date"].line == 3
+    assert by_rule["schema.unknown-key"].line == 4 and "majr" in by_rule["schema.unknown-key"].message
+    assert by_rule["schema.type"].line == 5
+
+
+def test_not_for_disclosure_is_an_error():
+    _, problems = _parse("title: 标题\nformed: 2026-11-20\ndisclosure: 不予公开\n")
+    assert any(p.rule == "schema.not-for-disclosure" and p.line == 4 for p in problems)
+
+
+def test_unknown_column_and_contradicting_unit():
+    _, problems = _parse("title: 标题\nformed: 2026-11-20\nunit: fgw\n", rel="content/town/nope/a.md")
+    rules = {p.rule for p in problems}
+    assert {"schema.unknown-column", "schema.contradiction"} <= rules
+
+
+def test_unknown_unit():
+    _, problems = _parse("title: 标题\nformed: 2026-11-20\n", rel="content/ghost/gzdt/a.md")
+    assert [p.rule for p in problems] == ["schema.unknown-unit"]
+
+
+def test_missing_and_unclosed_front_matter():
+    _, problems = parse_page("content/town/gzdt/a.md", "正文\n", UNITS)
+    assert problems[0].rule == "schema.front-matter"
+    assert split_front_matter("---\ntitle: x\n")[2] == -1
+    _, problems = parse_page("content/town/gzdt/a.md", "---\ntitle: x\n", UNITS)
+    assert "结束" in problems[0].message

@@ -1,0 +1,473 @@
+"""The sample county built with `govsite build`: pages, lists, metadata, footer, gate, banners, feeds."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from govsite.core.units import load_units
+from govsite.portal.catalog import PAGE_SIZE, read_front, rel_url
+from tests.govsite.portal.conftest import REPO, git, govsite, make_county
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def articles(root: Path) -> list[tuple[str, dict]]:
+    """(site URL, front matter) of every article in the county."""
+    out = []
+    for p in sorted((root / "content").rglob("*.md")):
+        rel = p.relative_to(root / "content").as_posix()
+        out.append((rel[:-3] + "/", read_front(p.read_text(encoding="utf-8"))))
+    return out
+
+
+def text_of(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_every_article_unit_and_column_page_is_built(county: Path, preview_site: Path) -> None:
+    units = load_units(county).units
+    assert (preview_site / "index.html").is_file()
+    for url, _ in articles(county):
+        assert (preview_site / url / "index.html").is_file(), url
+    for uid, unit in units.items():
+        assert (preview_site / uid / "index.html").is_file()
+        for cid in unit.columns:
+            assert (preview_site / uid / cid / "index.html").is_file(), f"{uid}/{cid}"
+    assert '<html lang="zh-CN"' in html(preview_site, "")
+
+
+def test_article_metadata_block(county: Path, preview_site: Path) -> None:
+    checked_doc_number = False
+    for url, front in articles(county):
+        page = html(preview_site, url)
+        unit = load_units(county).units[url.split("/")[0]]
+        meta = page[page.index('<table class="gs-meta"'):page.index("</table>")]
+        cells = dict(re.findall(r'<th scope="row">(.*?)</th><td[^>]*>(.*?)</td>', meta))
+        assert set(cells) == {"索引号", "主题分类", "发布机构", "成文日期", "文号", "发布日期", "来源"}
+        assert re.fullmatch(r"500237-[A-Z]+/\d{4}-\d{5}", cells["索引号"]), cells["索引号"]
+        assert cells["发布机构"] == unit.name
+        assert cells["成文日期"] == str(front["formed"])
+        assert cells["发布日期"] == "2026-11-27"  # the commit that brought the page to main
+        assert cells["来源"] == (front.get("source") or unit.name)
+        if front.get("doc_number"):
+            assert cells["文号"] == front["doc_number"]
+            checked_doc_number = True
+        assert f"<h1>{front['title']}</h1>" in page
+    assert checked_doc_number
+
+
+def test_index_number_is_stable_across_builds(county: Path, preview_site: Path, tmp_path: Path) -> None:
+    url = articles(county)[0][0]
+    first = re.search(r"索引号</th><td>(.*?)</td>", html(preview_site, url)).group(1)
+    other = make_county(tmp_path / "c")
+    (other / "content" / "office" / "yaowen" / "2026-11-26-zengjia.md").write_text(
+        "---\ntitle: 新增稿件\nformed: 2026-11-26\n---\n县政府召开会议。\n", encoding="utf-8")
+    proc = govsite(other, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"索引号</th><td>(.*?)</td>", html(tmp_path / "s", url)).group(1) == first
+
+
+def test_repost_shows_source_and_link(county: Path, preview_site: Path) -> None:
+    reposts = [(u, f) for u, f in articles(county) if isinstance(f.get("repost"), dict)]
+    assert reposts, "sample county has a reposted page"
+    for url, front in reposts:
+        page = html(preview_site, url)
+        assert f"转载：本文转载自{front['repost']['from']}" in page
+        assert f'href="{front["repost"]["url"]}"' in page
+
+
+def test_footer_and_header_from_site_config(county: Path, preview_site: Path) -> None:
+    import yaml
+
+    site = yaml.safe_load((county / "site_config" / "site.yml").read_text(encoding="utf-8"))
+    for url in ("", "office/", articles(county)[0][0]):
+        page = html(preview_site, url)
+        footer = page[page.index('<footer class="md-footer gs-footer">'):]
+        for key in ("sponsor", "operator", "site_code", "icp", "police_record"):
+            assert str(site[key]) in footer, key
+        assert f"主办单位：{site['sponsor']}" in footer and f"承办单位：{site['operator']}" in footer
+        assert 'aria-label="党政机关"' in footer and "<svg" in footer
+        assert f"<title>" in page and site["name"] in page
+    for url in ("", "search/", articles(county)[0][0]):  # nothing loaded from a CDN or any other host
+        page = html(preview_site, url)
+        assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', page)
+        assert not re.search(r'<link[^>]+rel="stylesheet"[^>]+href="(https?:)?//', page)
+
+
+def test_portal_home_latest_directory_announcements(county: Path, preview_site: Path) -> None:
+    units = load_units(county).units
+    page = html(preview_site, "")
+    assert "最新信息" in page and "单位导航" in page and "网页开通与关停公告" in page
+    for uid, unit in units.items():
+        assert f'href="{uid}/">{unit.name}</a>' in page
+        if unit.opened:
+            assert f"{unit.name}网页开通公告（{unit.opened.approval}" in page
+    latest = page[page.index('id="gs-latest"'):page.index("</section>", page.index('id="gs-latest"'))]
+    assert len(re.findall(r"<li>", latest)) == min(12, len(articles(county)))
+
+
+def test_unit_home_contact_opening_interaction(county: Path, preview_site: Path) -> None:
+    import yaml
+
+    site = yaml.safe_load((county / "site_config" / "site.yml").read_text(encoding="utf-8"))
+    for uid, unit in load_units(county).units.items():
+        page = html(preview_site, f"{uid}/")
+        contact = text_of(page[page.index('id="gs-ct"'):page.index("</dl>", page.index('id="gs-ct"'))])
+        for value in (unit.contact.address, unit.contact.hours, unit.contact.phone, unit.contact.head):
+            assert value in contact, (uid, value)
+        assert f'href="{site["interaction_url"]}"' in page  # Art. 25
+        assert unit.opened.approval in page
+        ann = unit.opened.announcement[:-3] + "/"
+        assert (preview_site / ann / "index.html").is_file(), ann
+        assert f'href="{rel_url(uid + "/", ann)}">查看开通公告</a>' in page
+        for col in unit.columns.values():
+            assert f">{col.title}</a></h2>" in page
+
+
+def test_navigation_holds_only_portal_units_and_columns(county: Path, preview_site: Path) -> None:
+    units = load_units(county).units
+    allowed = {"/"} | {f"/{u}/" for u in units} | {f"/{u}/{c}/" for u in units for c in units[u].columns}
+    for url in ("office/", articles(county)[0][0]):
+        page = html(preview_site, url)
+        nav = page[page.index('data-md-type="navigation"'):page.index('class="md-content"')]
+        tabs = page[page.index('class="md-tabs"'):page.index('data-md-type="navigation"')]
+        links = {urlsplit(urljoin("/" + url, h)).path for h in re.findall(r'href="([^"]+)"', nav + tabs)}
+        assert links and links <= allowed, links - allowed
+        assert {f"/{u}/" for u in units} <= links
+
+
+def test_preview_banner_and_unverified_marks(county: Path, preview_site: Path) -> None:
+    for url, _ in articles(county):
+        page = html(preview_site, url)
+        assert '<div class="gs-unverified" role="alert">' in page and "<strong>未审核</strong>" in page
+    assert "预览版本" in html(preview_site, "")
+    assert '<meta name="robots" content="noindex,nofollow">' in html(preview_site, "")
+
+
+def test_build_refuses_without_verification(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "published"
+    out.mkdir()
+    (out / "index.html").write_text("旧网站", encoding="utf-8")
+    proc = govsite(county, "build", "-o", str(out))
+    assert proc.returncode == 1
+    assert "发布核验未通过，拒绝发布" in proc.stderr
+    for url, _ in articles(county):
+        assert f"content/{url[:-1]}.md：" in proc.stderr
+    assert "govsite build --preview" in proc.stderr
+    assert (out / "index.html").read_text(encoding="utf-8") == "旧网站"  # old site untouched
+    assert not list(tmp_path.glob(".published-*"))
+
+
+def test_only_verified_pages_are_published(county: Path, tmp_path: Path) -> None:
+    """The gate's verdict (as govsite verify reports it) decides what goes out."""
+    from govsite.portal.build import build_site
+    from govsite.portal.sources import GateResult
+
+    urls = [u for u, _ in articles(county)]
+    keep = {f"content/{urls[0][:-1]}.md", f"content/{urls[1][:-1]}.md"}
+    gate = GateResult(ok=True, verified=keep)
+    result = build_site(county, tmp_path / "site", preview=False, search=False, gate=gate)
+    assert result.articles == 2
+    built = {p.parent.relative_to(tmp_path / "site").as_posix() + "/" for p in (tmp_path / "site").rglob("index.html")}
+    assert urls[0] in built and urls[1] in built
+    assert not (set(urls[2:]) & built)
+    assert "未审核" not in html(tmp_path / "site", urls[0])
+    assert "预览版本" not in html(tmp_path / "site", "")
+
+
+def test_reproducible_byte_identical(county: Path, preview_site: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    proc = govsite(county, "build", "--preview", "-o", str(again))
+    assert proc.returncode == 0, proc.stderr
+    a = {p.relative_to(preview_site).as_posix(): p.read_bytes() for p in preview_site.rglob("*") if p.is_file()}
+    b = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert sorted(a) == sorted(b)
+    card = "internal/dashboard/index.html"  # the office's scorecard is an audit as of today (China time)
+    day = re.compile(r"审计日 (\d{4}-\d{2}-\d{2})".encode())
+    if day.search(a[card]).group(1) != day.search(b[card]).group(1):  # the builds straddled midnight
+        a.pop(card), b.pop(card)
+    assert [k for k in a if a[k] != b[k]] == []
+
+
+def test_output_replaced_atomically(county: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "stale.html").write_text("旧", encoding="utf-8")
+    proc = govsite(county, "build", "--preview", "--no-search", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert not (out / "stale.html").exists() and (out / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary or old directories left
+
+
+def test_feeds_sitemap_robots(county: Path, preview_site: Path) -> None:
+    import yaml
+
+    base = yaml.safe_load((county / "site_config" / "site.yml").read_text(encoding="utf-8"))["base_url"]
+    urls = [u for u, _ in articles(county)]
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [e.text for e in ET.parse(preview_site / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert {base + u for u in urls} <= set(locs)
+    rss = ET.parse(preview_site / "rss.xml").getroot()
+    assert rss.find("channel/language").text == "zh-CN"
+    assert len(rss.findall("channel/item")) == min(50, len(urls))
+    for uid in load_units(county).units:
+        items = ET.parse(preview_site / uid / "rss.xml").getroot().findall("channel/item")
+        assert all(i.find("link").text.startswith(base + uid + "/") for i in items)
+        assert len(items) == min(50, sum(1 for u in urls if u.startswith(uid + "/")))
+    robots = (preview_site / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {base}sitemap.xml" in robots and "Disallow: /internal/" in robots
+    assert (preview_site / "pagefind").is_dir() and not (preview_site / "search" / "search_index.json").exists()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        for k, v in attrs:
+            if k in ("href", "src") and v:
+                self.links.append(v)
+
+
+def test_internal_links_resolve(preview_site: Path) -> None:
+    broken = []
+    for page in preview_site.rglob("index.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        here = "/" + page.parent.relative_to(preview_site).as_posix() + "/"
+        for link in parser.links:
+            if urlsplit(link).scheme or link.startswith(("#", "mailto:", "//")):
+                continue
+            target = urlsplit(urljoin(here.replace("//", "/"), link)).path
+            path = preview_site / target.lstrip("/")
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append((here, link))
+    assert broken == []
+
+
+@pytest.fixture(scope="session")
+def variant(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Sample county plus 43 pages in one column over three commits and a unit being closed."""
+    root = make_county(tmp_path_factory.mktemp("variant") / "county")
+    col = root / "content" / "dachang" / "gzdt"
+    for batch, date in ((range(0, 15), "2026-11-20T09:00:00+08:00"), (range(15, 30), "2026-11-21T09:00:00+08:00"),
+                        (range(30, 43), "2026-11-27T09:00:00+08:00")):
+        for i in batch:
+            (col / f"2026-11-{10 + i % 10:02d}-extra-{i:02d}.md").write_text(
+                f"---\ntitle: 大昌镇工作动态第{i:02d}号\nformed: 2026-11-{10 + i % 10:02d}\n---\n大昌镇召开工作会议。\n",
+                encoding="utf-8")
+        git(root, "add", "-A", date=date)
+        git(root, "commit", "-q", "-m", f"稿件 {batch}", date=date)
+    (root / "content" / "dachang" / "tzgg" / "2026-11-26-guanting.md").write_text(
+        "---\ntitle: 关于大昌镇网页关停的公告\nformed: 2026-11-26\n---\n经县政府办公室批准，大昌镇网页将关停。\n", encoding="utf-8")
+    unit = root / "units" / "dachang.yml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "closing:\n  approval: 巫山府办函〔2026〕88号\n  approved_on: 2026-11-25\n"
+        "  announcement: dachang/tzgg/2026-11-26-guanting.md\n  announced_on: 2026-11-26\n"
+        "  close_on: 2026-12-18\n  reason: 机构改革\n"), encoding="utf-8")
+    git(root, "add", "-A", date="2026-11-28T09:00:00+08:00")
+    git(root, "commit", "-q", "-m", "关停", date="2026-11-28T09:00:00+08:00")
+    out = root.parent / "site"
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return root, out
+
+
+def test_column_lists_paginated_newest_first(variant: tuple[Path, Path]) -> None:
+    root, site = variant
+    total = len(list((root / "content" / "dachang" / "gzdt").glob("*.md")))
+    pages = -(-total // PAGE_SIZE)
+    assert pages >= 3
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        page = html(site, "dachang/gzdt/" if n == 1 else f"dachang/gzdt/page/{n}/")
+        items = re.findall(r'<li><a href="[^"]+">(.*?)</a><span class="gs-date">(.*?)</span></li>', page)
+        assert len(items) == (PAGE_SIZE if n < pages else total - PAGE_SIZE * (pages - 1))
+        assert f"第 {n}/{pages} 页" in page
+        seen += [t for t, _ in items]
+        dates = [d for _, d in items]
+        assert dates == sorted(dates, reverse=True)
+    assert len(seen) == total == len(set(seen))
+    first = html(site, "dachang/gzdt/")
+    assert re.findall(r'<span class="gs-date">(.*?)</span>', first)[0] == "2026-11-27"
+    last = html(site, f"dachang/gzdt/page/{pages}/")
+    assert set(re.findall(r'<span class="gs-date">(.*?)</span>', last)) == {"2026-11-20"}  # oldest commit last
+    assert 'href="page/2/">下一页</a>' in first and 'href="page/3/" aria-label="第 3 页">3</a>' in first
+    assert not (site / "dachang" / "gzdt" / "page" / str(pages + 1)).exists()
+
+
+def test_closing_announcement_on_portal_and_unit(variant: tuple[Path, Path]) -> None:
+    _, site = variant
+    home = html(site, "")
+    assert "巫山县大昌镇人民政府网页关停公告（巫山府办函〔2026〕88号，将于2026年12月18日关停）" in home
+    assert 'href="dachang/tzgg/2026-11-26-guanting/"' in home
+    unit = html(site, "dachang/")
+    assert "关停公告：" in unit and "2026年12月18日" in unit and "机构改革" in unit
+
+
+def test_serve_refuses_without_build(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    (root / "units").mkdir(parents=True)
+    (root / "content").mkdir()
+    proc = govsite(root, "serve")
+    assert proc.returncode == 2 and "请先运行 govsite build" in proc.stderr
+
+
+def test_repo_ships_mkdocs_yml_with_hooks() -> None:
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "hooks/portal.py" in text and "language: zh-CN" in text and "plugins: []" in text
+
+
+def test_unit_without_opening_announcement_blocks_publishing(tmp_path: Path) -> None:
+    from govsite.portal.build import GateRefused, build_site
+    from govsite.portal.sources import GateResult
+
+    root = make_county(tmp_path / "c")
+    unit = load_units(root).units["dachang"]
+    (root / "content" / unit.opened.announcement).unlink()
+    git(root, "commit", "-q", "-am", "删除开通公告")
+    with pytest.raises(GateRefused) as refused:
+        build_site(root, tmp_path / "site", preview=False, search=False, gate=GateResult(ok=True))
+    assert any(p == "units/dachang.yml" and "开通公告" in r and "第八条" in r for p, _, r in refused.value.gate.failures)
+    assert not (tmp_path / "site").exists()
+    proc = govsite(root, "build", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 1 and "units/dachang.yml：" in proc.stderr and "开通公告稿件" in proc.stderr
+
+
+def test_image_without_alt_warns_and_body_headings_follow_the_title(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    (root / "content" / "office" / "yaowen" / "files").mkdir()
+    (root / "content" / "office" / "yaowen" / "files" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (root / "content" / "office" / "yaowen" / "2026-11-26-tu.md").write_text(
+        "---\ntitle: 图片稿件\nformed: 2026-11-26\n---\n# 附件标题\n\n## 一、小节\n\n![](files/a.png)\n\n![会场](files/a.png)\n",
+        encoding="utf-8")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.count("content/office/yaowen/2026-11-26-tu.md：图片缺少替代文本（alt）") == 1
+    page = html(tmp_path / "s", "office/yaowen/2026-11-26-tu/")
+    assert re.findall(r"<h(\d)", page[page.index('class="gs-article"'):]) == ["1", "2", "3"]
+
+
+def test_breadcrumbs(county: Path, preview_site: Path) -> None:
+    def crumbs(url: str) -> list[str]:
+        page = html(preview_site, url)
+        nav = page[page.index('<nav class="gs-crumbs"'):page.index("</nav>", page.index('<nav class="gs-crumbs"'))]
+        return [t for t in re.findall(r">([^<>]+)<", nav) if t.strip() and t.strip() not in ("当前位置：", "&gt;")]
+
+    units = load_units(county).units
+    assert crumbs("dachang/") == ["首页", units["dachang"].display_name]
+    assert crumbs("dachang/gzdt/") == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title]
+    article = next(u for u, _ in articles(county) if u.startswith("dachang/gzdt/"))
+    assert crumbs(article) == ["首页", units["dachang"].display_name, units["dachang"].columns["gzdt"].title, "正文"]
+
+
+def test_unit_past_its_close_date_is_no_longer_published(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    unit = root / "units" / "jiaowei.yml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "closing:\n  approval: 巫山府办函〔2026〕90号\n  approved_on: 2026-10-08\n"
+        "  announcement: jiaowei/tzgg/2026-11-14-shitang-jiancha.md\n  announced_on: 2026-10-09\n"
+        "  close_on: 2026-11-20\n  reason: 职能调整\n"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "关停")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    site = tmp_path / "s"
+    assert not (site / "jiaowei").exists()
+    home = html(site, "")
+    assert 'href="jiaowei/"' not in home and "巫山县教育委员会" not in home
+    assert (site / "dachang" / "index.html").is_file()
+
+
+def test_short_closing_notice_period_is_reported(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    unit = root / "units" / "dachang.yml"
+    unit.write_text(unit.read_text(encoding="utf-8") + (
+        "closing:\n  approval: 巫山府办函〔2026〕91号\n  approved_on: 2026-11-25\n"
+        "  announcement: dachang/tzgg/2026-03-04-kaitong.md\n  announced_on: 2026-11-26\n"
+        "  close_on: 2026-12-04\n"), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "关停")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
+    assert proc.returncode == 0, proc.stderr
+    assert "units/dachang.yml：关停公告期只有 7 个工作日" in proc.stderr and "15 个工作日" in proc.stderr
+
+
+def test_serve_serves_the_built_site(county: Path, preview_site: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen([sys.executable, "-m", "govsite", "--root", str(county), "serve", "-d", str(preview_site),
+                             "-p", str(port)], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        body = ""
+        for _ in range(50):
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert '<html lang="zh-CN"' in body and "最新信息" in body
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=10)
+    assert f"http://127.0.0.1:{port}/" in out
+
+
+def test_cached_chrome_loses_its_indentation_not_its_content() -> None:
+    from govsite.portal.hooks import squeeze
+
+    html = '<nav>\n      <a href="x">\n        首页\n      </a>\n  </nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'
+    assert squeeze(html) == '<nav>\n<a href="x">\n首页\n</a>\n</nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'
+
+
+def test_article_pages_carry_no_template_indentation(preview_site: Path) -> None:
+    page = next(p for p in sorted(preview_site.rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
+    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
+    assert "\n " not in nav and "首页" in nav
+
+
+def test_navigation_opens_only_the_page_own_unit(county: Path, preview_site: Path) -> None:
+    """Other units are links to their homes (a county has 60–80 units: their columns would fill every page)."""
+    units = load_units(county).units
+    own = "jiaowei"
+    page = next(p for p in sorted((preview_site / own).rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
+    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+    targets = {urljoin(f"https://x/{page.parent.relative_to(preview_site).as_posix()}/", h)[len("https://x/"):]
+               for h in re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)}
+    for uid, unit in units.items():
+        assert f"{uid}/" in targets, uid  # every unit's home
+        columns = {f"{uid}/{c}/" for c in unit.columns}
+        assert (columns <= targets) if uid == own else not (columns & targets), uid
+
+
+def test_articles_of_a_unit_share_one_navigation_with_valid_links(county: Path, preview_site: Path) -> None:
+    """Rendered once per unit for a stand-in page: the same markup in every folder, every link still right."""
+    own = "jiaowei"
+    pages = [p for p in sorted((preview_site / own).rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4]
+    by_folder = {p.parent.parent.name: p for p in pages}
+    assert len(by_folder) >= 2
+    navs = {}
+    for folder, page in by_folder.items():
+        text = page.read_text(encoding="utf-8")
+        navs[folder] = text.split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+        base = f"https://x/{page.parent.relative_to(preview_site).as_posix()}/"
+        for href in re.findall(r'<a href="([^"]+)" class="md-nav__link', navs[folder]):
+            target = urljoin(base, href)[len("https://x/"):]
+            assert (preview_site / target / "index.html").is_file() or (preview_site / target).is_file(), (folder, href)
+    assert len(set(navs.values())) == 1
