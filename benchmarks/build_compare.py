@@ -4,11 +4,12 @@ Builds one synthetic corpus (``corpus.py``) with ``govsite build --preview --no-
 revisions of this repository (checked out into temporary worktrees, their Python compiled once), alternating
 A and B ``--runs`` times so that a slower stretch of a shared machine hits both, and prints the median and
 best wall time, the median CPU time (with child processes), and the size of the output (total, and the mean
-article page). ``--env-a`` / ``--env-b`` set environment variables for one side only, e.g. the same revision
-with and without a feature:
+article page). ``--args-a`` / ``--args-b`` add build options for one side only, e.g. the same revision
+with and without a feature; ``--env-a`` / ``--env-b`` set environment variables (revisions before the portal
+became a plugin switched features with ``GOVSITE_NO_SKELETON=1``):
 
     .venv/bin/python benchmarks/build_compare.py HEAD~1 HEAD --pages 1000 --units 66 --runs 5
-    .venv/bin/python benchmarks/build_compare.py HEAD HEAD --env-a GOVSITE_NO_SKELETON=1 --pages 1000
+    .venv/bin/python benchmarks/build_compare.py HEAD HEAD --args-a=--no-skeletons --pages 1000
 """
 
 from __future__ import annotations
@@ -37,17 +38,23 @@ def checkout(rev: str, dest: Path) -> Path:
     if proc.returncode != 0:
         print(f"build_compare: 无法检出版本 {rev}：{proc.stderr.strip()}", file=sys.stderr)
         raise SystemExit(2)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "checks", "hooks"], cwd=dest, check=True)
+    folders = [d for d in ("checks", "govsite", "hooks") if (dest / d).is_dir()]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *folders], cwd=dest, check=True)
     return dest
 
 
-def build_once(tree: Path, root: Path, out: Path, extra_env: dict[str, str]) -> float:
+def command_module(tree: Path) -> str:
+    """``govsite`` for revisions with the program package, ``checks`` for earlier ones."""
+    return "govsite" if (tree / "govsite" / "__main__.py").is_file() else "checks"
+
+
+def build_once(tree: Path, root: Path, out: Path, extra_env: dict[str, str], extra_args: list[str]) -> float:
     """Wall seconds of one preview build without search (its CPU time: the caller's ``os.times`` children)."""
     env = dict(os.environ, PYTHONPATH=str(tree), NO_MKDOCS_2_WARNING="1", **extra_env)
     env.pop("SOURCE_DATE_EPOCH", None)
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "govsite", "--root", str(root), "build", "--preview",
-                             "--no-search", "-o", str(out)], cwd=tree, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", command_module(tree), "--root", str(root), "build", "--preview",
+                             "--no-search", "-o", str(out), *extra_args], cwd=tree, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, err = proc.communicate()
     wall = time.monotonic() - start
@@ -83,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--env-a", action="append", default=[], metavar="KEY=VALUE")
     ap.add_argument("--env-b", action="append", default=[], metavar="KEY=VALUE")
+    ap.add_argument("--args-a", action="append", default=[], metavar="OPTION", help="build option for A only")
+    ap.add_argument("--args-b", action="append", default=[], metavar="OPTION", help="build option for B only")
     a = ap.parse_args(argv)
     envs = {"A": parse_env(a.env_a), "B": parse_env(a.env_b)}
+    args = {"A": a.args_a, "B": a.args_b}
     with tempfile.TemporaryDirectory(prefix="govsite-compare-") as tmp:
         work = Path(tmp)
         trees: dict[str, Path] = {}
@@ -100,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 for side in ("A", "B"):
                     out = work / f"site-{side}"
                     before = os.times()
-                    wall = build_once(trees[side], root, out, envs[side])
+                    wall = build_once(trees[side], root, out, envs[side], args[side])
                     after = os.times()
                     cpus[side].append(after.children_user + after.children_system
                                       - before.children_user - before.children_system)
@@ -115,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| side | revision | env | wall median | wall best | CPU median | site size | article page |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for side, rev in (("A", a.a), ("B", a.b)):
-        env = " ".join(f"{k}={v}" for k, v in envs[side].items()) or "—"
+        env = " ".join([*(f"{k}={v}" for k, v in envs[side].items()), *args[side]]) or "—"
         total, page = sizes[side]
         print(f"| {side} | {rev} | {env} | {statistics.median(walls[side]):.2f} s | {min(walls[side]):.2f} s | "
               f"{statistics.median(cpus[side]):.2f} s | {total / 2**20:.1f} MiB | {page / 1024:.1f} KiB |")

@@ -7,7 +7,7 @@ from govsite.audit.model import AuditFinding
 from govsite.audit.snapshot import Snapshot
 
 LIMIT = 20
-CLOSING_MIN = 15
+CLOSING_MIN = workdays.CLOSING_NOTICE_DAYS
 ART21 = "《管理办法》第二十一条（自信息形成或变更之日起20个工作日内公开发布）"
 ART10 = "《管理办法》第十条（变更、关停、注销须公告，公告时间不少于15个工作日）"
 FORGED = "政府网站与政务新媒体检查指标·单项否决（虚假或伪造内容，含伪造发布日期）；《管理办法》第二十一条"
@@ -51,16 +51,16 @@ def audit_timeliness(snap: Snapshot, window_days: int | None = None) -> tuple[li
 
 
 def audit_closing(snap: Snapshot) -> tuple[list[AuditFinding], set[int]]:
-    """A closing notice must run at least 15 working days: working days d with announced_on <= d < close_on."""
+    """A closing notice must run at least 15 working days (Art. 10, counted as :mod:`govsite.core.workdays` says)."""
     findings: list[AuditFinding] = []
     uncovered: set[int] = set()
     for unit in snap.units.values():
         c = unit.closing
         if c is None or c.announced_on is None or c.close_on is None:
             continue
-        n = workdays.working_days_from(c.announced_on, c.close_on)
+        n = workdays.notice_working_days(c.announced_on, c.close_on)
         uncovered.update(workdays.uncovered_years(c.announced_on, c.close_on))
-        earliest = workdays.earliest_end(c.announced_on, CLOSING_MIN)
+        earliest = workdays.earliest_close(c.announced_on, CLOSING_MIN)
         ev = {"announced_on": c.announced_on.isoformat(), "close_on": c.close_on.isoformat(), "working_days": n,
               "earliest_close_on": earliest.isoformat()}
         if n < CLOSING_MIN:

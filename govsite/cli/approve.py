@@ -22,13 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from govsite.cli.services import render_digests
     from govsite.core.county import find_root
     from govsite.review.approve import approve
 
     root = find_root() if args.root is None else Path(args.root).resolve()
     checklist = tuple(x.strip() for x in args.checklist.split(",") if x.strip()) if args.checklist else None
     result = approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
-                     checklist, args.note)
+                     checklist, args.note, render_digests=render_digests)
     for sha in result.created:
         print(f"已签署审核意见 {sha[:10]}（{args.tier}）。可运行 govsite review status 查看进度。")
     for path in result.skipped:

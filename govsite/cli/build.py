@@ -13,35 +13,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", help="输出目录（默认：仓库下的 site/，构建成功后整体原子替换）")
     parser.add_argument("--no-search", action="store_true", help="不生成站内搜索索引（仅用于调试）")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示 MkDocs 的详细日志")
+    parser.add_argument("--workers", type=int, default=None, metavar="N",
+                        help="渲染页面的进程数（默认每个 CPU 核一个，最多 4 个；输出与进程数无关）")
+    parser.add_argument("--no-skeletons", action="store_true",
+                        help="每篇稿件都完整渲染页面模板（不用页面骨架；输出相同，仅用于性能对比）")
 
 
 def run(args: argparse.Namespace) -> int:
+    from govsite.cli.services import portal_services  # noqa: PLC0415
     from govsite.core.county import find_root  # noqa: PLC0415
-    from govsite.portal.build import GateRefused, build_site  # noqa: PLC0415
+    from govsite.core.errors import GovsiteError  # noqa: PLC0415
+    from govsite.portal.build import build_site  # noqa: PLC0415
+    from govsite.portal.verdict import GateRefused  # noqa: PLC0415
 
     root = Path(args.root).resolve() if args.root else find_root()
     output = Path(args.output) if args.output else None
+    if args.workers is not None and args.workers < 1:
+        raise GovsiteError("--workers 至少为 1。")
     try:
-        result = build_site(root, output, preview=args.preview, search=not args.no_search, verbose=args.verbose)
+        result = build_site(root, output, preview=args.preview, search=not args.no_search, verbose=args.verbose,
+                            workers=args.workers, skeletons=not args.no_skeletons, services=portal_services())
     except GateRefused as refused:
-        by_page: dict[str, list[str]] = {}
-        for path, tier, reason in refused.gate.failures:
-            label = reason if tier == "单位" else (reason.split("：", 1)[0] if "：" in reason else str(tier))
-            by_page.setdefault(path, []).append(label)
-        print(f"govsite build: 发布核验未通过，拒绝发布。以下 {len(by_page)} 个文件阻止发布：", file=sys.stderr)
-        for n, (path, tiers) in enumerate(sorted(by_page.items())):
-            if n == 100:
-                print(f"  ……另有 {len(by_page) - 100} 个文件（govsite verify 查看完整清单）", file=sys.stderr)
-                break
-            if path.startswith("units/"):
-                print(f"  {path}：{' '.join(tiers)}", file=sys.stderr)
-            else:
-                print(f"  {path}：{'、'.join(dict.fromkeys(tiers))}未通过", file=sys.stderr)
-        first = refused.gate.failures[0][2] if refused.gate.failures else ""
-        if first:
-            print(f"例如：{first}", file=sys.stderr)
-        print("请完成三审三校签名后再发布（govsite verify 查看详情）；如仅需预览，请运行 govsite build --preview。"
-              "已发布的网站未被改动。", file=sys.stderr)
+        _explain_refusal(refused)
         return 1
     mode = "预览" if result.preview else "正式"
     extra = f"，其中 {result.unverified} 篇未审核（已加“未审核”横幅）" if result.preview and result.unverified else ""
@@ -50,3 +43,28 @@ def run(args: argparse.Namespace) -> int:
     serve = "govsite serve" if args.output is None else f"govsite serve -d {result.output}"
     print(f"在浏览器中查看：{serve}（然后打开 http://127.0.0.1:8000/）")
     return 0
+
+
+def _explain_refusal(refused: object) -> None:
+    """Which files block publishing and why: units first (Art. 8), then pages with their failing tiers."""
+    units = getattr(refused, "units", [])
+    verdict = getattr(refused, "verdict", None)
+    failures = list(getattr(getattr(verdict, "report", None), "failures", None) or [])
+    by_page: dict[str, list[str]] = {}
+    for f in failures:
+        by_page.setdefault(f.path, []).append(f.reason.split("：", 1)[0] if "：" in f.reason else str(f.tier))
+    total = len(units) + len(by_page)
+    print(f"govsite build: 发布核验未通过，拒绝发布。以下 {total} 个文件阻止发布：", file=sys.stderr)
+    for u in units:
+        print(f"  {u.path}：{u.reason}", file=sys.stderr)
+    for n, (path, tiers) in enumerate(sorted(by_page.items())):
+        if n == 100:
+            print(f"  ……另有 {len(by_page) - 100} 个文件（govsite verify 查看完整清单）", file=sys.stderr)
+            break
+        print(f"  {path}：{'、'.join(dict.fromkeys(tiers))}未通过", file=sys.stderr)
+    if failures:
+        print(f"例如：{failures[0].reason}", file=sys.stderr)
+    elif not units and verdict is not None and getattr(verdict, "note", ""):
+        print(verdict.note, file=sys.stderr)
+    print("请完成三审三校签名后再发布（govsite verify 查看详情）；如仅需预览，请运行 govsite build --preview。"
+          "已发布的网站未被改动。", file=sys.stderr)

@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from govsite.core.errors import GovsiteError
+    from govsite.cli.services import render_digests
     from govsite.core.county import find_root
     from govsite.review.approve import default_base
     from govsite.review.status import branch_status, render
@@ -28,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from govsite.git.objects import open_repo
 
     open_repo(root)
-    report = branch_status(root, args.base or default_base(root), proofs=False if args.no_proofs else None)
+    report = branch_status(root, args.base or default_base(root), proofs=False if args.no_proofs else None,
+                           render_digests=render_digests)
     print(report.to_json(details=True) if args.format == "json" else render(report), end="")
     return 1 if args.strict and not report.ok else 0

@@ -20,12 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from govsite.cli.services import render_digests
     from govsite.core.county import find_root
     from govsite.review.gate import verify_repository
 
     root = find_root() if args.root is None else Path(args.root).resolve()
     report = verify_repository(root, args.rev, args.base, git_signatures=args.git_signatures,
-                               proofs=False if args.no_proofs else None)
+                               proofs=False if args.no_proofs else None, render_digests=render_digests)
     if args.report:
         Path(args.report).write_text(report.to_json() + "\n", encoding="utf-8")
     if not args.quiet:

@@ -1,5 +1,15 @@
 """Working days (工作日) on the official Chinese calendar: holidays and make-up workdays (调休).
 
+One convention for every period the regulation counts in working days, taken from how Chinese law counts
+periods (《民法典》第二百零一条: the day an event happens is not counted, counting starts the next day) and
+ending on the last day of the period, inclusive:
+
+* Art. 21, publication within 20 working days of being formed: the working days after ``formed`` up to
+  and including the publication day (:func:`working_days_after`);
+* Art. 10, a public notice of at least 15 working days before pages close: the working days after the day
+  the notice went up, up to and including ``close_on``, the last day the unit's pages are online (the
+  portal closes a unit the day after ``close_on``) (:func:`notice_working_days`).
+
 Uses the ``chinese-calendar`` package; years it does not cover fall back to Monday–Friday and are
 reported so the reader knows the count may be off by the holidays of that year.
 """
@@ -46,11 +56,17 @@ def working_days_after(start: dt.date, end: dt.date) -> int:
     return _count(start + dt.timedelta(days=1), end)
 
 
-def working_days_from(start: dt.date, end: dt.date) -> int:
-    """Working days d with start <= d < end: a public notice running from ``start`` until ``end``."""
-    if end <= start:
-        return 0
-    return _count(start, end - dt.timedelta(days=1))
+CLOSING_NOTICE_DAYS = 15  # Art. 10: 公告时间不少于15个工作日
+
+
+def notice_working_days(announced_on: dt.date, close_on: dt.date) -> int:
+    """Working days a closing notice ran (Art. 10): after ``announced_on``, up to and including ``close_on``."""
+    return working_days_after(announced_on, close_on)
+
+
+def earliest_close(announced_on: dt.date, n: int = CLOSING_NOTICE_DAYS) -> dt.date:
+    """The first ``close_on`` that gives a notice posted on ``announced_on`` its ``n`` working days."""
+    return add_working_days(announced_on, n)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -79,13 +95,6 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
         if is_workday(day):
             n -= 1
     return day
-
-
-def earliest_end(start: dt.date, n: int) -> dt.date:
-    """The first ``end`` with ``working_days_from(start, end) >= n``: the day after the n-th working day from start."""
-    day = start - dt.timedelta(days=1)
-    day = add_working_days(day, n)
-    return day + dt.timedelta(days=1)
 
 
 def uncovered_years(*days: dt.date | None) -> list[int]:

@@ -61,3 +61,16 @@ def publish_dates(root: Path, rev: str = "HEAD") -> dict[str, dt.datetime]:
             if not pending:
                 break
     return dates
+
+
+def is_repository_root(root: Path) -> bool:
+    """True when ``root`` itself is a git work tree with at least one commit (not a folder inside another one)."""
+    return (Path(root) / ".git").exists() and has_commit(root)
+
+
+def head_timestamp(root: Path) -> int | None:
+    """Committer time of HEAD (seconds since the epoch), or None outside git."""
+    if not is_repository_root(root):
+        return None
+    out = run_git(root, "log", "-1", "--format=%ct", "HEAD").decode().strip()
+    return int(out) if out.isdigit() else None

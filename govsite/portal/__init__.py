@@ -1,22 +1,13 @@
-"""Publishing the county portal with MkDocs (issue 5).
+"""The county portal (门户网站), built by MkDocs with govsite's plugin (:mod:`.plugin`) and theme (``theme/``).
 
-The build is MkDocs' own event pipeline; ``hooks/portal.py`` forwards the events to
-:mod:`govsite.portal.hooks`. Plain modules here hold the logic: the gate and publish-date
-adapter (:mod:`.sources`), the page catalogue (:mod:`.catalog`), generated pages
-(:mod:`.render`), feeds (:mod:`.feeds`), search indexing (:mod:`.search`), the
-output directory handling (:mod:`.output`) and parallel rendering inside MkDocs' build
-(:mod:`.workers`). :mod:`.runner` is what ``govsite build`` calls.
-:mod:`.digests` computes the render digests that 三校 proofreads bind to (:func:`render_digests`).
+:mod:`.build` is what ``govsite build`` runs: verdict, MkDocs with the configuration shipped here
+(``mkdocs.yml``), atomic output (:mod:`.output`). The plugin's steps: the catalogue of articles
+(:mod:`.catalog`, :mod:`.files`), opening and closing of unit pages (:mod:`.openings`), generated pages
+(:mod:`.render`), page context (:mod:`.pagecontext`), each page's navigation (:mod:`.navview`), feeds
+(:mod:`.feeds`), search (:mod:`.search`), render digests for 三校 (:mod:`.digests`) and the end of the build
+(:mod:`.finish`). Optional speed-ups that never change the output: parallel rendering (:mod:`.parallel`),
+article skeletons (:mod:`.skeleton`) and a cheaper theme environment (:mod:`.theme`).
+
+The portal does not judge approvals (:mod:`govsite.review` does) nor audit (:mod:`govsite.audit`): what it
+needs of them comes in as :class:`~govsite.portal.state.Services`.
 """
-
-from __future__ import annotations
-
-from pathlib import Path
-
-
-def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
-    """Repository path → sha256 render digest of every content page, from a temporary preview build of
-    ``rev`` (or the working tree). See :mod:`govsite.portal.digests`."""
-    from govsite.portal.digests import render_digests as run  # noqa: PLC0415 - MkDocs is heavy
-
-    return run(root, rev)

@@ -1,4 +1,9 @@
-"""``govsite build``: gate, MkDocs build into a temporary directory, atomic swap into place."""
+"""``govsite build``: the verdict, MkDocs with govsite's own configuration into a scratch folder, atomic swap.
+
+The configuration is the one shipped with govsite (``govsite/portal/mkdocs.yml``), never the repository's:
+the repository is the content being published, and nothing in it may configure or run code in the build.
+The county's own template overrides (``site_config/theme``) are content: they are laid over govsite's theme.
+"""
 
 from __future__ import annotations
 
@@ -12,18 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from govsite.core.errors import GovsiteError
+from govsite.portal import parallel
 from govsite.portal.output import replace_dir, temp_dir_beside
-from govsite.portal.sources import GateResult, run_gate, unit_problems
+from govsite.portal.state import BuildState, HandOver, Services
+from govsite.portal.verdict import GateRefused, Verdict, no_gate
 
-TOOL_DIR = Path(__file__).resolve().parents[2]
-
-
-class GateRefused(Exception):
-    """The publish gate failed and this is not a preview build."""
-
-    def __init__(self, gate: GateResult) -> None:
-        super().__init__("gate refused")
-        self.gate = gate
+CONFIG_FILE = Path(__file__).resolve().parent / "mkdocs.yml"
+PLUGIN = "govsite-portal"
+COUNTY_THEME = Path("site_config") / "theme"
 
 
 @dataclass
@@ -34,97 +35,100 @@ class BuildResult:
     unverified: int
     seconds: float
     preview: bool
-
-
-def config_file(root: Path) -> Path:
-    """The repository's own mkdocs.yml, else the one shipped with govsite."""
-    own = root / "mkdocs.yml"
-    return own if own.is_file() else TOOL_DIR / "mkdocs.yml"
+    state: BuildState | None = None
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
-               verbose: bool = False, gate: GateResult | None = None, dashboard: bool = True,
-               workers: int | None = None, skeletons: bool = True) -> BuildResult:
-    """Build ``root`` into ``output`` (default ``root/site``). ``gate`` overrides running the review gate.
+               verbose: bool = False, gate: Verdict | None = None, dashboard: bool = True,
+               workers: int | None = None, skeletons: bool = True,
+               services: Services | None = None) -> BuildResult:
+    """Build ``root`` into ``output`` (default ``root/site``). ``gate`` is a verdict already made; otherwise
+    ``services.gate`` makes one (a preview runs it beside MkDocs).
 
     Every build also writes ``render-digests.json`` (三校 render digests, :mod:`govsite.portal.digests`).
-    ``workers``: processes that render pages (default: one per core, :func:`govsite.portal.parallel.default_workers`);
+    ``workers``: processes that render pages (default: one per core, :func:`parallel.default_workers`);
     ``skeletons``: articles from one skeleton per folder (:mod:`govsite.portal.skeleton`). The output depends
     on neither.
     """
-    from govsite.portal import hooks  # noqa: PLC0415
-    from govsite.portal.parallel import default_workers  # noqa: PLC0415
-
     root = root.resolve()
     if not (root / "content").is_dir():
         raise GovsiteError("仓库中没有 content/ 目录，无法构建网站。", str(root))
     output = (output or root / "site").resolve()
-    workers = workers or default_workers()
+    services = services or Services()
+    workers = workers or parallel.default_workers()
     staged = None
-    if dashboard and workers > 1:
-        # the dashboard's repository audit needs no page: run it beside the gate and MkDocs' start
-        from govsite.portal.parallel import run_staged  # noqa: PLC0415
-
-        staged = run_staged(hooks.DASHBOARD_TASK, hooks.prepare_dashboard, hooks.finish_dashboard, root)
+    board = services.dashboard if dashboard else None
+    if board is not None and workers > 1:
+        # the scorecard's repository audit needs no page: run it beside the gate and MkDocs' start
+        staged = parallel.run_staged(board.task, _nice(board.prepare), board.finish, root)
     try:
-        return _build(root, output, preview, search, verbose, gate, dashboard, workers, staged, skeletons)
+        return _build(root, output, preview, search, verbose, gate, board is not None, workers, staged, skeletons,
+                      services)
     finally:
         if staged is not None and not staged.joined:  # the build stopped before the site was written
             staged.abort()
 
 
-def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool, gate: GateResult | None,
-           dashboard: bool, workers: int, staged: Any, skeletons: bool) -> BuildResult:
+def _nice(prepare: Any) -> Any:
+    def run(root: Path) -> Any:
+        try:
+            os.nice(5)  # it has until the last page is written: MkDocs and the gate go first
+        except OSError:
+            pass
+        return prepare(root)
+
+    return run
+
+
+def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool, gate: Verdict | None,
+           dashboard: bool, workers: int, staged: Any, skeletons: bool, services: Services) -> BuildResult:
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
-    from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
 
-    from govsite.portal import hooks  # noqa: PLC0415
+    from govsite.core.county import Project  # noqa: PLC0415
+    from govsite.portal.openings import unit_problems  # noqa: PLC0415
 
     pending = None
+    judge = services.gate or no_gate
     if gate is None and preview and workers > 1:
         # a preview needs the verdict only for its 未审核 marks: verify beside MkDocs reading the site
-        from govsite.portal.parallel import run_forked  # noqa: PLC0415
-
-        pending = run_forked("发布核验（govsite verify）", run_gate, root)
+        pending = parallel.run_forked("发布核验（govsite verify）", judge, root)
     elif gate is None:
-        gate = run_gate(root)
+        gate = judge(root)
     if not preview:
-        from govsite.core.county import Project  # noqa: PLC0415
-
-        units_blocking = [(path, "单位", reason) for path, reason in unit_problems(root, Project(root).units)]
-        if units_blocking:
-            gate = GateResult(ok=False, verified=gate.verified, failures=units_blocking + gate.failures,
-                              available=gate.available)
-    if not preview and gate is not None and not gate.ok:
-        raise GateRefused(gate)
+        blocking = unit_problems(root, Project(root).units)
+        assert gate is not None
+        if blocking or not gate.ok:
+            raise GateRefused(gate, blocking)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    os.environ["SOURCE_DATE_EPOCH"] = str(hooks.source_date_epoch(root))
     _logging(verbose)
     start = time.monotonic()
     tmp = temp_dir_beside(output)
-    hooks.set_options(hooks.Options(preview=preview, gate=gate, search=search, dashboard=dashboard,
-                                    workers=workers, pending_gate=pending, pending_dashboard=staged,
-                                    skeletons=skeletons))
+    plugin = None
     try:
-        cfg = load_config(config_file=str(config_file(root)), docs_dir=str(root / "content"), site_dir=str(tmp))
+        cfg = load_config(root, tmp)
+        plugin = cfg.plugins[PLUGIN]
+        plugin.config.update(preview=preview, search=search, dashboard=dashboard, workers=workers,
+                             skeletons=skeletons)
+        plugin.services = services
+        plugin.handover = HandOver(verdict=gate, pending_verdict=pending, pending_dashboard=staged)
         build(cfg)
-        st = hooks.state()
+        st = plugin.st
         replace_dir(tmp, output)
     except MkDocsException as exc:
-        _leave_if_worker()
+        _leave_if_worker(plugin)
         shutil.rmtree(tmp, ignore_errors=True)
-        # MkDocs turns a hook's error into "Aborted with a BuildError!": report the hook's own (Chinese) message
+        # MkDocs turns a plugin's error into "Aborted with a BuildError!": report the plugin's own (Chinese) message
         inner = exc.__cause__ or exc.__context__
         reason = inner if isinstance(inner, MkDocsException) else exc
         raise GovsiteError(f"MkDocs 构建失败：{reason}。已发布的网站未被改动。") from exc
     except BaseException:
-        _leave_if_worker()
-        hooks.abandon()  # e.g. Ctrl-C: stop the render workers and Pagefind, remove the scratch index folder
+        _leave_if_worker(plugin)
+        if plugin is not None:
+            plugin.abandon()  # e.g. Ctrl-C: stop the render workers and Pagefind, remove the scratch index folder
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
-        hooks.set_options(None)
         if pending is not None and not pending.joined:  # the build stopped before on_nav: reap the gate
             try:
                 pending.join()
@@ -133,15 +137,25 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     return BuildResult(output=output, articles=len(st.catalog.articles),
                        pages=len(st.catalog.articles) + len(st.generated),
                        unverified=sum(1 for a in st.catalog.articles if not a.verified),
-                       seconds=time.monotonic() - start, preview=preview)
+                       seconds=time.monotonic() - start, preview=preview, state=st)
 
 
-def _leave_if_worker() -> None:
+def load_config(root: Path, site_dir: Path) -> Any:
+    """govsite's MkDocs configuration for the county at ``root``, writing to ``site_dir``."""
+    import yaml  # noqa: PLC0415
+    from mkdocs.config import load_config as mkdocs_load_config  # noqa: PLC0415
+
+    theme = dict(yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))["theme"])
+    county = root / COUNTY_THEME
+    if county.is_dir():
+        theme["custom_dir"] = str(county)
+    return mkdocs_load_config(config_file=str(CONFIG_FILE), docs_dir=str(root / "content"), site_dir=str(site_dir),
+                              theme=theme)
+
+
+def _leave_if_worker(plugin: Any) -> None:
     """A render worker (a forked copy of this process) never returns into the caller: it leaves here."""
-    from govsite.portal import hooks  # noqa: PLC0415
-
-    st = hooks._state
-    if st is not None and st.team.is_worker:
+    if plugin is not None and plugin.is_worker:
         os._exit(1)
 
 

@@ -218,8 +218,9 @@ def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
     The preview shows every page (verified or not); the review gate is not consulted (so the gate may call
     this), search indexing and the dashboard are skipped. Logging below errors is silenced.
     """
+    from govsite.git.dates import head_timestamp  # noqa: PLC0415
     from govsite.portal.build import build_site  # noqa: PLC0415
-    from govsite.portal.sources import GateResult, head_timestamp  # noqa: PLC0415
+    from govsite.portal.verdict import Verdict  # noqa: PLC0415
 
     root = Path(root).resolve()
     saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -235,7 +236,7 @@ def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
         logging.disable(logging.WARNING)
         try:
             out = Path(tmp) / "site"
-            build_site(tree, out, preview=True, search=False, gate=GateResult(ok=False), dashboard=False)
+            build_site(tree, out, preview=True, search=False, gate=Verdict(ok=False), dashboard=False)
             return read_manifest(out)
         finally:
             logging.disable(saved_disable)

@@ -26,15 +26,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
-WORKERS_ENV = "GOVSITE_WORKERS"
 MAX_WORKERS = 4
 
 
 def default_workers() -> int:
-    """Processes for page rendering: ``GOVSITE_WORKERS`` if set, else the CPU count (at most 4)."""
-    env = os.environ.get(WORKERS_ENV, "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+    """Processes for page rendering: one per CPU this process may use, at most 4."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -16,6 +16,7 @@ from pathlib import Path
 from govsite.core.errors import GovsiteError
 from govsite.core.units import ROLE_NAMES, Person
 from govsite.git.objects import CHINA, NULL_BLOB, git, merge_base, require_commit, resolve
+from govsite.review.gate import RenderDigests
 from govsite.review.trailers import CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
 
 @dataclass
@@ -86,7 +87,7 @@ def _roster_at(root: Path, commit: str):
 def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: bool = False,
             base: str | None = None, key: str | None = None, unit: str | None = None,
             checklist: tuple[str, ...] | None = None, note: str = "",
-            today: dt.date | None = None) -> ApproveResult:
+            today: dt.date | None = None, render_digests: RenderDigests | None = None) -> ApproveResult:
     """Create one signed approval commit per unit for the chosen paths (all checks pass before any commit)."""
     from govsite.git.objects import open_repo  # noqa: PLC0415
 
@@ -175,7 +176,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         plan.append((unit_id, items))
     digests: dict[str, str] = {}
     if tier.startswith("proof-"):
-        digests = proof_digests(root, [t.path for _u, items in plan for t in items])
+        digests = proof_digests(root, [t.path for _u, items in plan for t in items], render_digests)
     for unit_id, items in plan:
         renders = [(t.path, digests[t.path]) for t in items] if digests else None
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
@@ -186,10 +187,10 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     return result
 
 
-def proof_digests(root: Path, paths: list[str]) -> dict[str, str]:
+def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | None) -> dict[str, str]:
     """Render digests (三校) of ``paths`` from a preview build of HEAD — the committed pages as laid out."""
-    from govsite.portal import render_digests  # noqa: PLC0415 - MkDocs is heavy
-
+    if render_digests is None:
+        raise GovsiteError("本次签署没有提供排版预览（渲染摘要），无法签署校对意见。请用 govsite approve 签署。")
     try:
         digests = render_digests(root, "HEAD")
     except GovsiteError:

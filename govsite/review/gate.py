@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from pathlib import Path
+
+RenderDigests = Callable[[Path, str | None], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ class VerifyReport:
 
 def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
                       paths: set[str] | None = None, git_signatures: bool = False,
-                      proofs: bool | None = None) -> VerifyReport:
+                      proofs: bool | None = None, render_digests: RenderDigests | None = None) -> VerifyReport:
     """Verify every page under content/ at ``rev`` (or only ``paths``).
 
     ``base``: the target branch of a merge request; approvals on ``base..rev`` are judged against the
@@ -89,7 +92,9 @@ def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
     ``proofs``: require 三校 (proof-1..3 bound to the preview build's render digest, Art. 17); ``None``
     reads ``review.require_proofs`` from the first commit's site_config/site.yml (default true). The
     preview is built once per run, and only when some proof needs its digest checked.
+    ``render_digests(root, rev)``: repository path → render digest of every page of a preview build of
+    ``rev`` (the portal's, handed in by the command); without it no proof can be checked.
     """
     from govsite.review.verify import verify  # noqa: PLC0415 - heavy module loaded on use
 
-    return verify(Path(root), rev, base, paths, git_signatures, proofs)
+    return verify(Path(root), rev, base, paths, git_signatures, proofs, render_digests)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govsite.review.gate import VerifyReport, verify_repository
+from govsite.review.gate import RenderDigests, VerifyReport, verify_repository
 
 STATE_NAMES = {"valid": "已通过", "missing": "缺少", "invalid": "无效", "stale": "已过期（内容已改动）"}
 PROOF_STATE_NAMES = {**STATE_NAMES, "stale": "已过期（稿件或排版页面已改动）"}
@@ -12,11 +12,12 @@ TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要
                "proof-1": "一校", "proof-2": "二校", "proof-3": "三校"}
 
 
-def branch_status(root: Path, base: str, head: str = "HEAD", proofs: bool | None = None) -> VerifyReport:
+def branch_status(root: Path, base: str, head: str = "HEAD", proofs: bool | None = None,
+                  render_digests: RenderDigests | None = None) -> VerifyReport:
     from govsite.review.approve import changed_paths  # noqa: PLC0415
 
     changed = set(changed_paths(root, base, head))
-    return verify_repository(root, head, base, paths=changed, proofs=proofs)
+    return verify_repository(root, head, base, paths=changed, proofs=proofs, render_digests=render_digests)
 
 
 def render(report: VerifyReport) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from govsite.core.units import ROLE_NAMES, Person
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
-from govsite.review.gate import Failure, PathResult, TierResult, VerifyReport
+from govsite.review.gate import Failure, PathResult, RenderDigests, TierResult, VerifyReport
 from govsite.git.objects import (NULL_BLOB, Commit, cat_batch, load_history, merge_base, office_unit, open_repo,
                                  path_changes, require_commit, require_proofs, root_site_config)
 from govsite.review.roster import Roster, load_rosters
@@ -67,8 +67,10 @@ class Gate:
     THREADED_FROM = 64  # approvals; below this, signatures are checked lazily in the main thread
 
     def __init__(self, root: Path, rev: str, base: str | None, only: set[str] | None = None,
-                 git_signatures: bool = False, proofs: bool | None = None) -> None:
+                 git_signatures: bool = False, proofs: bool | None = None,
+                 render_digests: RenderDigests | None = None) -> None:
         self.git_signatures = git_signatures
+        self.render_digests = render_digests
         open_repo(root)
         self.root = root
         self.head = require_commit(root, rev)
@@ -269,9 +271,9 @@ class Gate:
         """(current render digest of ``path`` at the revision, why not). Builds the preview once per run."""
         if self._digests is None:
             try:
-                from govsite.portal import render_digests  # noqa: PLC0415 - MkDocs only when a proof needs it
-
-                self._digests = render_digests(self.root, self.head)
+                if self.render_digests is None:
+                    raise LookupError("本次核验没有提供排版预览")
+                self._digests = self.render_digests(self.root, self.head)
             except Exception as exc:  # noqa: BLE001 - any build failure makes every proof unverifiable
                 self._digests = {}
                 self._digest_error = f"无法构建预览以计算渲染摘要（{str(exc).strip() or type(exc).__name__}）"
@@ -374,10 +376,11 @@ def _choose_three(gate: Gate, cands: list[list[tuple[str, Person]]],
 
 
 def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None,
-           git_signatures: bool = False, proofs: bool | None = None) -> VerifyReport:
+           git_signatures: bool = False, proofs: bool | None = None,
+           render_digests: RenderDigests | None = None) -> VerifyReport:
     """See :func:`govsite.review.gate.verify_repository`."""
     root = root.resolve()
-    gate = Gate(root, rev, base, only, git_signatures, proofs)
+    gate = Gate(root, rev, base, only, git_signatures, proofs, render_digests)
     pages = _files_at(gate, "content/")
     unit_files = _files_at(gate, "units/")
     report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals), proofs=gate.proofs)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from govsite.portal.build import build_site
-from govsite.portal.sources import GateResult
+from govsite.portal.verdict import Verdict as GateResult
 from tests.govsite.portal.conftest import git, make_county
 
 PAGE = "---\ntitle: {title}\nformed: 2026-11-26\n---\n{body}\n"

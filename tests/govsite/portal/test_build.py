@@ -169,7 +169,7 @@ def test_build_refuses_without_verification(county: Path, tmp_path: Path) -> Non
 def test_only_verified_pages_are_published(county: Path, tmp_path: Path) -> None:
     """The gate's verdict (as govsite verify reports it) decides what goes out."""
     from govsite.portal.build import build_site
-    from govsite.portal.sources import GateResult
+    from govsite.portal.verdict import Verdict as GateResult
 
     urls = [u for u, _ in articles(county)]
     keep = {f"content/{urls[0][:-1]}.md", f"content/{urls[1][:-1]}.md"}
@@ -322,14 +322,43 @@ def test_serve_refuses_without_build(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "请先运行 govsite build" in proc.stderr
 
 
-def test_repo_ships_mkdocs_yml_with_hooks() -> None:
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "hooks/portal.py" in text and "language: zh-CN" in text and "plugins: []" in text
+def test_mkdocs_yml_names_the_plugin_and_runs_no_code_of_the_repository() -> None:
+    """The repository's mkdocs.yml (plain ``mkdocs build``) names the installed plugin, loads no hooks, and
+    repeats the configuration govsite build runs (package data), so both builds agree."""
+    import yaml
+
+    from govsite.portal.build import CONFIG_FILE
+
+    own = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    shipped = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    assert "hooks" not in own and "hooks" not in shipped
+    assert own["plugins"] == shipped["plugins"] == ["govsite-portal"]
+    assert own == shipped
+    from importlib.metadata import entry_points
+
+    [ep] = [e for e in entry_points(group="mkdocs.plugins") if e.name == "govsite-portal"]
+    assert ep.load().__module__ == "govsite.cli.mkdocs_plugin"
+
+
+def test_the_build_ignores_a_mkdocs_yml_in_the_repository(tmp_path: Path) -> None:
+    """A branch that adds hooks (Python) or other settings to mkdocs.yml changes nothing in govsite build."""
+    root = make_county(tmp_path / "c")
+    marker = tmp_path / "ran"
+    (root / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n", encoding="utf-8")
+    (root / "mkdocs.yml").write_text("site_name: x\nhooks:\n  - evil.py\ntheme: {name: mkdocs}\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "改配置")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    site = tmp_path / "site"
+    article = next(p for p in site.rglob("index.html") if len(p.relative_to(site).parts) == 4)
+    assert 'class="gs-article"' in article.read_text(encoding="utf-8")  # govsite's theme, not the branch's
 
 
 def test_unit_without_opening_announcement_blocks_publishing(tmp_path: Path) -> None:
     from govsite.portal.build import GateRefused, build_site
-    from govsite.portal.sources import GateResult
+    from govsite.portal.verdict import Verdict as GateResult
 
     root = make_county(tmp_path / "c")
     unit = load_units(root).units["dachang"]
@@ -337,7 +366,8 @@ def test_unit_without_opening_announcement_blocks_publishing(tmp_path: Path) -> 
     git(root, "commit", "-q", "-am", "删除开通公告")
     with pytest.raises(GateRefused) as refused:
         build_site(root, tmp_path / "site", preview=False, search=False, gate=GateResult(ok=True))
-    assert any(p == "units/dachang.yml" and "开通公告" in r and "第八条" in r for p, _, r in refused.value.gate.failures)
+    assert any(u.path == "units/dachang.yml" and "开通公告" in u.reason and "第八条" in u.reason
+               for u in refused.value.units)
     assert not (tmp_path / "site").exists()
     proc = govsite(root, "build", "-o", str(tmp_path / "site"))
     assert proc.returncode == 1 and "units/dachang.yml：" in proc.stderr and "开通公告稿件" in proc.stderr
@@ -397,7 +427,7 @@ def test_short_closing_notice_period_is_reported(tmp_path: Path) -> None:
     git(root, "commit", "-q", "-am", "关停")
     proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "s"))
     assert proc.returncode == 0, proc.stderr
-    assert "units/dachang.yml：关停公告期只有 7 个工作日" in proc.stderr and "15 个工作日" in proc.stderr
+    assert "units/dachang.yml：关停公告期只有 6 个工作日" in proc.stderr and "15 个工作日" in proc.stderr
 
 
 def test_serve_serves_the_built_site(county: Path, preview_site: Path) -> None:
@@ -430,7 +460,7 @@ def test_serve_serves_the_built_site(county: Path, preview_site: Path) -> None:
 
 
 def test_cached_chrome_loses_its_indentation_not_its_content() -> None:
-    from govsite.portal.hooks import squeeze
+    from govsite.portal.state import squeeze
 
     html = '<nav>\n      <a href="x">\n        首页\n      </a>\n  </nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'
     assert squeeze(html) == '<nav>\n<a href="x">\n首页\n</a>\n</nav>\n<pre>  a\n    b</pre>\n<script>\n  var s = "  x";\n</script>'

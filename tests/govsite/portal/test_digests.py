@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from govsite.portal import render_digests
+from govsite.portal.digests import render_digests
 from govsite.portal.digests import MANIFEST, page_digest, read_manifest
 from tests.govsite.portal.conftest import make_county
 
@@ -30,7 +30,7 @@ def test_render_digests_of_a_revision_and_of_the_working_tree(county: Path, prev
 def test_publication_renders_what_was_proofread(county: Path, preview_site: Path, tmp_path: Path) -> None:
     """The published page (no banners, publish dates from git, some pages held back) has the preview's digest."""
     from govsite.portal.build import build_site
-    from govsite.portal.sources import GateResult
+    from govsite.portal.verdict import Verdict as GateResult
 
     preview = read_manifest(preview_site)
     half = set(sorted(preview)[::2])

@@ -9,7 +9,7 @@ import pytest
 
 from govsite.core.errors import GovsiteError
 from govsite.portal.build import build_site
-from govsite.portal.sources import GateResult
+from govsite.portal.verdict import Verdict as GateResult
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -30,17 +30,17 @@ def test_one_and_several_processes_build_the_same_bytes(county: Path, tmp_path: 
 
 def test_a_failing_worker_fails_the_build_and_leaves_the_site(county: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from govsite.portal import hooks
+    from govsite.portal import pagecontext
 
     first = os.getpid()
-    real = hooks._accessibility_warnings
+    real = pagecontext.accessibility_warnings
 
     def broken(src_uri: str, html: str) -> None:
         if os.getpid() != first:
             raise RuntimeError("模拟的渲染故障")
         real(src_uri, html)
 
-    monkeypatch.setattr(hooks, "_accessibility_warnings", broken)
+    monkeypatch.setattr(pagecontext, "accessibility_warnings", broken)
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("旧网站", encoding="utf-8")
@@ -95,10 +95,12 @@ def test_the_dashboard_checks_links_of_pages_every_process_wrote(county: Path, t
         page.write_text(page.read_text(encoding="utf-8") + f"\n\n[旧链接](../gone-{k}/)\n", encoding="utf-8")
     git(root, "commit", "-qam", "坏链接")
     out = tmp_path / "site"
-    build_site(root, out, preview=True, gate=GateResult(ok=False), search=False, workers=3)
+    from govsite.cli.services import portal_services
+
+    build_site(root, out, preview=True, gate=GateResult(ok=False), search=False, workers=3, services=portal_services())
     card = (out / "internal/dashboard/index.html").read_text(encoding="utf-8")
     broken = {int(m) for m in __import__("re").findall(r"gone-(\d+)/", card)}
     assert broken == set(range(len(pages[:: max(1, len(pages) // 6)])))
     one = tmp_path / "one"
-    build_site(root, one, preview=True, gate=GateResult(ok=False), search=False, workers=1)
+    build_site(root, one, preview=True, gate=GateResult(ok=False), search=False, workers=1, services=portal_services())
     assert (one / "internal/dashboard/index.html").read_text(encoding="utf-8") == card

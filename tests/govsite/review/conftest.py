@@ -76,6 +76,15 @@ def unit_yaml(unit_id: str, name: str, people: list[dict]) -> str:
     return text
 
 
+def verify_repository(root: Path, *args, **kwargs):
+    """The gate as the commands run it: with the portal's render digests for 三校."""
+    from govsite.cli.services import render_digests
+    from govsite.review import gate
+
+    kwargs.setdefault("render_digests", render_digests)
+    return gate.verify_repository(root, *args, **kwargs)
+
+
 @dataclass
 class County:
     """A county repository in a temporary folder, with helpers acting as its staff."""
@@ -163,7 +172,7 @@ class County:
 
     def digests(self, rev: str = "HEAD") -> dict[str, str]:
         """Render digests of the preview build of ``rev`` (real MkDocs build)."""
-        from govsite.portal import render_digests
+        from govsite.portal.digests import render_digests
 
         return render_digests(self.root, rev)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from govsite.review.gate import verify_repository
+from tests.govsite.review.conftest import verify_repository
 from govsite.git.objects import NULL_BLOB
 
 from .conftest import failures_for

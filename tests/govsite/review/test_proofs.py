@@ -10,7 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
-from govsite.review.gate import verify_repository
+from tests.govsite.review.conftest import verify_repository
 
 from .conftest import failures_for
 from .test_cli import govsite
@@ -128,10 +128,9 @@ def test_forged_or_missing_render_digest(proof_county):
 
 
 def _with_own_theme(c) -> None:
-    """Give the county its own mkdocs.yml, hooks and theme (committed on main), as a real county repo has."""
-    shutil.copy(REPO / "mkdocs.yml", c.root / "mkdocs.yml")
-    shutil.copytree(REPO / "hooks", c.root / "hooks", ignore=shutil.ignore_patterns("__pycache__", "pre-commit*"))
-    shutil.copytree(REPO / "site_config" / "theme", c.root / "site_config" / "theme")
+    """Give the county its own template overrides (site_config/theme, committed on main): a copy of main.html."""
+    (c.root / "site_config" / "theme").mkdir(parents=True)
+    shutil.copy(REPO / "govsite" / "portal" / "theme" / "main.html", c.root / "site_config" / "theme" / "main.html")
     c.git("checkout", "-q", "main", who="wangoffice")
     c.commit_all("门户模板", who="wangoffice")
     c.git("checkout", "-q", "mr", who="wangoffice")

@@ -75,7 +75,7 @@ def test_openssl_fallback_agrees_with_libsodium(county, monkeypatch):
 def test_git_signatures_mode_gives_the_same_verdicts(county):
     import subprocess
 
-    from govsite.review.gate import verify_repository
+    from tests.govsite.review.conftest import verify_repository
 
     pages = [county.write_page(f"p{i}.md", body=f"第{i}篇") for i in range(5)]
     county.commit_all("五篇稿件", who="liming")

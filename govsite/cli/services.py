@@ -1,0 +1,54 @@
+"""Where the parts meet (组装): the portal gets its publish gate from review and its scorecard from audit.
+
+The portal, review and audit do not import each other; the commands and the MkDocs plugin entry point
+hand each the others' functions from here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from govsite.portal.state import Dashboard, Services
+from govsite.portal.verdict import Verdict
+
+
+def review_gate(root: Path) -> Verdict:
+    """The publish gate's verdict on ``root`` at HEAD (nothing verified without a git history)."""
+    from govsite.git.dates import is_repository_root  # noqa: PLC0415
+    from govsite.review.gate import verify_repository  # noqa: PLC0415
+
+    if not is_repository_root(root):
+        return Verdict(ok=False, note="仓库没有 git 提交记录，无法核验审核签名。请先提交稿件。")
+    report = verify_repository(root, "HEAD", render_digests=render_digests)
+    return Verdict(ok=bool(report.ok), verified=set(report.verified), report=report)
+
+
+def render_digests(root: Path, rev: str | None) -> dict[str, str]:
+    """三校 render digests of ``rev``'s pages, from a preview build of that revision (MkDocs is loaded on use)."""
+    from govsite.portal.digests import render_digests as run  # noqa: PLC0415
+
+    return run(root, rev)
+
+
+def _prepare_dashboard(root: Path) -> Any:
+    from govsite.audit.dashboard import prepare_dashboard  # noqa: PLC0415
+
+    return prepare_dashboard(root)
+
+
+def _finish_dashboard(prepared: Any, site_dir: Path, scans: dict[str, Any]) -> None:
+    from govsite.audit.dashboard import finish_dashboard  # noqa: PLC0415
+
+    finish_dashboard(prepared, site_dir, scans)
+
+
+def _scan_page(html: str) -> Any:
+    from govsite.audit.sitelinks import scan_written_page  # noqa: PLC0415
+
+    return scan_written_page(html)
+
+
+def portal_services() -> Services:
+    """The portal's gate (:func:`review_gate`) and scorecard (:mod:`govsite.audit.dashboard`)."""
+    return Services(gate=review_gate, dashboard=Dashboard(_prepare_dashboard, _finish_dashboard, _scan_page))

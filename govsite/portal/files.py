@@ -1,0 +1,163 @@
+"""The build's files (``on_files``): the gated catalogue of articles, their attachments, the generated pages,
+and which render process builds which folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from govsite.portal import openings, search
+from govsite.portal.catalog import make_article, read_front
+from govsite.portal.state import BuildState, Generated
+
+log = logging.getLogger("mkdocs.govsite")
+
+NAV_PAGE_COST = 2
+FIRST_PROCESS_EXTRA = 20
+
+
+def collect(st: BuildState, files: Any, config: Any) -> Any:
+    """Keep the pages the verdict allows (all of them in a preview), catalogue them, add the generated pages."""
+    from mkdocs.structure.files import File  # noqa: PLC0415
+
+    region = str(st.site.get("region_code") or "")
+    docs_dir = os.path.normpath(config["docs_dir"])
+    attachments = [f for f in files if not f.is_documentation_page() and f.src_dir is not None
+                   and os.path.normpath(f.src_dir) == docs_dir]
+    referenced: set[str] = set()  # attachments (src_uri) linked from a published page
+    gated = [f for f in attachments if not st.preview or f.src_uri.split("/")[0] in st.closed]
+    for f in list(files.documentation_pages()):
+        parts = f.src_uri.split("/")
+        path = "content/" + f.src_uri
+        unit = st.units.get(parts[0]) if len(parts) >= 3 else None
+        verified = path in st.verdict.verified
+        if parts[0] in st.closed or (not st.preview and not verified):
+            files.remove(f)  # the gate: only verified content is published
+            continue
+        st.pages[path] = f.dest_uri
+        text = None
+        if gated:
+            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
+            referenced |= references(f.src_uri, text)
+        if unit is None or parts[1] not in unit.columns:
+            continue
+        if text is None:
+            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
+        a = make_article(path, f.src_uri, f.url, read_front(text), unit.name, region)
+        a.published = st.dates.get(path)
+        a.verified = verified
+        st.catalog.add(a)
+    gate_attachments(files, gated, referenced)
+    st.catalog.finish()
+    st.notices = openings.notices(st.units, st.catalog, st.built.date())
+    counts: dict[tuple[str, str], int] = {}
+    for a in st.catalog.articles:
+        counts[(a.unit_id, a.column_id)] = counts.get((a.unit_id, a.column_id), 0) + 1
+    folders = [(f"{u}/{c}", n) for (u, c), n in sorted(counts.items())]  # MkDocs writes pages in this order
+    plan = search.plan_shards(folders)
+    st.shards = [s.name for s in plan]
+    if st.search:
+        st.indexer = search.Indexer(Path(config["site_dir"]), search.plan_shards(folders))
+    folder_owner = share_out(st, plan)
+    for a in st.catalog.articles:
+        st.owner[a.src_uri] = folder_owner.get(f"{a.unit_id}/{a.column_id}", 0)
+
+    def add(src: str, gen: Generated) -> None:
+        old = files.get_file_from_path(src)
+        if old is not None:
+            log.warning("govsite: %s 与自动生成的页面重名，已被生成页面替换。请改名。", src)
+            files.remove(old)
+            st.pages.pop("content/" + src, None)
+        hide = "[navigation, toc]" if gen.kind in ("portal", "search") else "[toc]"
+        files.append(File.generated(config, src, content=f"---\ntitle: {json.dumps(gen.title, ensure_ascii=False)}\n"
+                                                          f"hide: {hide}\n---\n"))
+        st.generated[src] = gen
+
+    add("index.md", Generated("portal", "首页"))
+    add("search.md", Generated("search", "站内搜索"))
+    for u in st.units.values():
+        add(f"{u.id}/index.md", Generated("unit", u.display_name, u.id))
+        # a unit's home and its columns' list pages are built beside the column's articles (they are shared
+        # out with them in share_out); a column without articles stays with the first process
+        homes = [folder_owner[f] for f in (f"{u.id}/{c}" for c in u.columns) if f in folder_owner]
+        st.owner[f"{u.id}/index.md"] = homes[0] if homes else 0
+        for c in u.columns.values():
+            n = st.catalog.page_count(len(st.catalog.column(u.id, c.id)))
+            for p in range(1, n + 1):
+                src = f"{u.id}/{c.id}/index.md" if p == 1 else f"{u.id}/{c.id}/page/{p}.md"
+                add(src, Generated("column", c.title if p == 1 else f"{c.title}（第 {p} 页）", u.id, c.id, p))
+                st.owner[src] = folder_owner.get(f"{u.id}/{c.id}", 0)
+    return files
+
+
+def share_out(st: BuildState, plan: list[search.Shard]) -> dict[str, int]:
+    """Give every ``unit/column`` folder to one render process, balancing the pages: whole search shards when
+    the build indexes (each process indexes its own shards), single folders otherwise. A folder's list pages
+    and its unit's home go with it; the first process also builds the portal home, the search page, the
+    lists of empty columns and the post-build steps. Returns folder → process; the output does not depend
+    on it."""
+    if st.workers <= 1:
+        return {}
+    # measured in article-equivalents: a navigation page renders Material's navigation marked for itself
+    # (about two articles' work), and the first process also copies the static files and renders 404.html
+    nav: dict[str, int] = {}  # folder → its first list page, and its unit's home for the unit's first column
+    for s in plan:
+        for f in s.units:
+            uid, cid = f.split("/", 1)
+            unit = st.units.get(uid)
+            nav[f] = NAV_PAGE_COST * (2 if unit is not None and next(iter(unit.columns), None) == cid else 1)
+    groups = [(s.name, s.expected + sum(nav.get(f, 0) for f in s.units), s.units) for s in plan] if st.search \
+        else [(f, n + nav.get(f, 0), [f]) for s in plan for f, n in zip(s.units, s.counts)]
+    load = [0] * st.workers
+    empty = sum(1 for u in st.units.values() for c in u.columns if f"{u.id}/{c}" not in nav)
+    load[0] = FIRST_PROCESS_EXTRA + NAV_PAGE_COST * (2 + empty)
+    owner: dict[str, int] = {}
+    for name, expected, folders in sorted(groups, key=lambda g: (-g[1], g[0])):
+        k = min(range(st.workers), key=lambda i: (load[i], i))
+        load[k] += expected
+        if st.search:
+            st.shard_owner[name] = k
+        owner.update((f, k) for f in folders)
+    return owner
+
+
+_LINK_TARGET = re.compile(
+    r"""\]\(\s*<([^>\n]+)>"""                         # [text](<target with spaces>)
+    r"""|\]\(\s*([^)\s]+)"""                          # [text](target "title") and ![alt](target)
+    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)"""      # [ref]: target
+    r"""|\b(?:src|href)\s*=\s*["']([^"']+)["']""",       # raw HTML
+    re.M)
+
+
+def references(src_uri: str, text: str) -> set[str]:
+    """Paths (relative to content/) that the Markdown page ``src_uri`` links to or shows."""
+    base = posixpath.dirname(src_uri)
+    out: set[str] = set()
+    for m in _LINK_TARGET.finditer(text):
+        target = next(g for g in m.groups() if g)
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue
+        path = unquote(parts.path)
+        out.add(path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path)))
+    return out
+
+
+def gate_attachments(files: Any, attachments: list[Any], referenced: set[str]) -> None:
+    """Attachments (PDF, images, spreadsheets… under content/) follow the pages that link to them: of
+    ``attachments`` (all of them in a gated build; in a preview only those of closed units — a preview keeps
+    the rest), only those a published page references are published."""
+    held: list[str] = []
+    for f in attachments:
+        if f.src_uri not in referenced:
+            files.remove(f)
+            held.append(f.src_uri)
+    if held:
+        log.info("govsite：%d 个附件未被任何已发布的稿件引用，本次不发布（例如 content/%s）。"
+                 "附件随引用它的稿件通过审核后发布；如需发布，请在已审核的稿件中链接该附件。", len(held), sorted(held)[0])

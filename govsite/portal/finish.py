@@ -1,0 +1,81 @@
+"""The end of a build (``on_post_build``): feeds, sitemap, robots.txt, render digests, the scorecard, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from pathlib import Path
+
+from govsite.portal import digests, feeds, parallel, render
+from govsite.portal.state import BuildState
+
+log = logging.getLogger("mkdocs.govsite")
+
+
+def write_site_files(st: BuildState, site_dir: Path) -> None:
+    """Feeds (portal and per unit), sitemap.xml(.gz), robots.txt and ``render-digests.json``."""
+    name = str(st.site.get("name") or "")
+    built = st.built
+    feeds.write(site_dir / "rss.xml", feeds.rss(f"{name}门户网站", st.base_url, str(st.site.get("description") or name),
+                                                st.catalog.articles, st.base_url, built))
+    for u in st.units.values():
+        feeds.write(site_dir / u.id / "rss.xml", feeds.rss(f"{u.name} - {name}", st.base_url + u.id + "/",
+                                                           f"{u.name}发布的政府信息", st.catalog.by_unit.get(u.id, []),
+                                                           st.base_url, built))
+    entries: list[tuple[str, dt.date | None]] = [("", built.date())]
+    for _src, gen in sorted(st.generated.items()):
+        if gen.kind in ("unit", "column"):
+            url = f"{gen.unit_id}/" if gen.kind == "unit" else render.column_url(gen.unit_id, gen.column_id, gen.page)
+            entries.append((url, None))
+    entries += [(a.url, a.published.date() if a.published else a.formed) for a in
+                sorted(st.catalog.articles, key=lambda a: a.url)]
+    data = feeds.sitemap(entries, st.base_url)
+    feeds.write(site_dir / "sitemap.xml", data)
+    feeds.write(site_dir / "sitemap.xml.gz", feeds.gzip_bytes(data, int(built.timestamp())))
+    feeds.write(site_dir / "robots.txt", feeds.robots(st.base_url))
+    digests.write_manifest(site_dir, st.digests)
+
+
+def start_dashboard(st: BuildState, site_dir: Path) -> parallel.Forked | None:
+    """The scorecard checks the links of the site as written so far: after pages, feeds and sitemap."""
+    board = st.dashboard
+    if board is None:
+        return None
+    if st.pending_dashboard is not None:
+        staged, st.pending_dashboard = st.pending_dashboard, None
+        staged.go(site_dir, st.scans)
+        return staged
+    if st.workers > 1:
+        return parallel.run_forked(board.task, _write_dashboard, board, st.root, site_dir, st.scans)
+    _write_dashboard(board, st.root, site_dir, st.scans)
+    return None
+
+
+def _write_dashboard(board: object, root: Path, site_dir: Path, scans: dict) -> None:
+    board.finish(board.prepare(root), site_dir, scans)  # type: ignore[attr-defined]
+
+
+def wait_for_the_rest(st: BuildState, dashboard: parallel.Forked | None) -> None:
+    """Search shards still indexing, render workers still finishing, the scorecard: wait for all of them."""
+    start = time.monotonic()
+    if st.indexer is not None:
+        st.indexer.finish()
+    st.team.join()
+    if dashboard is not None:
+        dashboard.join()
+    if st.indexer is not None:
+        st.indexer.cleanup()
+        log.info("govsite: 页面已写完，等待站内搜索索引 %.1f 秒（%d 个分片）", time.monotonic() - start, len(st.shards))
+
+
+def worker_post_build(st: BuildState) -> None:
+    """A render worker's end: report its digests, index its search shards, say so, leave."""
+    try:
+        st.team.send("pages", (st.digests, st.scans))
+        if st.indexer is not None:
+            st.indexer.finish(parallel=1)
+        st.team.send("done")
+    except BaseException as exc:  # noqa: BLE001 - reported to the first process
+        st.team.fail(exc)
+    st.team.exit(0)

@@ -1,0 +1,121 @@
+"""What one portal build knows (构建状态): held by the plugin object, one instance per build.
+
+:class:`Services` is what the portal needs from outside it (the publish gate, the office's scorecard),
+given by whoever composes the build; :class:`HandOver` is what ``govsite build`` prepared for this one
+build before MkDocs started; :class:`BuildState` is everything the events share while MkDocs runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from govsite.portal import parallel, render, search
+from govsite.portal.catalog import Catalog
+from govsite.portal.verdict import Gate, Verdict
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The office's scorecard (读网看板), written into every build: a repository audit that can start before
+    any page exists (``prepare``), finished with the built site and the links read from every page as it was
+    written (``finish``); ``scan`` reads one page's links."""
+
+    prepare: Callable[[Path], Any]
+    finish: Callable[[Any, Path, dict[str, Any]], None]
+    scan: Callable[[str], Any]
+    task: str = "读网看板（internal/dashboard/）生成"
+
+
+@dataclass
+class Services:
+    """What the portal needs from outside itself; the plugin works without them (previews only)."""
+
+    gate: Gate | None = None
+    dashboard: Dashboard | None = None
+
+
+@dataclass
+class HandOver:
+    """Prepared by ``govsite build`` for one build: the verdict, or the processes already working on it."""
+
+    verdict: Verdict | None = None
+    pending_verdict: parallel.Forked | None = None      # a preview: the gate still running beside MkDocs
+    pending_dashboard: parallel.Staged | None = None    # the scorecard's repository audit, already started
+
+
+@dataclass
+class Generated:
+    """A page the portal generates (portal home, unit home, column list page, search page)."""
+
+    kind: str            # portal | unit | column | search
+    title: str
+    unit_id: str = ""
+    column_id: str = ""
+    page: int = 1
+
+
+# whitespace runs that hold a line break, except inside elements where whitespace is content
+_INDENT = re.compile(r"(<(script|pre|textarea|style)\b.*?</\2\s*>)|[ \t\r\f\v]*\n\s*", re.S | re.I)
+
+
+def squeeze(html: str) -> str:
+    """Template indentation out of ``html``: every whitespace run with a line break becomes one line break.
+    Browsers render the two alike (outside ``pre``, ``textarea``, ``script``, ``style``, which are kept)."""
+    return _INDENT.sub(lambda m: m.group(1) or "\n", html)
+
+
+class FragmentCache:
+    """Rendered template fragments shared by pages with the same key (see the theme's main.html)."""
+
+    def __init__(self) -> None:
+        self._data: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self._data.get(key)
+
+    def put(self, key: str, value: str) -> str:
+        """Store the fragment squeezed (:func:`squeeze`) and return what every page then shows."""
+        value = self._data[key] = squeeze(str(value))
+        return value
+
+
+@dataclass
+class BuildState:
+    """Everything the plugin's events share during one build."""
+
+    root: Path
+    preview: bool
+    verdict: Verdict
+    built: dt.datetime
+    site: dict[str, Any]
+    units: dict[str, Any]
+    base_url: str
+    dates: dict[str, dt.datetime] = field(default_factory=dict)
+    catalog: Catalog = field(default_factory=Catalog)
+    notices: list[render.Notice] = field(default_factory=list)
+    generated: dict[str, Generated] = field(default_factory=dict)
+    search: bool = True
+    closed: set[str] = field(default_factory=set)
+    cache: FragmentCache = field(default_factory=FragmentCache)
+    nav_pages: set[str] = field(default_factory=set)
+    shards: list[str] = field(default_factory=list)
+    indexer: search.Indexer | None = None
+    dashboard: Dashboard | None = None
+    pages: dict[str, str] = field(default_factory=dict)  # content page (repository path) → output file
+    digests: dict[str, str] = field(default_factory=dict)  # content page → render digest (三校)
+    workers: int = 1
+    owner: dict[str, int] = field(default_factory=dict)  # src_uri → process that builds it (absent: the first)
+    shard_owner: dict[str, int] = field(default_factory=dict)
+    team: parallel.Team = field(default_factory=parallel.Team)
+    assets: dict[str, str] = field(default_factory=dict)  # site path of a copied file → its source (digests)
+    pending_verdict: parallel.Forked | None = None  # preview only: what 未审核 marks, resolved in on_nav
+    pending_dashboard: parallel.Staged | None = None
+    scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (Dashboard.scan)
+    use_skeletons: bool = True
+    skeletons: Any = None  # skeleton.Skeletons, once MkDocs has the theme's environment (on_env)
+    nav_views: Any = None  # navview.NavViews, once MkDocs has the navigation (on_nav)
