@@ -13,22 +13,19 @@ from pathlib import Path
 from govsite.core import workdays
 from govsite.audit.coverage import audit_coverage
 from govsite.audit.freshness import audit_freshness, audit_homepage
-from govsite.audit.history import read_history
+from govsite.audit.timeline import read_timeline
 from govsite.audit.sitelinks import Scan, audit_links
 from govsite.audit.model import AuditFinding, AuditReport
 from govsite.audit.newmedia import audit_new_media
 from govsite.audit.keys import audit_roster
 from govsite.audit.score import score_units
-from govsite.audit.snapshot import CHINA, Snapshot, take_snapshot
+from govsite.audit.snapshot import Snapshot, take_snapshot
+from govsite.core.china import today_in_china
 from govsite.audit.timeliness import audit_closing, audit_timeliness
 from govsite.audit.veto import decide, interaction, serious_errors
 
 TIMELINESS_WINDOW_DAYS = 365  # judge pages published in the last year (one assessment period)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def today_in_china() -> dt.date:
-    return dt.datetime.now(CHINA).date()
 
 
 class Progress:
@@ -93,7 +90,7 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     categories = project.categories
     site = project.site
     step("读取 git 历史")
-    history = read_history(root)
+    history = read_timeline(root)
     step("还原审计日的内容")
     snap = take_snapshot(root, as_of, set(categories) or None, history=history)
     report = AuditReport(as_of=as_of, commit=snap.commit, site_name=str(site.get("name") or ""),

@@ -13,17 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from govsite.audit.history import History, read_blobs, read_history, tree_files
+from govsite.audit.timeline import Timeline, read_timeline
+from govsite.git.objects import read_blobs, tree_blobs
+from govsite.core.china import CHINA, china_date
 from govsite.core.errors import GovsiteError
 from govsite.core.units import Unit, parse_unit
 
-CHINA = dt.timezone(dt.timedelta(hours=8))
 _FRONT_TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
 _FRONT_FORMED = re.compile(r"^formed:[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})", re.M)
-
-
-def china_date(when: dt.datetime) -> dt.date:
-    return when.astimezone(CHINA).date() if when.tzinfo else when.date()
 
 
 @dataclass
@@ -46,7 +43,7 @@ class Snapshot:
     pages: dict[str, PageInfo] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     unit_problems: list[str] = field(default_factory=list)
-    history: History | None = None
+    history: Timeline | None = None
 
     def pages_of(self, unit: str, column: str | None = None) -> list[PageInfo]:
         return [p for p in self.pages.values() if p.unit == unit and (column is None or p.column == column)]
@@ -70,7 +67,7 @@ def parse_front(text: str) -> tuple[str, dt.date | None]:
     return title, formed
 
 
-def commit_index(history: History, as_of: dt.date) -> int:
+def commit_index(history: Timeline, as_of: dt.date) -> int:
     """Index of the last commit whose China-time date is on or before ``as_of`` (-1: none)."""
     best = -1
     for i, c in enumerate(history.commits):
@@ -80,7 +77,7 @@ def commit_index(history: History, as_of: dt.date) -> int:
 
 
 def load_units_at(root: Path, commit: str, categories: set[str] | None) -> tuple[dict[str, Unit], list[str]]:
-    files = {p: b for p, b in tree_files(root, commit, "units/").items() if p.endswith(".yml") and p.count("/") == 1}
+    files = {p: b for p, b in tree_blobs(root, commit, "units/").items() if p.endswith(".yml") and p.count("/") == 1}
     blobs = read_blobs(root, list(files.values()))
     units: dict[str, Unit] = {}
     problems: list[str] = []
@@ -94,9 +91,9 @@ def load_units_at(root: Path, commit: str, categories: set[str] | None) -> tuple
 
 
 def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None, rev: str = "HEAD",
-                  history: History | None = None) -> Snapshot:
+                  history: Timeline | None = None) -> Snapshot:
     """Pages and units at the last first-parent commit of ``rev`` on or before ``as_of``."""
-    history = history or read_history(root, rev)
+    history = history or read_timeline(root, rev)
     if not history.commits:
         raise GovsiteError("仓库还没有任何提交（或不是 git 仓库），无法得到发布日期，审计无从进行。"
                            "发布日期取自 git 历史：请在 govsite 仓库中运行，并先提交稿件。", str(root))

@@ -20,13 +20,13 @@ def run(args: argparse.Namespace) -> int:
     from govsite.core.errors import GovsiteError
     from govsite.cli.services import render_digests
     from govsite.core.county import find_root
-    from govsite.review.approve import default_base
+    from govsite.git.refs import default_base
     from govsite.review.status import branch_status, render
 
     if getattr(args, "review_command", None) != "status":
         raise GovsiteError("请指定子命令，例如：govsite review status")
     root = find_root() if args.root is None else Path(args.root).resolve()
-    from govsite.git.objects import open_repo
+    from govsite.git.repo import open_repo
 
     open_repo(root)
     report = branch_status(root, args.base or default_base(root), proofs=False if args.no_proofs else None,

@@ -15,7 +15,7 @@ from govsite.portal.verdict import Verdict
 
 def review_gate(root: Path) -> Verdict:
     """The publish gate's verdict on ``root`` at HEAD (nothing verified without a git history)."""
-    from govsite.git.dates import is_repository_root  # noqa: PLC0415
+    from govsite.git.repo import is_repository_root  # noqa: PLC0415
     from govsite.review.gate import verify_repository  # noqa: PLC0415
 
     if not is_repository_root(root):

@@ -1,62 +1,15 @@
-"""Running git for the review gate: batch reads of commits and objects, Chinese errors, no tracebacks."""
+"""Git objects read in bulk (对象): commits with their signatures, trees, blobs; one process for many objects."""
 
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from govsite.core.errors import GovsiteError
+from govsite.core.china import CHINA
+from govsite.git import process
 
-NULL_BLOB = "0" * 40
-CHINA = dt.timezone(dt.timedelta(hours=8))
-
-
-def git(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
-    """Run ``git -C root args``; a failure becomes a :class:`GovsiteError` (exit 2) in Chinese."""
-    try:
-        proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True, check=False)
-    except FileNotFoundError as exc:  # pragma: no cover
-        raise GovsiteError("找不到 git 命令。请先安装 git（Debian：apt-get install git）。") from exc
-    if check and proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GovsiteError(
-            f"git {' '.join(args[:2])} 执行失败：{detail[-1] if detail else '未知错误'}。"
-            "请确认这是完整的 git 仓库（不是浅克隆），且所给的分支或提交存在。", str(root))
-    return proc.stdout
-
-
-def open_repo(root: Path):  # -> git.Repo
-    """Open ``root`` with GitPython (imported lazily); a non-repository is a clear Chinese error."""
-    import git as gitpython  # noqa: PLC0415 - heavy import kept off the CLI start-up path
-
-    try:
-        return gitpython.Repo(root)
-    except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError) as exc:
-        raise GovsiteError("这里不是 git 仓库，无法读取或写入审核记录。请在 govsite 仓库中运行（先 git init 并提交）。",
-                           str(root)) from exc
-
-
-def resolve(root: Path, rev: str) -> str | None:
-    """Commit id of ``rev`` or ``None`` (no commits yet / unknown name)."""
-    proc = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
-                          capture_output=True, check=False)
-    return proc.stdout.decode().strip() if proc.returncode == 0 else None
-
-
-def require_commit(root: Path, rev: str) -> str:
-    sha = resolve(root, rev)
-    if sha is None:
-        if resolve(root, "HEAD") is None and rev == "HEAD":
-            raise GovsiteError("仓库还没有任何提交，没有可核验的内容。请先提交稿件。", str(root))
-        raise GovsiteError(f"找不到分支或提交“{rev}”。请用 git branch -a 查看名称，或先 git fetch。", str(root))
-    return sha
-
-
-def merge_base(root: Path, a: str, b: str) -> str | None:
-    out = git(root, "merge-base", a, b, check=False).decode().strip()
-    return out or None
+NULL_BLOB = "0" * 40  # the blob id that stands for "no file" (a removal)
 
 
 @dataclass
@@ -134,7 +87,7 @@ def cat_batch(root: Path, names: list[str]) -> dict[str, tuple[str, bytes] | Non
     """``git cat-file --batch`` for many object names in one process: name → (type, data) or None."""
     if not names:
         return {}
-    out = git(root, "cat-file", "--batch", input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"))
+    out = process.run(root, "cat-file", "--batch", input=("\n".join(names) + "\n").encode("utf-8", "surrogateescape"))
     result: dict[str, tuple[str, bytes] | None] = {}
     pos = 0
     for name in names:
@@ -164,146 +117,22 @@ def parse_tree(data: bytes) -> dict[str, tuple[str, str]]:
     return entries
 
 
-@dataclass
-class History:
-    """Every commit reachable from a revision, with generation numbers for ancestry tests."""
-
-    head: str
-    commits: dict[str, Commit] = field(default_factory=dict)
-    order: list[str] = field(default_factory=list)  # parents before children
-
-    def first_parent_chain(self, tip: str | None = None) -> list[str]:
-        """``tip`` (default: head) and its first parents, newest first."""
-        chain = []
-        sha: str | None = tip or self.head
-        while sha is not None:
-            chain.append(sha)
-            c = self.commits[sha]
-            sha = c.parents[0] if c.parents else None
-        return chain
-
-    def is_ancestor(self, a: str, b: str) -> bool:
-        """True when ``a`` is ``b`` or an ancestor of ``b`` (walk from ``b`` pruned by generation)."""
-        if a == b:
-            return True
-        target_gen = self.commits[a].generation
-        seen = {b}
-        stack = [b]
-        while stack:
-            c = self.commits[stack.pop()]
-            for p in c.parents:
-                if p == a:
-                    return True
-                if p not in seen and p in self.commits and self.commits[p].generation > target_gen:
-                    seen.add(p)
-                    stack.append(p)
-        return False
-
-    def ancestors(self, sha: str) -> set[str]:
-        seen = {sha}
-        stack = [sha]
-        while stack:
-            for p in self.commits[stack.pop()].parents:
-                if p not in seen and p in self.commits:
-                    seen.add(p)
-                    stack.append(p)
-        return seen
+def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """Blob id → content (missing ones left out), in one ``cat-file --batch`` process."""
+    unique = list(dict.fromkeys(b for b in blobs if b))
+    found = cat_batch(root, unique)
+    return {b: obj[1] for b, obj in found.items() if obj is not None and obj[0] == "blob"}
 
 
-def load_history(root: Path, head: str) -> History:
-    """Read all commits reachable from ``head`` (one rev-list and one cat-file process)."""
-    if git(root, "rev-parse", "--is-shallow-repository", check=False).strip() == b"true":
-        raise GovsiteError("这是浅克隆（shallow clone），缺少早期的审核记录，无法核验。"
-                           "请运行 git fetch --unshallow，CI 中请设置 GIT_DEPTH: \"0\"。", str(root))
-    ids = git(root, "rev-list", "--topo-order", "--reverse", head).decode().split()
-    objects = cat_batch(root, ids)
-    history = History(head=head)
-    for sha in ids:
-        obj = objects.get(sha)
-        if obj is None or obj[0] != "commit":
-            raise GovsiteError(f"提交 {sha[:10]} 在仓库中缺失或已损坏。请重新完整克隆仓库（不要用 --depth 浅克隆）。",
-                               str(root))
-        c = parse_commit(sha, obj[1])
-        c.generation = 1 + max((history.commits[p].generation for p in c.parents if p in history.commits),
-                               default=0)
-        history.commits[sha] = c
-        history.order.append(sha)
-    return history
-
-
-@dataclass(frozen=True)
-class Change:
-    """One changed path in one non-merge commit (``git log --raw``)."""
-
-    commit: str
-    path: str
-    old: str
-    new: str
-    status: str
-
-
-def path_changes(root: Path, head: str, prefixes: tuple[str, ...]) -> list[Change]:
-    """Every change under ``prefixes`` in every non-merge commit reachable from ``head``; one git process."""
-    out = git(root, "log", "--raw", "--no-renames", "--no-abbrev", "-z", "--format=\x01C %H", head, "--", *prefixes)
-    changes: list[Change] = []
-    fields = out.split(b"\0")
-    current = ""
-    i, n = 0, len(fields)
-    while i < n:
-        text = fields[i].decode("utf-8", "surrogateescape").lstrip("\n")
-        i += 1
-        if text.startswith("\x01C "):
-            head_line, _, rest = text.partition("\n")
-            current = head_line[3:].strip()
-            text = rest.lstrip("\n")
-        if text.startswith(":"):
-            meta = text[1:].split()
-            path = fields[i].decode("utf-8", "surrogateescape") if i < n else ""
-            i += 1
-            if len(meta) >= 5:
-                changes.append(Change(current, path, meta[2], meta[3], meta[4][:1]))
-    return changes
-
-
-def root_site_config(root: Path, head: str) -> dict:
-    """``site_config/site.yml`` as set in the first commit (the root of trust), ``{}`` when absent or broken.
-
-    Settings that decide what the gate requires are read from here, not from the revision under review,
-    so a merge request cannot change them for itself.
-    """
-    roots = git(root, "rev-list", "--max-parents=0", head, check=False).decode().split()
-    objs = cat_batch(root, [f"{r}:site_config/site.yml" for r in roots])
-    for obj in objs.values():
-        if obj is None or obj[0] != "blob":
+def tree_blobs(root: Path, rev: str, prefix: str) -> dict[str, str]:
+    """Path → blob id of every regular file or symlink under ``prefix`` at ``rev`` (``ls-tree -r``)."""
+    out = process.run(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix)
+    blobs: dict[str, str] = {}
+    for entry in out.split(b"\0"):
+        if not entry:
             continue
-        try:
-            import yaml  # noqa: PLC0415
-
-            data = yaml.safe_load(obj[1].decode("utf-8-sig"))
-        except Exception:  # noqa: BLE001 - a broken site.yml is the check command's business
-            continue
-        if isinstance(data, dict):
-            return data
-    return {}
-
-
-def office_unit(root: Path, head: str, config: dict | None = None) -> str:
-    """The county office's unit id (``office_unit`` in site_config/site.yml) as set in the first commit.
-
-    Read from the root of trust, not from the revision under review, so a merge request cannot
-    redirect roster approvals to a unit it controls. Defaults to ``office``.
-    """
-    data = root_site_config(root, head) if config is None else config
-    value = data.get("office_unit")
-    if isinstance(value, str) and value.strip():
-        return value.strip()
-    return "office"
-
-
-def require_proofs(root: Path, head: str, config: dict | None = None) -> bool:
-    """Whether the gate requires 三校 (``review.require_proofs`` in the first commit's site.yml; default true)."""
-    data = root_site_config(root, head) if config is None else config
-    review = data.get("review")
-    if isinstance(review, dict) and review.get("require_proofs") is False:
-        return False
-    return True
+        meta, _, path = entry.partition(b"\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == b"blob":
+            blobs[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
+    return blobs

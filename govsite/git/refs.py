@@ -1,46 +1,74 @@
-"""Small git helpers over the ``git`` command (GitPython is used where history is walked at scale)."""
+"""Names to commits (分支与提交): resolving, merge bases, the target branch of a merge request, what it changes."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from govsite.core.errors import GovsiteError
+from govsite.git import process
 
 
-def git(root: Path, *args: str, check: bool = True) -> str:
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, encoding="utf-8",
-                              errors="replace")
-    except FileNotFoundError:
-        raise GovsiteError("找不到 git 命令。请先安装 git（apt-get install -y git）。") from None
-    if check and proc.returncode != 0:
-        raise GovsiteError(f"git {' '.join(args)} 执行失败：{proc.stderr.strip() or proc.stdout.strip()}")
-    return proc.stdout
+def resolve(root: Path, rev: str) -> str | None:
+    """Commit id of ``rev``, or None (no commits yet, unknown name)."""
+    out = process.run(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+    return out.decode().strip() or None
+
+
+def has_commit(root: Path, rev: str = "HEAD") -> bool:
+    """True when ``rev`` resolves to a commit (an empty repository has none)."""
+    return process.succeeds(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+
+
+def require_commit(root: Path, rev: str) -> str:
+    """Commit id of ``rev``; a Chinese error that says what to do when there is none."""
+    sha = resolve(root, rev)
+    if sha is None:
+        if rev == "HEAD" and not has_commit(root):
+            raise GovsiteError("仓库还没有任何提交，没有可核验的内容。请先提交稿件。", str(root))
+        raise GovsiteError(f"找不到分支或提交“{rev}”。请用 git branch -a 查看名称，或先 git fetch。", str(root))
+    return sha
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    return process.run(root, "merge-base", a, b, check=False).decode().strip() or None
 
 
 def default_base(root: Path) -> str:
-    """The ref a merge request is compared with: the forge's diff base, else origin/main, else main."""
-    for env in ("GOVSITE_BASE", "CI_MERGE_REQUEST_DIFF_BASE_SHA"):
-        if os.environ.get(env):
-            return os.environ[env]
-    for ref in ("origin/main", "main", "origin/master", "master"):
-        if git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}", check=False).strip():
-            return ref
-    raise GovsiteError("找不到比较基准分支（origin/main 或 main）。请用 --base 指定，例如 --base origin/main。")
+    """The branch a merge request targets: the forge's merge-request variables, else origin/main, main, …"""
+    target = os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
+    candidates = [f"origin/{target}", target] if target else []
+    candidates = [os.environ.get("GOVSITE_BASE") or "", *candidates,
+                  os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or "", "origin/main", "main", "origin/master", "master"]
+    for name in candidates:
+        if name and resolve(root, name):
+            return name
+    raise GovsiteError("找不到比较基准分支（origin/main 或 main）。请用 --base 指定合并请求的目标分支，例如 --base origin/main。")
+
+
+def changed_paths(root: Path, base: str, head: str = "HEAD", prefixes: tuple[str, ...] = ("content/", "units/")
+                  ) -> dict[str, str]:
+    """Path → status (A/M/D/T) under ``prefixes`` between the merge base of ``base`` and ``head``, and ``head``."""
+    mb = merge_base(root, require_commit(root, base), require_commit(root, head))
+    if mb is None:
+        raise GovsiteError(f"当前分支与 {base} 没有共同历史，无法确定本次合并请求改了哪些稿件。")
+    out = process.run(root, "diff", "--name-status", "--no-renames", "-z", mb, head, "--", *prefixes)
+    parts = out.decode("utf-8", "surrogateescape").split("\0")
+    return {parts[i + 1]: parts[i] for i in range(0, len(parts) - 1, 2) if parts[i]}
 
 
 def changed_files(root: Path, base: str) -> list[Path]:
     """Files changed against ``base`` (committed, staged or not) plus untracked ones, that still exist."""
-    if not git(root, "rev-parse", "--verify", "--quiet", base + "^{commit}", check=False).strip():
+    if resolve(root, base) is None:
         raise GovsiteError(f"基准“{base}”不是有效的 git 提交或分支。请用 --base 指定正确的分支。")
-    merge_base = git(root, "merge-base", base, "HEAD", check=False).strip() or base
-    names = git(root, "diff", "--name-only", "-z", "--diff-filter=ACMRT", merge_base).split("\0")
-    names += git(root, "ls-files", "--others", "--exclude-standard", "-z").split("\0")
-    out = []
-    for name in sorted(set(n for n in names if n)):
-        p = root / name
-        if p.is_file():
-            out.append(p)
-    return out
+    mb = merge_base(root, base, "HEAD") or base
+    names = process.run(root, "diff", "--name-only", "-z", "--diff-filter=ACMRT", mb).decode(
+        "utf-8", "surrogateescape").split("\0")
+    names += process.run(root, "ls-files", "--others", "--exclude-standard", "-z").decode(
+        "utf-8", "surrogateescape").split("\0")
+    return [root / n for n in sorted(set(filter(None, names))) if (root / n).is_file()]
+
+
+def root_commits(root: Path, head: str) -> list[str]:
+    """The parentless commits ``head`` grew from (a normal repository has one: its first commit)."""
+    return process.run(root, "rev-list", "--max-parents=0", head, check=False).decode().split()

@@ -31,7 +31,6 @@ import logging
 import os
 import posixpath
 import re
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -195,22 +194,6 @@ def digests_of_site(site_dir: Path, pages: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _export(root: Path, rev: str, dest: Path) -> int:
-    """Check out the tree of ``rev`` into ``dest`` as git would (a temporary index, ``checkout-index``, so
-    attributes and filters apply as in a real checkout); returns the commit time of ``rev``."""
-    from govsite.core.errors import GovsiteError  # noqa: PLC0415
-
-    dest.mkdir(parents=True)
-    env = {**os.environ, "GIT_INDEX_FILE": str(dest.parent / "export.index")}
-    for args in (["read-tree", f"{rev}^{{tree}}"], ["checkout-index", "-a", "-f", f"--prefix={dest}/"]):
-        proc = subprocess.run(["git", "-C", str(root), *args], env=env, capture_output=True, check=False)
-        if proc.returncode != 0:
-            raise GovsiteError(f"无法导出版本 {rev} 以生成预览渲染摘要：{proc.stderr.decode('utf-8', 'replace').strip()}")
-    out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", rev], capture_output=True, text=True,
-                         check=False)
-    return int(out.stdout.strip() or 0)
-
-
 def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
     """Build a preview of ``rev`` (or of the working tree when None) with the real pipeline, in a temporary
     directory, and return repository path → render digest for every content page it renders.
@@ -219,6 +202,7 @@ def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
     this), search indexing and the dashboard are skipped. Logging below errors is silenced.
     """
     from govsite.git.dates import head_timestamp  # noqa: PLC0415
+    from govsite.git.export import export_tree  # noqa: PLC0415
     from govsite.portal.build import build_site  # noqa: PLC0415
     from govsite.portal.verdict import Verdict  # noqa: PLC0415
 
@@ -229,7 +213,7 @@ def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
         tree = root
         if rev is not None:
             tree = Path(tmp) / "tree"
-            epoch = _export(root, rev, tree)
+            epoch = export_tree(root, rev, tree)
         else:
             epoch = head_timestamp(root) or 0
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # the build date decides which units are still open

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape as x
 
 from govsite.portal.catalog import FEED_ITEMS, Article
 
-CST = dt.timezone(dt.timedelta(hours=8))
+from govsite.core.china import CHINA as CST
 
 
 def _when(a: Article) -> dt.datetime:

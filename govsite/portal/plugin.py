@@ -30,7 +30,7 @@ from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
 
 log = logging.getLogger("mkdocs.govsite")
-CST = dt.timezone(dt.timedelta(hours=8))
+from govsite.core.china import CHINA as CST
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # govsite's templates, between the county's and Material's
 
 

@@ -15,7 +15,11 @@ from pathlib import Path
 
 from govsite.core.errors import GovsiteError
 from govsite.core.units import ROLE_NAMES, Person
-from govsite.git.objects import CHINA, NULL_BLOB, git, merge_base, require_commit, resolve
+from govsite.git import commits
+from govsite.git.objects import NULL_BLOB, tree_blobs
+from govsite.git.refs import changed_paths, default_base, merge_base, require_commit
+from govsite.git.repo import config_value, open_repo
+from govsite.review.trust import office_unit
 from govsite.review.gate import RenderDigests
 from govsite.review.trailers import CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
 
@@ -34,32 +38,9 @@ class Target:
     unit: str
 
 
-def default_base(root: Path) -> str:
-    """The branch a merge request targets: GitLab's MR variables, else ``origin/main``, else ``main``."""
-    target = os.environ.get("CI_MERGE_REQUEST_TARGET_BRANCH_NAME")
-    candidates = [f"origin/{target}", target] if target else []
-    for name in (*candidates, os.environ.get("CI_MERGE_REQUEST_DIFF_BASE_SHA") or "",
-                 "origin/main", "main", "origin/master", "master"):
-        if not name:
-            continue
-        if resolve(root, name):
-            return name
-    raise GovsiteError("找不到目标分支 main。请用 --base 指定合并请求的目标分支。")
-
-
-def changed_paths(root: Path, base: str, head: str = "HEAD") -> dict[str, str]:
-    """Path → status (A/M/D) under content/ and units/ between the merge base and ``head``."""
-    mb = merge_base(root, require_commit(root, base), require_commit(root, head))
-    if mb is None:
-        raise GovsiteError(f"当前分支与 {base} 没有共同历史，无法确定本次合并请求改了哪些稿件。")
-    out = git(root, "diff", "--name-status", "--no-renames", "-z", mb, head, "--", "content/", "units/")
-    parts = out.decode("utf-8", "surrogateescape").split("\0")
-    return {parts[i + 1]: parts[i] for i in range(0, len(parts) - 1, 2) if parts[i]}
-
-
 def signing_public_key(root: Path, key: str | None) -> tuple[str, str]:
     """(public key ``type base64``, value for ``user.signingkey``) from --key or git config."""
-    value = key or git(root, "config", "--get", "user.signingkey", check=False).decode().strip()
+    value = key or config_value(root, "user", "signingkey")
     if not value:
         raise GovsiteError("没有配置签名密钥。请运行 git config gpg.format ssh 和 "
                            "git config user.signingkey ~/.ssh/id_ed25519（或用 --key 指定私钥文件）。")
@@ -89,8 +70,6 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
             checklist: tuple[str, ...] | None = None, note: str = "",
             today: dt.date | None = None, render_digests: RenderDigests | None = None) -> ApproveResult:
     """Create one signed approval commit per unit for the chosen paths (all checks pass before any commit)."""
-    from govsite.git.objects import open_repo  # noqa: PLC0415
-
     open_repo(root)
     if tier not in TIERS:
         raise GovsiteError(f"审核层级“{tier}”无效，可选：{'、'.join(TIERS)}。")
@@ -111,15 +90,11 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     else:
         chosen = [Path(p).resolve().relative_to(root).as_posix() if Path(p).is_absolute() or Path(p).exists()
                   else p for p in paths]
-    dirty = git(root, "status", "--porcelain", "--", *chosen).decode().strip()
+    dirty = commits.uncommitted(root, *chosen)
     if dirty:
         raise GovsiteError("以下文件有未提交的修改，审核只能针对已提交的内容，请先 git commit：\n" + dirty)
-    from govsite.git.dates import current_blobs  # noqa: PLC0415
-
-    at_head = {**current_blobs(root, head, "content/"), **current_blobs(root, head, "units/")}
-    at_base = {**current_blobs(root, mb, "content/"), **current_blobs(root, mb, "units/")}
-    from govsite.git.objects import office_unit  # noqa: PLC0415
-
+    at_head = {**tree_blobs(root, head, "content/"), **tree_blobs(root, head, "units/")}
+    at_base = {**tree_blobs(root, mb, "content/"), **tree_blobs(root, mb, "units/")}
     office = office_unit(root, head)
     targets: list[Target] = []
     for path in chosen:
@@ -141,15 +116,14 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         targets = pages
         if not targets:
             raise GovsiteError("本分支没有改动的稿件页面，没有可校对的内容。")
-        layout = git(root, "status", "--porcelain", "--", "content/", "units/", "site_config/", "mkdocs.yml",
-                     "hooks/").decode().strip()
+        layout = commits.uncommitted(root, "content/", "units/", "site_config/")
         if layout:
             raise GovsiteError("以下影响排版页面的文件有未提交的修改，校对只能针对已提交的版本（预览须与签名一致），"
                                "请先 git commit 或 git stash，再重新构建预览核对：\n" + layout)
     public, signing_key = signing_public_key(root, key)
     roster = _roster_at(root, mb)
     latest = _roster_at(root, head)
-    today = today or _commit_day(root)
+    today = today or commits.commit_day(root)
     if tier == "consent" and not unit:
         mine = roster.find_key(public)
         if not mine:
@@ -168,8 +142,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     plan: list[tuple[str, list[Target]]] = []
     for unit_id, items in sorted(groups.items()):
         person = _check_signer(roster, latest, unit_id, public, role, tier, today)
-        authors = set(git(root, "log", "--no-merges", "--format=%ae", f"{mb}..{head}", "--",
-                          *[t.path for t in items]).decode().lower().split())
+        authors = commits.author_emails(root, mb, head, [t.path for t in items])
         if tier not in ("1", "proof-1") and person.email.lower() in authors:
             raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审、一校）。"
                                "依据《管理办法》第十七条，请由其他人员审核。")
@@ -181,9 +154,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         renders = [(t.path, digests[t.path]) for t in items] if digests else None
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
                              checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note)
-        git(root, "-c", "gpg.format=ssh", "-c", f"user.signingkey={signing_key}",
-            "commit", "--allow-empty", "--no-verify", "-q", "-S", "-m", msg)
-        result.created.append(require_commit(root, "HEAD"))
+        result.created.append(commits.commit_empty_signed(root, msg, signing_key))
     return result
 
 
@@ -202,15 +173,6 @@ def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | 
         raise GovsiteError("以下稿件在预览构建中没有生成页面（单位或栏目未登记、单位已关停等），无法校对：\n"
                            + "\n".join(missing))
     return {p: digests[p] for p in paths}
-
-
-def _commit_day(root: Path) -> dt.date:
-    """The China-time date the approval commit will carry (git honours GIT_COMMITTER_DATE); the gate judges by it."""
-    ident = git(root, "var", "GIT_COMMITTER_IDENT", check=False).decode().strip()
-    try:
-        return dt.datetime.fromtimestamp(int(ident.rsplit(" ", 2)[-2]), CHINA).date()
-    except (ValueError, IndexError):
-        return dt.datetime.now(CHINA).date()
 
 
 def _check_signer(roster, latest, unit_id: str, public: str, role: str, tier: str, today: dt.date) -> Person:

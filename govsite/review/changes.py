@@ -6,7 +6,7 @@ branch grew from). A direct commit is its own change, based on its parent. The r
 
 from __future__ import annotations
 
-from govsite.git.objects import History
+from govsite.git.history import History
 
 
 def assign_bases(history: History, tip: str, owner: dict[str, str] | None = None) -> dict[str, str]:

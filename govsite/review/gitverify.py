@@ -13,7 +13,7 @@ from pathlib import Path
 
 from govsite.core.units import Unit
 from govsite.review import sshsig
-from govsite.git.objects import git
+from govsite.git.commits import signature_codes
 from govsite.review.signers import allowed_signers
 
 
@@ -31,11 +31,10 @@ def git_signature_checks(root: Path, shas: list[str], units: Iterable[Unit]) -> 
         f.write(allowed_signers(units) or "# empty\n")
         allowed = f.name
     try:
-        out = git(root, "-c", f"gpg.ssh.allowedSignersFile={allowed}", "log", "--no-walk=unsorted", "--stdin",
-                  "--format=%H %G? %GF", input=("\n".join(shas) + "\n").encode())
+        out = signature_codes(root, shas, Path(allowed))
     finally:
         Path(allowed).unlink(missing_ok=True)
-    for line in out.decode().splitlines():
+    for line in out.splitlines():
         parts = line.split()
         if len(parts) < 2:
             continue

@@ -14,7 +14,7 @@ TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要
 
 def branch_status(root: Path, base: str, head: str = "HEAD", proofs: bool | None = None,
                   render_digests: RenderDigests | None = None) -> VerifyReport:
-    from govsite.review.approve import changed_paths  # noqa: PLC0415
+    from govsite.git.refs import changed_paths  # noqa: PLC0415
 
     changed = set(changed_paths(root, base, head))
     return verify_repository(root, head, base, paths=changed, proofs=proofs, render_digests=render_digests)

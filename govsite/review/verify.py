@@ -17,8 +17,11 @@ from govsite.core.units import ROLE_NAMES, Person
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
 from govsite.review.gate import Failure, PathResult, RenderDigests, TierResult, VerifyReport
-from govsite.git.objects import (NULL_BLOB, Commit, cat_batch, load_history, merge_base, office_unit, open_repo,
-                                 path_changes, require_commit, require_proofs, root_site_config)
+from govsite.git.history import load_history, path_changes
+from govsite.git.objects import NULL_BLOB, Commit, cat_batch, tree_blobs
+from govsite.git.refs import merge_base, require_commit
+from govsite.git.repo import open_repo
+from govsite.review.trust import office_unit, require_proofs, root_site_config
 from govsite.review.roster import Roster, load_rosters
 from govsite.review.trailers import REQUIRED_CHECKLIST, TIER_NAMES, TIER_ROLES, Approval, parse_message
 
@@ -537,9 +540,7 @@ def _bound_result(tier: str, bound: tuple[str, Person, str]) -> TierResult:
 
 
 def _files_at(gate: Gate, prefix: str) -> dict[str, str]:
-    from govsite.git.dates import current_blobs  # noqa: PLC0415
-
-    return current_blobs(gate.root, gate.head, prefix)
+    return tree_blobs(gate.root, gate.head, prefix)
 
 
 def _page_flags(raw: bytes) -> tuple[bool, tuple[str, ...]]:

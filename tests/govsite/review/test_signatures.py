@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govsite.review import sshsig
-from govsite.git.objects import load_history
+from govsite.git.history import load_history
 from govsite.review.signers import allowed_signers
 from govsite.core.units import load_units
 
