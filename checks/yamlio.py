@@ -70,8 +70,11 @@ def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: 
             _index_lines(item, path + (i,), lines, offset)
 
 
-def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
-    """Parse one YAML document; syntax errors raise :class:`YamlSyntaxError` with a Chinese message."""
+def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
+    """Parse one YAML document; syntax errors raise :class:`YamlSyntaxError` with a Chinese message.
+
+    ``lines=False`` skips the key → line index (every key then reports ``first_line``): the same data,
+    for readers that only need the values (the portal's catalogue, the gate, the audit)."""
     offset = first_line - 1
     loader = _Loader(text)
     try:
@@ -88,10 +91,10 @@ def load_yaml(text: str, first_line: int = 1) -> YamlDoc:
         raise YamlSyntaxError(f"YAML 格式错误：{exc}", first_line) from None
     finally:
         loader.dispose()
-    lines: dict[tuple, int] = {}
-    if node is not None:
-        _index_lines(node, (), lines, offset)
-    return YamlDoc(data=data, lines=lines)
+    index: dict[tuple, int] = {(): first_line}
+    if node is not None and lines:
+        _index_lines(node, (), index, offset)
+    return YamlDoc(data=data, lines=index)
 
 
 def as_date(value: Any) -> dt.date | None:

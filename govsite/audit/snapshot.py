@@ -8,19 +8,18 @@ is only used for the site identity and lists when git has none.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from govsite.audit.timeline import Timeline, read_timeline
 from govsite.git.objects import read_blobs, tree_blobs
+from checks.textio import UnreadableFile, decode_text
 from govsite.core.china import CHINA, china_date
+from govsite.core.pages import parse_page
 from govsite.core.errors import GovsiteError
 from govsite.core.units import Unit, parse_unit
 
-_FRONT_TITLE = re.compile(r"^title:[ \t]*(.*)$", re.M)
-_FRONT_FORMED = re.compile(r"^formed:[ \t]*['\"]?(\d{4})-(\d{1,2})-(\d{1,2})", re.M)
 
 
 @dataclass
@@ -49,22 +48,14 @@ class Snapshot:
         return [p for p in self.pages.values() if p.unit == unit and (column is None or p.column == column)]
 
 
-def parse_front(text: str) -> tuple[str, dt.date | None]:
-    """Title and formed date from a page's front matter (a regex: fast on 10,000 pages, schema is check's job)."""
-    if not text.startswith("---"):
+def parse_front(path: str, raw: bytes) -> tuple[str, dt.date | None]:
+    """Title and formed date of a page version, as the content model reads them."""
+    try:
+        text = decode_text(raw).text
+    except UnreadableFile:
         return "", None
-    end = text.find("\n---", 3)
-    front = text[:end] if end > 0 else text[:2000]
-    m = _FRONT_TITLE.search(front)
-    title = m.group(1).strip().strip("'\"") if m else ""
-    f = _FRONT_FORMED.search(front)
-    formed = None
-    if f:
-        try:
-            formed = dt.date(int(f.group(1)), int(f.group(2)), int(f.group(3)))
-        except ValueError:
-            formed = None
-    return title, formed
+    page, _problems = parse_page(path, text, None, lines=False)
+    return page.title, page.formed
 
 
 def commit_index(history: Timeline, as_of: dt.date) -> int:
@@ -114,7 +105,7 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
         parts = path.split("/")
         if len(parts) < 4:
             continue
-        title, formed = parse_front(blobs.get(st.blob, b"").decode("utf-8", "replace"))
+        title, formed = parse_front(path, blobs.get(st.blob, b""))
         published = china_date(st.published)
         snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed, published,
                                     china_date(firsts.get(path, st.published)))

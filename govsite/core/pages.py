@@ -1,11 +1,15 @@
 """Pages (稿件): Markdown files under ``content/<unit>/<column>/`` with YAML front matter.
 
-The publish date is never typed by editors; it comes from git (see the review gate).
+The one reader of front matter: the checks, the portal (catalogue and what MkDocs shows), the publish gate
+(``major``, ``co_units``) and the audit (``title``, ``formed``) all take a page's fields from
+:func:`parse_page`, so they cannot disagree about what a page says. The publish date is never typed by
+editors; it comes from git (:mod:`govsite.git.dates`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +54,7 @@ class Page:
     repost: Repost | None = None
     disclosure: str = "主动公开"
     summary: str = ""
+    front_unreadable: bool = False  # front matter opened but not readable (YAML error, never closed)
 
     def key_line(self, *keypath: Any) -> int:
         return self.doc.line(*keypath) if self.doc else 1
@@ -59,17 +64,26 @@ class Page:
         return self.text[self.body_start:]
 
 
+_OPEN = re.compile(r"---[ \t]*(?:\n|\Z)")
+_CLOSE = re.compile(r"^---[ \t]*$", re.M)
+
+
 def split_front_matter(text: str) -> tuple[str | None, int, int]:
-    """Return (front matter text or None, first line of the YAML, offset where the body starts)."""
-    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+    """Return (front matter text or None, first line of the YAML, offset where the body starts).
+
+    Front matter opens with a first line ``---`` and closes with the next line ``---`` (spaces or tabs may
+    follow either); a page that opens it and never closes it gets ``("", 2, -1)``."""
+    opened = _OPEN.match(text)
+    if opened is None:
         return None, 0, 0
-    end = text.find("\n---", 3)
-    while end != -1:
-        after = end + 4
-        if after >= len(text) or text[after] == "\n":
-            return text[4:end + 1], 2, min(after + 1, len(text))
-        end = text.find("\n---", after)
-    return "", 2, -1  # opened but never closed
+    start = opened.end()
+    if start < len(text) and text[start - 1] != "\n":
+        start = len(text)
+    closed = _CLOSE.search(text, start)
+    if closed is None or start >= len(text):
+        return "", 2, -1  # opened but never closed
+    after = closed.end() + 1 if closed.end() < len(text) else closed.end()
+    return text[start:closed.start()], 2, after
 
 
 def location_of(path: str) -> tuple[str, str] | None:
@@ -80,8 +94,11 @@ def location_of(path: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_page(path: str, text: str, units: dict[str, Unit]) -> tuple[Page, list[Finding]]:
-    """Parse a page's front matter, checking it against its unit and column (``schema`` findings)."""
+def parse_page(path: str, text: str, units: dict[str, Unit] | None, lines: bool = True) -> tuple[Page, list[Finding]]:
+    """Parse a page's front matter, checking it against its unit and column (``schema`` findings).
+
+    ``units`` may be None (the gate at a revision, the audit): the unit and column are then not checked and
+    ``source`` has no default. ``lines=False`` reads the same fields faster, every finding on line 1."""
     loc = location_of(path)
     unit_id, column_id = loc if loc else ("", "")
     page = Page(path=path, text=text, unit_id=unit_id, column_id=column_id)
@@ -96,13 +113,15 @@ def parse_page(path: str, text: str, units: dict[str, Unit]) -> tuple[Page, list
                                    None))
         return page, problems
     if body_start < 0:
+        page.front_unreadable = True
         problems.append(whole_line(path, 1, "schema", "schema.front-matter", "error",
                                    "头部信息以 --- 开始却没有以单独一行 --- 结束，请补上结束行。"))
         return page, problems
     page.body_start = body_start
     try:
-        doc = load_yaml(front_text, first_line)
+        doc = load_yaml(front_text, first_line, lines=lines)
     except YamlSyntaxError as exc:
+        page.front_unreadable = True
         problems.append(whole_line(path, exc.line, "schema", "schema.yaml-syntax", "error", exc.message))
         return page, problems
     page.doc = doc
@@ -114,17 +133,24 @@ def parse_page(path: str, text: str, units: dict[str, Unit]) -> tuple[Page, list
     page.formed = r.get(front, "formed", (), dt.date, required=True)
     page.doc_number = r.get(front, "doc_number", (), str) or ""
     page.category = r.get(front, "category", (), str) or ""
-    page.major = bool(r.get(front, "major", (), bool))
+    major = front.get("major")
+    if major is not None and not isinstance(major, bool):
+        # strict for every reader: something other than true/false counts as major (the principal signs)
+        r.problem(("major",), "schema.type", f"稿件头部中“major”应为 true 或 false，实际为“{major}”。"
+                                             "按重大信息处理（须主要负责人签发）；请改为 true 或 false。")
+    page.major = major is not None and major is not False
     page.summary = r.get(front, "summary", (), str) or ""
     page.disclosure = r.get(front, "disclosure", (), str, choices=DISCLOSURE) or "主动公开"
     if page.disclosure == "不予公开":
         r.problem(("disclosure",), "schema.not-for-disclosure",
                   "此稿件标注为“不予公开”，不得放在 content/ 下发布。请移出发布仓库；如应公开，请改为“主动公开”。")
+    known = units is not None
+    units = units or {}
     unit = units.get(unit_id)
-    if loc and unit is None:
+    if loc and known and unit is None:
         problems.append(whole_line(path, 1, "schema", "schema.unknown-unit", "error",
                                    f"单位“{unit_id}”不存在：units/{unit_id}.yml 中没有它。请检查目录名，或先登记单位。"))
-    elif loc and unit is not None and column_id not in unit.columns:
+    elif loc and known and unit is not None and column_id not in unit.columns:
         problems.append(whole_line(path, 1, "schema", "schema.unknown-column", "error",
                                    f"栏目“{column_id}”不在 {unit.name} 的栏目目录中（units/{unit_id}.yml）。"
                                    f"已有栏目：{'、'.join(f'{c.id}（{c.title}）' for c in unit.columns.values())}。"))
@@ -141,11 +167,12 @@ def parse_page(path: str, text: str, units: dict[str, Unit]) -> tuple[Page, list
             r.problem(("co_units",), "schema.type", "“co_units”应为单位标识列表，例如 [fgw, nongye]。")
         else:
             for i, c in enumerate(co):
-                if c not in units:
+                if known and c not in units:
                     r.problem(("co_units", i), "schema.unknown-unit", f"会签单位“{c}”不存在（units/ 中没有 {c}.yml）。")
                 elif c == unit_id:
                     r.problem(("co_units", i), "schema.co-unit-self", "会签单位不能是本单位。")
-            page.co_units = tuple(c for c in co if c in units and c != unit_id)
+            # an unknown co-unit stays: its consent is still required, so the page cannot pass unnoticed
+            page.co_units = tuple(dict.fromkeys(c for c in co if c != unit_id))
     page.source = r.get(front, "source", (), str) or (unit.name if unit else "")
     if "repost" in front:
         rp = front["repost"]

@@ -1,8 +1,8 @@
 """The page catalogue of one build: every article with the metadata the portal shows.
 
-Front matter is read with PyYAML's C loader (only what lists and metadata blocks need); the full
-checks run elsewhere (``govsite check``). Ordering is total and stable: newest publish date first,
-then newest ``formed``, then path — the same input always gives the same lists.
+An :class:`Article` is a page (:class:`govsite.core.pages.Page`, the one content model) as it is published:
+its address, publish date, 索引号 and whether it is verified. Ordering is total and stable: newest publish
+date first, then newest ``formed``, then path — the same input always gives the same lists.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from govsite.core.pages import Page
 
 PAGE_SIZE = 20          # items per generated list page
 HOME_LATEST = 12        # items in the portal's latest list
@@ -59,45 +61,23 @@ def _day_ts(day: dt.date | None) -> float:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
 
 
-def read_front(text: str) -> dict[str, Any]:
-    """The YAML front matter of a page as a dict (``{}`` if absent or broken)."""
-    import yaml  # noqa: PLC0415 - MkDocs depends on PyYAML
-
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    if end < 0:
-        return {}
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(text[3:end], Loader=loader)  # noqa: S506 - safe loader
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def index_number(region: str, unit_id: str, year: int | None, path: str) -> str:
     """索引号: region code, unit, year and a number derived from the path — stable across builds."""
     digest = int(hashlib.sha1(path.encode("utf-8")).hexdigest()[:10], 16) % 100000
     return f"{region or '000000'}-{unit_id.upper()}/{year or 0:04d}-{digest:05d}"
 
 
-def make_article(path: str, src_uri: str, url: str, front: dict[str, Any], unit_name: str,
-                 region: str) -> Article:
+def make_article(page: Page, src_uri: str, url: str, region: str) -> Article:
+    """The catalogue entry of a parsed page published at site URL ``url``."""
     parts = src_uri.split("/")
-    formed = front.get("formed")
-    if isinstance(formed, dt.datetime):
-        formed = formed.date()
-    if not isinstance(formed, dt.date):
-        formed = None
-    repost = front.get("repost") if isinstance(front.get("repost"), dict) else {}
+    formed = page.formed
+    repost = page.repost
     return Article(
-        path=path, src_uri=src_uri, url=url, unit_id=parts[0], column_id=parts[1],
-        title=str(front.get("title") or Path(src_uri).stem), formed=formed,
-        doc_number=str(front.get("doc_number") or ""), category=str(front.get("category") or ""),
-        source=str(front.get("source") or unit_name), summary=str(front.get("summary") or ""),
-        repost_from=str(repost.get("from") or ""), repost_url=str(repost.get("url") or ""),
-        index_no=index_number(region, parts[0], formed.year if formed else None, path),
+        path=page.path, src_uri=src_uri, url=url, unit_id=parts[0], column_id=parts[1],
+        title=page.title or Path(src_uri).stem, formed=formed, doc_number=page.doc_number,
+        category=page.category, source=page.source, summary=page.summary,
+        repost_from=repost.from_ if repost else "", repost_url=repost.url if repost else "",
+        index_no=index_number(region, parts[0], formed.year if formed else None, page.path),
     )
 
 

@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from govsite.portal import openings, search
-from govsite.portal.catalog import make_article, read_front
+from govsite.core.pages import parse_page
+from govsite.portal.catalog import make_article
 from govsite.portal.state import BuildState, Generated
 
 log = logging.getLogger("mkdocs.govsite")
@@ -41,15 +42,13 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
             files.remove(f)  # the gate: only verified content is published
             continue
         st.pages[path] = f.dest_uri
-        text = None
+        page = read_page(path, Path(f.abs_src_path), st.units)
+        st.sources[f.src_uri] = (page.front, page.body.lstrip("\n"))  # what MkDocs renders (plugin.on_page_markdown)
         if gated:
-            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
-            referenced |= references(f.src_uri, text)
+            referenced |= references(f.src_uri, page.text)
         if unit is None or parts[1] not in unit.columns:
             continue
-        if text is None:
-            text = Path(f.abs_src_path).read_text(encoding="utf-8-sig")
-        a = make_article(path, f.src_uri, f.url, read_front(text), unit.name, region)
+        a = make_article(page, f.src_uri, f.url, region)
         a.published = st.dates.get(path)
         a.verified = verified
         st.catalog.add(a)
@@ -94,6 +93,18 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
                 add(src, Generated("column", c.title if p == 1 else f"{c.title}（第 {p} 页）", u.id, c.id, p))
                 st.owner[src] = folder_owner.get(f"{u.id}/{c.id}", 0)
     return files
+
+
+def read_page(path: str, file: Path, units: dict[str, Any]) -> Any:
+    """A content page as the content model reads it; an unreadable file is a page without front matter
+    (the checks report it; the build shows what it can)."""
+    from checks.textio import UnreadableFile, decode_text  # noqa: PLC0415
+
+    try:
+        text = decode_text(file.read_bytes()).text
+    except (OSError, UnreadableFile):
+        text = ""
+    return parse_page(path, text, units, lines=False)[0]
 
 
 def share_out(st: BuildState, plan: list[search.Shard]) -> dict[str, int]:

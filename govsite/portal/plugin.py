@@ -140,6 +140,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         st = self.st
         if page.file.src_uri in st.generated:
             return ""  # generated pages are HTML; skip Markdown work
+        parsed = st.sources.pop(page.file.src_uri, None)
+        if parsed is not None:  # the content model's reading of the page, not MkDocs' own
+            page.meta, markdown = dict(parsed[0]), parsed[1]
         if st.use_skeletons and page.file.src_uri in st.catalog.by_src and "template" not in page.meta:
             page.meta["template"] = skeleton.TEMPLATE  # the filled skeleton when there is one, else main.html
         return markdown

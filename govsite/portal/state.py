@@ -107,6 +107,7 @@ class BuildState:
     indexer: search.Indexer | None = None
     dashboard: Dashboard | None = None
     pages: dict[str, str] = field(default_factory=dict)  # content page (repository path) → output file
+    sources: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)  # src_uri → (front matter, body)
     digests: dict[str, str] = field(default_factory=dict)  # content page → render digest (三校)
     workers: int = 1
     owner: dict[str, int] = field(default_factory=dict)  # src_uri → process that builds it (absent: the first)

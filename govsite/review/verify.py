@@ -13,6 +13,8 @@ import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.textio import UnreadableFile, decode_text
+from govsite.core.pages import parse_page
 from govsite.core.units import ROLE_NAMES, Person
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
@@ -392,7 +394,7 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
     for path in wanted:
         blob = pages[path]
         obj = texts.get(blob)
-        major, co_units = _page_flags(obj[1] if obj else b"")
+        major, co_units = page_flags(path, obj[1] if obj else b"")
         unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
         slots = [Slot(t, unit_id, TIER_ROLES[t], TIER_NAMES[t], t) for t in ("1", "2", "3")]
         if major:
@@ -543,24 +545,12 @@ def _files_at(gate: Gate, prefix: str) -> dict[str, str]:
     return tree_blobs(gate.root, gate.head, prefix)
 
 
-def _page_flags(raw: bytes) -> tuple[bool, tuple[str, ...]]:
-    """``major`` and ``co_units`` from a page's front matter (YAML parsed only when they appear)."""
-    text = raw.decode("utf-8-sig", "replace").replace("\r\n", "\n")
-    if not text.startswith("---\n"):
-        return False, ()
-    end = text.find("\n---", 3)
-    front = text[4:end] if end > 0 else ""
-    if "major" not in front and "co_units" not in front:
-        return False, ()
+def page_flags(path: str, raw: bytes) -> tuple[bool, tuple[str, ...]]:
+    """``major`` and ``co_units`` of a page version, as the content model reads them (the same fields the
+    check and the portal see). A page whose front matter cannot be read counts as major: the principal signs."""
     try:
-        import yaml  # noqa: PLC0415
-
-        data = yaml.safe_load(front) or {}
-    except Exception:  # noqa: BLE001 - a broken front matter is the schema check's job; be strict here
+        text = decode_text(raw).text
+    except UnreadableFile:
         return True, ()
-    if not isinstance(data, dict):
-        return False, ()
-    co = data.get("co_units") or []
-    if isinstance(co, str):
-        co = [co]
-    return bool(data.get("major")), tuple(str(c) for c in co if isinstance(c, (str, int)))
+    page, _problems = parse_page(path, text, None, lines=False)
+    return page.major or page.front_unreadable, page.co_units

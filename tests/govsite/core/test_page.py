@@ -52,3 +52,21 @@ def test_missing_and_unclosed_front_matter():
     assert split_front_matter("---\ntitle: x\n")[2] == -1
     _, problems = parse_page("content/town/gzdt/a.md", "---\ntitle: x\n", UNITS)
     assert "结束" in problems[0].message
+
+
+def test_front_matter_fences_may_carry_trailing_blanks():
+    page, problems = parse_page("content/town/gzdt/a.md", "--- \ntitle: 标题\nformed: 2026-11-20\n---\t\n正文\n", UNITS)
+    assert page.title == "标题" and page.body == "正文\n" and problems == []
+
+
+def test_major_other_than_true_or_false_is_major_and_reported():
+    page, problems = _parse("title: 标题\nformed: 2026-11-20\nmajor: 'yes'\n")
+    assert page.major is True
+    assert [p.rule for p in problems] == ["schema.type"]
+    page, problems = _parse("title: 标题\nformed: 2026-11-20\nmajor: false\n")
+    assert page.major is False and problems == []
+
+
+def test_an_unknown_co_unit_is_kept_so_its_consent_is_still_required():
+    page, problems = _parse("title: 标题\nformed: 2026-11-20\nco_units: [nowhere]\n")
+    assert page.co_units == ("nowhere",) and [p.rule for p in problems] == ["schema.unknown-unit"]

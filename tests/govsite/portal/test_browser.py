@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from govsite.portal.catalog import read_front
+from govsite.core.pages import parse_page
 from tests.govsite.portal.browser import CHROMIUM, DESKTOP, MOBILE, browser, screenshots, serve
 
 AXE = Path(__file__).resolve().parents[3] / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
@@ -23,7 +23,7 @@ def _titles(county: Path) -> dict[str, str]:
     out = {}
     for p in sorted((county / "content").rglob("*.md")):
         url = p.relative_to(county / "content").as_posix()[:-3] + "/"
-        out[url] = str(read_front(p.read_text(encoding="utf-8")).get("title"))
+        out[url] = str(parse_page("content/x/y/z.md", p.read_text(encoding="utf-8"), None)[0].front.get("title"))
     return out
 
 

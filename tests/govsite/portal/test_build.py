@@ -11,7 +11,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from govsite.core.units import load_units
-from govsite.portal.catalog import PAGE_SIZE, read_front, rel_url
+from govsite.core.pages import parse_page
+from govsite.portal.catalog import PAGE_SIZE, rel_url
 from tests.govsite.portal.conftest import REPO, git, govsite, make_county
 
 
@@ -24,7 +25,7 @@ def articles(root: Path) -> list[tuple[str, dict]]:
     out = []
     for p in sorted((root / "content").rglob("*.md")):
         rel = p.relative_to(root / "content").as_posix()
-        out.append((rel[:-3] + "/", read_front(p.read_text(encoding="utf-8"))))
+        out.append((rel[:-3] + "/", parse_page("content/x/y/z.md", p.read_text(encoding="utf-8"), None)[0].front))
     return out
 
 
@@ -501,3 +502,18 @@ def test_articles_of_a_unit_share_one_navigation_with_valid_links(county: Path, 
             target = urljoin(base, href)[len("https://x/"):]
             assert (preview_site / target / "index.html").is_file() or (preview_site / target).is_file(), (folder, href)
     assert len(set(navs.values())) == 1
+
+
+def test_the_portal_shows_a_page_as_the_content_model_reads_it(tmp_path: Path) -> None:
+    """MkDocs' own front-matter reader would show a CRLF page's YAML as text; the portal takes the page's
+    fields from the one content model, as the checks and the gate do."""
+    root = make_county(tmp_path / "c")
+    page = root / "content" / "dachang" / "gzdt" / "crlf.md"
+    page.write_bytes("--- \r\ntitle: 换行符不同的稿件\r\nformed: 2026-11-20\r\n---\r\n\r\n正文一段。\r\n".encode("utf-8"))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "CRLF 稿件")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "site" / "dachang" / "gzdt" / "crlf" / "index.html").read_text(encoding="utf-8")
+    assert "<h1" in html and "换行符不同的稿件</h1>" in html
+    assert "formed:" not in html and "正文一段。" in html

@@ -371,3 +371,22 @@ def test_key_with_a_window_longer_than_three_months_is_not_accepted(tmp_path, ke
     c.approve("zhaozhen", "3", [page])
     reasons = failures_for(verify_repository(c.root), page, "2")
     assert any("有效期超过 3 个月" in r and "第三十八条" in r for r in reasons)
+
+
+def test_major_as_the_content_model_reads_it_whatever_the_spelling(county):
+    """One reader of front matter: a quoted "是" or a CRLF page with a trailing-space fence is major for the
+    check, the portal and the gate alike, so the principal must sign (Art. 17)."""
+    from govsite.core.pages import parse_page
+
+    page = county.write_page(major="'是'")
+    text = (county.root / page).read_text(encoding="utf-8").replace("---\n", "--- \n", 1).replace("\n", "\r\n")
+    (county.root / page).write_bytes(text.encode("utf-8"))
+    county.commit_all("重大信息（写法不规范）", who="liming")
+    county.three_tiers([page])
+    report = verify_repository(county.root)
+    [reason] = failures_for(report, page, "principal")
+    assert "缺少主要负责人签发" in reason
+    from checks.textio import decode_text
+
+    parsed, problems = parse_page(page, decode_text((county.root / page).read_bytes()).text, None)
+    assert parsed.major and any(p.rule == "schema.type" and "major" in p.message for p in problems)
