@@ -59,4 +59,4 @@ test: setup $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest tests
 
 clean:
-	rm -rf $(VENV) build .govsite-cache site .pytest_cache
+	rm -rf $(VENV) build site .pytest_cache

@@ -13,7 +13,7 @@ length; the format of the ECSpell / SIGHAN sets).  Prints:
   carry slips of their own); and, with ``--content DIR``, the Markdown pages of a content folder;
 * sentences (and characters) per second on one core after loading (CPU time of the process), and the load time.
 
-By default the sentences go through the real check path (:func:`checks.engine.check_text`, every typo rule
+By default the sentences go through the real check path (:func:`govsite.compliance.run.check_snippet`, every typo rule
 of the repository's packs, data rules included); ``--engine`` calls :class:`checks.typo.TypoEngine` directly.
 Speed: ``--repeat N`` times N passes, each with the engine's memories emptied, and reports the median (this
 machine's speed drifts); ``--page-sentences N`` puts N sentences on one page of the check path, as on a real
@@ -59,7 +59,8 @@ def make_checker(mode: str):
             return [(h.start, h.end, h.correct) for h in engine.find(text)]
         run.engine = engine
     else:
-        from checks.engine import check_text, default_checker
+        from govsite.compliance.run import check_snippet as check_text
+        from govsite.compliance.run import default_checker
 
         checker = default_checker()
         checker.warm_up()
@@ -78,7 +79,7 @@ def make_checker(mode: str):
         run.page = run_page
         from checks.detectors.typo import get_engine
 
-        run.engine = get_engine(checker.project)
+        run.engine = get_engine(checker.context)
     return run, time.perf_counter() - t0
 
 

@@ -1,9 +1,9 @@
-"""The check engine: runs every active rule over pages and turns matches into findings.
+"""The check engine (检查引擎): runs every active rule over one page and turns matches into findings.
 
-Flow for one page: decode (textio) → parse front matter (model.page) → mask non-prose (prose) → data rules
-(kinds.terms, one pass for all literal terms) and code rules (detectors) → inline suppressions → findings.
-Results are cached by git blob id and rule-pack fingerprint (govsite.compliance.cache), so an unchanged site re-checks
-in seconds; cold runs of many pages fan out over the CPU cores.
+Flow for one page: decode (textio) → the caller's reader parses the front matter (a :class:`PageReader`, with
+its ``schema`` findings) → mask non-prose (prose) → data rules (kinds.terms, one pass for all literal terms)
+and code rules (detectors) → inline suppressions → findings. Running many pages, caching results and
+fanning out over the cores is the caller's business (govsite.compliance).
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks.context import CheckContext, PageReader
 from checks.detectors import load_detector
 from checks.detectors.view import PageView
 from checks.findings import INPUT_RULES, Finding, whole_line
 from checks.kinds import Hit
-from govsite.core.pages import Page, parse_page
-from govsite.core.county import Project
 from checks.prose import mask_prose, title_span
-from checks.rules import Rule, RuleSet, load_rules
+from checks.rules import Rule, RuleSet
 from checks.textio import UnreadableFile, decode_text
 
 # Detectors whose result depends on other files: never cached, always re-run.
@@ -59,11 +58,12 @@ def find_suppressions(text: str) -> list[Suppression]:
 
 
 class Checker:
-    """Checks pages of one project with one rule set. Build once, use for many pages."""
+    """Checks pages of one county with one rule set. Build once, use for many pages."""
 
-    def __init__(self, project: Project, ruleset: RuleSet | None = None) -> None:
-        self.project = project
-        self.ruleset = ruleset or load_rules(project.root)
+    def __init__(self, context: CheckContext, reader: PageReader, ruleset: RuleSet) -> None:
+        self.context = context
+        self.reader = reader
+        self.ruleset = ruleset
         self.shared: dict = {}
 
     @functools.cached_property
@@ -92,11 +92,11 @@ class Checker:
 
     def warm_up(self) -> None:
         """Load everything lazily loaded (before forking workers, so they share it)."""
-        _ = self.matcher, self.detectors, self.project.units, self.project.lists
+        _ = self.matcher, self.detectors
         if any(name == "typo.engine" for name, _, _ in self.detectors):
             from checks.detectors.typo import get_engine
 
-            get_engine(self.project)
+            get_engine(self.context)
 
     # -- one page -------------------------------------------------------------------------------------
     def check_text(self, rel: str, text: str, cross_file: bool | None = None) -> list[Finding]:
@@ -104,13 +104,13 @@ class Checker:
         findings: list[Finding] = []
         if cross_file is True:
             # cross-file detectors (links) need the body only: skip the YAML and the prose mask
-            page = _light_page(rel, text)
+            page = self.reader.body(rel, text)
             masked = ""
         else:
-            page, problems = parse_page(rel, text, self.project.units)
+            page, problems = self.reader.read(rel, text)
             findings.extend(self._schema(problems))
             masked = mask_prose(text, page.body_start, title_span(text, page.body_start))
-        view = PageView(page=page, masked=masked, project=self.project, shared=self.shared)
+        view = PageView(page=page, masked=masked, context=self.context, shared=self.shared)
         if cross_file is not True:
             for rule_id, hits in self.matcher.find(masked).items():
                 findings.extend(self._to_findings(view, self.ruleset.rules[rule_id], hits, {}))
@@ -188,17 +188,6 @@ class Checker:
                     break
         return findings + extra
 
-    def check_file(self, root: Path, path: Path) -> tuple[list[Finding], str | None]:
-        """(findings, blob id) for a file on disk; unreadable files become input findings."""
-        rel = self.project.rel(path)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return [whole_line(rel, 1, "schema", "schema.unreadable", "error",
-                               f"无法读取文件：{exc.strerror or exc}。")], None
-        blob = blob_id(raw)
-        return self.check_raw(rel, raw), blob
-
     def check_raw(self, rel: str, raw: bytes, cross_file: bool | None = None) -> list[Finding]:
         try:
             tf = decode_text(raw)
@@ -213,14 +202,6 @@ class Checker:
         return findings
 
 
-def _light_page(rel: str, text: str) -> Page:
-    from govsite.core.pages import location_of, split_front_matter
-
-    unit_id, column_id = location_of(rel) or ("", "")
-    _, _, body_start = split_front_matter(text)
-    return Page(path=rel, text=text, unit_id=unit_id, column_id=column_id, body_start=max(body_start, 0))
-
-
 def blob_id(raw: bytes) -> str:
     """The git blob id of some bytes (what ``git hash-object`` prints)."""
     import hashlib
@@ -228,158 +209,17 @@ def blob_id(raw: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
 
 
-# -- many pages ---------------------------------------------------------------------------------------
-@dataclass
-class CheckRun:
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
-    cached: int = 0
-
-    @property
-    def input_error(self) -> bool:
-        return any(f.rule in INPUT_RULES and not f.suppressed for f in self.findings)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error" and not f.suppressed)
-
-
-_WORKER: Checker | None = None
-
-
-def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
-    assert _WORKER is not None
-    p = Path(path)
-    rel = _WORKER.project.rel(p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return rel, [whole_line(rel, 1, "schema", "schema.unreadable", "error", f"无法读取文件：{exc.strerror or exc}。")], [], None
-    found = _WORKER.check_raw(rel, raw)
-    cross_rules = _WORKER.cross_file_rules
-    own = [f for f in found if f.rule not in cross_rules]
-    cross = [f for f in found if f.rule in cross_rules]
-    return rel, own, cross, blob_id(raw)
-
-
-def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True, jobs: int | None = None,
-                checker: Checker | None = None) -> CheckRun:
-    """Check many files: cached results for unchanged blobs, the rest in parallel when there are many."""
-    global _WORKER
-    from govsite.compliance.cache import ResultCache
-
-    checker = checker or Checker(project)
-    run = CheckRun()
-    run.findings.extend(checker._schema(project.all_problems() + checker.ruleset.problems))
-    cache = ResultCache(project.root, fingerprint(project, checker.ruleset)) if use_cache else None
-    todo: list[Path] = []
-    for path in paths:
-        rel = project.rel(path)
-        if not rel.endswith(".md"):
-            continue
-        if cache is not None:
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                todo.append(path)
-                continue
-            hit = cache.get(rel, blob_id(raw))
-            if hit is not None:
-                run.findings.extend(hit)
-                run.findings.extend(checker.check_raw(rel, raw, cross_file=True))
-                run.cached += 1
-                run.checked += 1
-                continue
-        todo.append(path)
-    jobs = jobs or min(len(todo) // 50 + 1, os.cpu_count() or 1)
-    _WORKER = checker
-    try:
-        if jobs > 1:
-            import multiprocessing
-
-            checker.warm_up()
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                results = pool.imap(_work, [str(p) for p in todo], chunksize=16)
-                results = list(results)
-        else:
-            results = [_work(str(p)) for p in todo]
-    finally:
-        _WORKER = None
-    for rel, own, cross, blob in results:
-        run.findings.extend(own)
-        run.findings.extend(cross)
-        run.checked += 1
-        if cache is not None and blob is not None:
-            cache.put(rel, blob, own)
-    if cache is not None:
-        cache.save()
-    run.findings.sort(key=lambda f: f.sort_key)
-    return run
-
-
 @functools.lru_cache(maxsize=1)
-def _code_digest() -> str:
-    """The checks package's code and word lists: a changed detector, typo weight or term list must not reuse
-    old results (the rule packs are in the rule-set fingerprint)."""
+def code_digest() -> str:
+    """The checks package's code and data (detectors, typo weights, packs, lists, word lists): a change of any
+    must not reuse old results."""
     import hashlib
 
     digest = hashlib.sha1()
     package = Path(__file__).resolve().parent
-    for p in sorted([*package.rglob("*.py"), *package.rglob("*.txt")]):
+    for p in sorted(q for q in package.rglob("*") if q.suffix in (".py", ".txt", ".yml") and q.is_file()):
         try:
             digest.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
         except OSError:
             pass
     return digest.hexdigest()
-
-
-def fingerprint(project: Project, ruleset: RuleSet) -> str:
-    """What cached results depend on besides the page itself: code version, packs, units, site_config."""
-    import hashlib
-
-    from govsite import __version__
-
-    digest = hashlib.sha1(f"{__version__}\0{ruleset.fingerprint}\0{_code_digest()}\0".encode())
-    for folder in ("units", "site_config"):
-        base = project.root / folder
-        if base.is_dir():
-            for p in sorted(base.rglob("*.y*ml")):
-                try:
-                    digest.update(p.relative_to(project.root).as_posix().encode() + b"\0" + p.read_bytes())
-                except OSError:
-                    pass
-    try:
-        from checks.typo import DATA_VERSION  # type: ignore[attr-defined]
-
-        digest.update(str(DATA_VERSION).encode())
-    except ImportError:
-        pass
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def default_checker() -> Checker:
-    from govsite.core.county import find_root
-
-    return Checker(Project(find_root()))
-
-
-def check_text(text: str, checker: Checker | None = None) -> list[Finding]:
-    """Check a piece of body text as if it were a page of the current project (benchmarks, rule examples).
-
-    Lines and columns are those of ``text`` itself; front-matter (schema) findings are dropped.
-    """
-    checker = checker or default_checker()
-    units = checker.project.units
-    unit = next(iter(units.values()), None)
-    column = next(iter(unit.columns), "col") if unit else "col"
-    header = "---\ntitle: 检查\nformed: 2026-01-01\n---\n"
-    rel = f"content/{unit.id if unit else 'unit'}/{column}/_check.md"
-    out = []
-    for f in checker.check_text(rel, header + text, cross_file=False):
-        if f.category == "schema" or f.line <= 4:
-            continue
-        f.line -= 4
-        f.end_line -= 4
-        out.append(f)
-    return out

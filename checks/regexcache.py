@@ -11,8 +11,9 @@ from __future__ import annotations
 import pickle
 import re
 import sys
+from pathlib import Path
 
-from checks.cachedir import user_cache_dir, write_atomic
+from checks.cachedir import read_pickle, user_cache_dir, write_atomic
 
 try:
     import _sre
@@ -21,19 +22,19 @@ except ImportError:  # pragma: no cover - other interpreters
     _sre = None
 
 _KEY = f"{sys.implementation.cache_tag}-{getattr(_sre, 'MAGIC', 0)}"
-_FILE = user_cache_dir() / f"regex-{_KEY}.pickle"
 _codes: dict[tuple[str, int], tuple] | None = None
 _dirty = False
+
+
+def _file() -> Path:
+    return user_cache_dir() / f"regex-{_KEY}.pickle"
 
 
 def _load() -> dict:
     global _codes
     if _codes is None:
-        try:
-            with open(_FILE, "rb") as fh:
-                _codes = pickle.load(fh)
-        except Exception:  # noqa: BLE001 - any unreadable cache is just absent
-            _codes = {}
+        stored = read_pickle(_file())
+        _codes = stored if isinstance(stored, dict) else {}
     return _codes
 
 
@@ -72,7 +73,7 @@ def save() -> None:
     """Persist newly compiled patterns (call once after building a matcher)."""
     global _dirty
     if _dirty and _codes is not None:
-        write_atomic(_FILE, pickle.dumps(_codes, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(_file(), pickle.dumps(_codes, protocol=pickle.HIGHEST_PROTOCOL))
         _dirty = False
 
 

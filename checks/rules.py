@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checks import PACKS_DIR, regexcache
-from govsite.core.errors import GovsiteError
+from checks.errors import CheckError
 from checks.findings import CATEGORIES, SEVERITIES, Finding, whole_line
 from checks.textio import UnreadableFile, read_text
 from checks.yamlio import YamlSyntaxError, load_yaml
@@ -153,7 +153,7 @@ def load_rules(root: Path | None) -> RuleSet:
     """
     import pickle
 
-    from checks.cachedir import user_cache_dir, write_atomic
+    from checks.cachedir import read_pickle, user_cache_dir, write_atomic
 
     problems: list[Finding] = []
     digest = hashlib.sha1()
@@ -168,12 +168,10 @@ def load_rules(root: Path | None) -> RuleSet:
         texts.append((rel, tf.text))
     fingerprint = digest.hexdigest()
     cache = user_cache_dir() / f"rules-{fingerprint}.pickle"
-    try:
-        with open(cache, "rb") as fh:
-            rules, cached_problems = pickle.load(fh)
+    stored = read_pickle(cache)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        rules, cached_problems = stored
         return RuleSet(rules=rules, fingerprint=fingerprint, problems=problems + cached_problems)
-    except Exception:  # noqa: BLE001 - no cache (or an unreadable one): parse
-        pass
     rules: dict[str, Rule] = {}
     parsed_problems: list[Finding] = []
     for rel, text in texts:
@@ -198,4 +196,4 @@ def require_rule(ruleset: RuleSet, rule_id: str) -> Rule:
     try:
         return ruleset.rules[rule_id]
     except KeyError:
-        raise GovsiteError(f"没有规则“{rule_id}”。用 govsite rules 查看全部规则。") from None
+        raise CheckError(f"没有规则“{rule_id}”。用 govsite rules 查看全部规则。") from None

@@ -101,11 +101,11 @@ def project(repo: Repo):
 
 def findings_for(repo: Repo, body: str, front: str | None = None, rel: str = "town/gzdt/a.md"):
     """Check one page through the engine (no subprocess) and return its findings."""
-    from checks.engine import Checker
+    from govsite.compliance.context import checker_for
     from govsite.core.county import Project
 
     path = repo.page(rel, body, front)
-    checker = Checker(Project(repo.root))
+    checker = checker_for(Project(repo.root))
     return checker.check_raw(f"content/{rel}", path.read_bytes())
 
 

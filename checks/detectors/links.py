@@ -77,7 +77,7 @@ def _suffix_match(host: str, suffixes: list[str]) -> bool:
 def _list(view: PageView, key: str) -> list[str]:
     cache = view.shared.setdefault("lists", {})
     if key not in cache:
-        cache[key] = [str(s).lower().strip().lstrip(".") for s in view.project.lists.get(key, []) if s]
+        cache[key] = [str(s).lower().strip().lstrip(".") for s in view.context.lists.get(key, []) if s]
     return cache[key]
 
 
@@ -138,7 +138,9 @@ def anchors(path: Path) -> frozenset[str]:
 
 def internal(view: PageView) -> Iterator[Hit]:
     """Relative links to pages, anchors and attachments that do not exist."""
-    root: Path = view.project.root
+    root = view.context.root
+    if root is None:
+        return
     page_path = root / view.page.path
     for link in _links(view):
         target = link.target.strip()

@@ -28,7 +28,8 @@ def halfwidth_punctuation(view: PageView) -> Iterator[Hit]:
         after = text[m.end()] if m.end() < len(text) else ""
         chinese = re.compile(f"[{_CJK}]")
         if chinese.search(m.group(1)) or chinese.match(before) or chinese.match(after):
-            yield Hit(m.start(), m.end(), "（" + m.group(1) + "）")
+            # the replacement keeps what the page has inside, not the masked copy (code spans, links stay)
+            yield Hit(m.start(), m.end(), "（" + view.page.text[m.start(1):m.end(1)] + "）")
 
 
 def image_alt(view: PageView) -> Iterator[Hit]:

@@ -56,23 +56,6 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _published_numbers(view: PageView) -> set[str]:
-    cached = view.shared.get("published_numbers")
-    if cached is None:
-        cached = set()
-        project = view.project
-        phones = [getattr(u.contact, "phone", "") for u in project.units.values()]
-        phones.append(str(project.site.get("phone") or ""))
-        contact = project.site.get("contact")
-        if isinstance(contact, dict):
-            phones.append(str(contact.get("phone") or ""))
-        for phone in phones:
-            for run in re.findall(r"\d[\d -]{6,}\d", phone):
-                cached.add(re.sub(r"\D", "", run))
-        view.shared["published_numbers"] = cached
-    return cached
-
-
 def id_number(view: PageView) -> Iterator[Hit]:
     for m in _ID.finditer(view.masked):
         if valid_id_number(m.group(0)):
@@ -81,7 +64,7 @@ def id_number(view: PageView) -> Iterator[Hit]:
 
 
 def mobile(view: PageView) -> Iterator[Hit]:
-    published = _published_numbers(view)
+    published = view.context.published_numbers
     for m in _MOBILE.finditer(view.masked):
         digits = m.group(1) + m.group(2) + m.group(3)
         if digits in published:
@@ -90,7 +73,7 @@ def mobile(view: PageView) -> Iterator[Hit]:
 
 
 def bank_card(view: PageView) -> Iterator[Hit]:
-    published = _published_numbers(view)
+    published = view.context.published_numbers
     for m in _CARD.finditer(view.masked):
         digits = re.sub(r"\D", "", m.group(0))
         if not 16 <= len(digits) <= 19 or digits in published:

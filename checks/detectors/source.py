@@ -13,14 +13,12 @@ _SAYS_REPOST = re.compile(r"(转载自|转自|来源[:：]\s*|稿件来源[:：]
 
 
 def _own_names(view: PageView) -> set[str]:
-    project = view.project
-    names = set()
-    unit = project.units.get(view.page.unit_id)
-    if unit:
-        names.update(n for n in (unit.name, unit.short_name) if n)
+    """The names the page's own unit and the portal publish under (来源：本单位 is no repost)."""
+    ctx = view.context
+    names = set(ctx.own_names.get(view.page.unit_id, ()))
     if view.page.source:
         names.add(view.page.source)
-    names.update(str(project.site.get(k)) for k in ("name", "sponsor") if project.site.get(k))
+    names.update(ctx.site_names)
     return names
 
 
@@ -56,7 +54,7 @@ def unauthoritative(view: PageView) -> Iterator[Hit]:
     repost = view.page.repost
     if repost is None or not repost.from_:
         return
-    lists = view.project.lists
+    lists = view.context.lists
     sources = [str(s) for s in lists.get("authoritative_sources", [])]
     patterns = [str(p) for p in lists.get("source_patterns", [])]
     if not is_authoritative(repost.from_, sources, patterns):

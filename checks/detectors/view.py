@@ -6,16 +6,16 @@ import bisect
 import functools
 from dataclasses import dataclass, field
 
-from govsite.core.pages import Page
+from checks.context import CheckContext, Document
 
 
 @dataclass
 class PageView:
-    """A parsed page, its prose-masked text and the project it belongs to (``project`` is a Project)."""
+    """A parsed page, its prose-masked text and what the checks know of its county."""
 
-    page: Page
+    page: Document
     masked: str
-    project: object
+    context: CheckContext
     shared: dict = field(default_factory=dict)  # per-run data detectors share (lists, published numbers)
     memo: dict = field(default_factory=dict)    # per-page data detectors share (the page's links)
 

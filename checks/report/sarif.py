@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from govsite import __version__
+from checks import __version__
 from checks.findings import Finding
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}

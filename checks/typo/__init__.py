@@ -156,6 +156,27 @@ class TypoHit:
     note: str = ""  # optional extra Chinese explanation
 
 
+def model_identity() -> str:
+    """Which model and which score the engine would use, without loading it (part of result-cache keys):
+    the model file's digest, and whether libime's trigram model and the ``kenlm`` module are there."""
+    import importlib.util
+    import os
+
+    from checks.typo.build import identity_path, model_path
+
+    model = model_path()
+    try:
+        digest, libime = (identity_path(model).read_text(encoding="utf-8").split("\n") + ["", ""])[:2]
+    except OSError:
+        try:
+            st = model.stat()
+            digest, libime = f"{st.st_size}-{st.st_mtime_ns}", ""
+        except OSError:
+            digest, libime = "missing", ""
+    trigrams = bool(libime) and os.path.isfile(libime) and importlib.util.find_spec("kenlm") is not None
+    return f"{DATA_VERSION}|{digest}|{'trigrams' if trigrams else 'bigrams'}"
+
+
 def load_engine(proper_names: Mapping[str, str], content_root: Path | None = None) -> "TypoEngine":
     """The engine for one project: shipped model + the county's names + vocabulary learnt from ``content_root``."""
     from checks.typo.engine import TypoEngine

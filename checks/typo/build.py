@@ -52,9 +52,15 @@ class BuildError(RuntimeError):
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("GOVSITE_CACHE_DIR")
-    root = Path(base) if base else Path.home() / ".cache" / "govsite"
-    return root / f"typo-{DATA_VERSION}"
+    """``typo-<DATA_VERSION>/`` under govsite's one cache root (:func:`checks.cachedir.user_cache_dir`)."""
+    from checks.cachedir import user_cache_dir
+
+    return user_cache_dir() / f"typo-{DATA_VERSION}"
+
+
+def identity_path(model: Path) -> Path:
+    """The model's identity card beside it: its digest and the libime model it reads (for result caches)."""
+    return model.with_suffix(".id")
 
 
 def model_path() -> Path:
@@ -312,11 +318,16 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "same_stroke": same_stroke,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
+    data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     with os.fdopen(fd, "wb") as fh:
-        pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(data)
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)
+    import hashlib
+
+    libime = model["libime"][0] if model["libime"] else ""
+    identity_path(path).write_text(f"{hashlib.sha1(data).hexdigest()}\n{libime}\n", encoding="utf-8")
     if not quiet:
         print(f"已生成错别字模型 {path}（{path.stat().st_size // 1024 // 1024} MB，用时 {time.time() - t0:.1f} 秒）")
     return path

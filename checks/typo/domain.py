@@ -59,17 +59,14 @@ def learn(content_root: Path | None) -> tuple[dict[str, int], list[str]]:
     pages = _pages(root)
     if not pages:
         return {}, []
+    from checks.cachedir import read_pickle, write_atomic
     from checks.typo.build import cache_dir
 
     fp = _fingerprint(root, pages)
     cache = cache_dir() / f"domain-{hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:12]}.pickle"
-    try:
-        with open(cache, "rb") as fh:
-            stored = pickle.load(fh)
-        if stored[0] == fp and len(stored) == 3:
-            return stored[1], stored[2]
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, IndexError):
-        pass
+    stored = read_pickle(cache)
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == fp:
+        return stored[1], stored[2]
     texts = []
     for p in pages:
         try:
@@ -78,12 +75,8 @@ def learn(content_root: Path | None) -> tuple[dict[str, int], list[str]]:
             continue
     terms = learn_from_texts(texts)
     han = ["|".join(HAN.findall(t)) for t in texts]
+    write_atomic(cache, pickle.dumps((fp, terms, han), protocol=pickle.HIGHEST_PROTOCOL))
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump((fp, terms, han), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, cache)
         from checks.typo.build import prune
 
         prune(cache.parent, "domain-")

@@ -303,25 +303,16 @@ class TypoEngine:
 
         key = hashlib.sha1(repr((DATA_VERSION, sorted(self.names.items()), sorted(self.terms),
                                  OFFICIAL_TERMS)).encode()).hexdigest()[:16]
-        path = _build.cache_dir() / f"local-{key}.pickle"
-        try:
-            with open(path, "rb") as fh:
-                self.local, self.variants, self._nvariants = pickle.load(fh)
-            return
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            pass
-        self._make_local()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            import os
+        from checks.cachedir import read_pickle, write_atomic
 
-            tmp = path.with_suffix(f".tmp{os.getpid()}")
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.local, self.variants, self._nvariants), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            _build.prune(path.parent, "local-")
-        except OSError:
-            pass
+        path = _build.cache_dir() / f"local-{key}.pickle"
+        stored = read_pickle(path)
+        if isinstance(stored, tuple) and len(stored) == 3:
+            self.local, self.variants, self._nvariants = stored
+            return
+        self._make_local()
+        write_atomic(path, pickle.dumps((self.local, self.variants, self._nvariants), protocol=pickle.HIGHEST_PROTOCOL))
+        _build.prune(path.parent, "local-")
 
     def _make_local(self) -> None:
         local = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)

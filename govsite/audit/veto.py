@@ -46,19 +46,20 @@ def _run_serious_checks(root: Path, paths: list[Path]):
     else only the serious-error rules, uncached (so the shared cache of the full rule set is left alone)."""
     import dataclasses  # noqa: PLC0415
 
-    from govsite.compliance.cache import ResultCache  # noqa: PLC0415
-    from checks.engine import Checker, check_paths, fingerprint  # noqa: PLC0415
+    from govsite.compliance.cache import ResultCache, fingerprint  # noqa: PLC0415
+    from govsite.compliance.context import checker_for  # noqa: PLC0415
+    from govsite.compliance.run import check_paths  # noqa: PLC0415
     from govsite.core.county import Project  # noqa: PLC0415
 
     project = Project(root)
-    full = Checker(project)
+    full = checker_for(project)
     cached = ResultCache(project.root, fingerprint(project, full.ruleset)).entries
     if paths and len(cached) >= len(paths) // 2:
         return check_paths(project, paths, use_cache=True, checker=full)
     rs = full.ruleset
     keep = {k: r for k, r in rs.rules.items() if r.category in SERIOUS_CATEGORIES or k in SERIOUS_RULES}
     serious = dataclasses.replace(rs, rules=keep, fingerprint=rs.fingerprint + "+audit-serious")
-    return check_paths(project, paths, use_cache=False, checker=Checker(project, serious))
+    return check_paths(project, paths, use_cache=False, checker=checker_for(project, serious))
 
 
 def interaction(site: dict, site_dir: Path | None) -> tuple[list[AuditFinding], VetoItem]:

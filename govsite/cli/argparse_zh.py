@@ -9,6 +9,7 @@ _ZH = {
     "positional arguments": "位置参数",
     "options": "选项",
     "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
     "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
     "unrecognized arguments: %s": "无法识别的参数：%s",
     "the following arguments are required: %s": "缺少必需的参数：%s",

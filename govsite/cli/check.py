@@ -47,29 +47,46 @@ def _select(project, args: argparse.Namespace) -> list[Path]:
     return out
 
 
+FIX_ROUNDS = 5  # one fix can make another rule apply (文号 brackets, then its punctuation): repeat until none
+
+
+def _fix(project, pages: list[Path], args: argparse.Namespace, checker, result):
+    """Apply the safe fixes (and the accepted ones) until no fixable finding is left; the last check's result."""
+    from checks.rules import safe_to_fix
+    from govsite.compliance.fixes import apply_fixes
+    from govsite.compliance.run import check_paths
+
+    accepted = set(args.accept)
+    total: dict[str, int] = {}
+    for _ in range(FIX_ROUNDS):
+        fixable = [f for f in result.findings if f.suggestion is not None and (
+            (f.rule in checker.ruleset.rules and safe_to_fix(checker.ruleset.rules[f.rule]))
+            or f.rule in accepted or f.category in accepted)]
+        done = apply_fixes(project.root, fixable)
+        if not done:
+            break
+        for path, n in done.items():
+            total[path] = total.get(path, 0) + n
+        result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
+    if total:
+        print(f"已自动修正 {sum(total.values())} 处，涉及 {len(total)} 个文件：" + "、".join(sorted(total)), file=sys.stderr)
+    return result
+
+
 def run(args: argparse.Namespace) -> int:
-    from govsite.cli import open_project
-    from checks.engine import Checker, check_paths
     from checks.report import formatter
+    from govsite.cli import open_project
+    from govsite.compliance.context import checker_for
+    from govsite.compliance.run import check_paths
 
     project = open_project(args)
     paths = _select(project, args)
     # units/ and site_config/ files given explicitly are checked by loading the project (always done)
     pages = [p for p in paths if p.suffix == ".md"]
-    checker = Checker(project)
+    checker = checker_for(project)
     result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
     if args.fix:
-        from checks.fix import apply_fixes
-        from checks.rules import safe_to_fix
-
-        accepted = set(args.accept)
-        fixable = [f for f in result.findings if f.suggestion is not None and (
-            (f.rule in checker.ruleset.rules and safe_to_fix(checker.ruleset.rules[f.rule]))
-            or f.rule in accepted or f.category in accepted)]
-        done = apply_fixes(project.root, fixable)
-        if done:
-            print(f"已自动修正 {sum(done.values())} 处，涉及 {len(done)} 个文件：" + "、".join(sorted(done)), file=sys.stderr)
-            result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
+        result = _fix(project, pages, args, checker, result)
     render = formatter(args.format)
     report = render(result.findings, checked=result.checked, rules=checker.ruleset.rules,
                     show_suppressed=args.show_suppressed)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from govsite import __version__
-from govsite.core.errors import GovsiteError
+from checks.errors import CheckError as GovsiteError  # the base of every user-facing error (exit 2)
 
 # command name → (module under govsite.cli, one-line Chinese help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -32,10 +33,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     cli_zh.install()
     parser = argparse.ArgumentParser(
         prog="govsite", description="govsite：县级政府网站合规发布工具。",
-        epilog="退出码：0 无问题；1 发现错误或核验未通过；2 用法或输入错误。",
+        epilog="退出码：0 无问题；1 发现错误或核验未通过；2 用法或输入错误；3 govsite 内部错误（附崩溃日志）。",
     )
     parser.add_argument("--version", action="version", version=f"govsite {__version__}")
     parser.add_argument("--root", help="仓库目录（默认：当前目录或其上级中含 units/ 与 content/ 的目录）")
+    parser.add_argument("--no-cache", dest="no_cache_all", action="store_true",
+                        help="不读也不写任何缓存（规则包、正则、检查结果、模板……），结果与使用缓存时相同")
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text)
@@ -55,6 +58,27 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("govsite: 已中断。", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except GovsiteError as exc:  # a usage or input problem raised outside a command (exit 2)
+        print(f"govsite: {exc.render()}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - anything else is govsite's own fault: log it, exit 3
+        from govsite.cli import crash
+
+        return crash.report(exc, argv)
+
+
+def _main(argv: list[str]) -> int:
+    if "--no-cache" in argv[: argv.index("--") if "--" in argv else len(argv)]:
+        from checks.cachedir import NO_CACHE_ENV
+
+        os.environ[NO_CACHE_ENV] = "1"  # for this process and the ones it starts (render, check workers)
     from checks import regexcache
 
     regexcache.prime_stdlib_cache()
@@ -76,11 +100,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GovsiteError as exc:
         print(f"govsite {args.command}: {exc.render()}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("govsite: 已中断。", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 1
     finally:
         regexcache.remember_stdlib_cache()
 

@@ -1,39 +1,38 @@
-"""Result cache (检查结果缓存): findings per page keyed by git blob id and the rule-set fingerprint."""
+"""Result cache (检查结果缓存): findings per page, keyed by the page's git blob id and everything else they
+depend on (:func:`fingerprint`), in the one cache root."""
 
 from __future__ import annotations
 
-import os
+import functools
+import hashlib
 import pickle
-import tempfile
 from pathlib import Path
 
+from checks.cachedir import read_pickle, user_cache_dir, write_atomic
 from checks.findings import Finding
+from checks.rules import RuleSet
+from govsite.core.county import Project
 
-CACHE_DIR = ".govsite-cache"
-CACHE_FILE = "check-results.pickle"
+CACHE_FILE = "check-results"
 
 
-def cache_dir(root: Path) -> Path:
-    """Inside ``.git`` when there is one, so the cache never shows up as a change in the work tree."""
-    git_dir = root / ".git"
-    return git_dir / "govsite-cache" if git_dir.is_dir() else root / CACHE_DIR
+def cache_file(root: Path) -> Path:
+    """One file per repository (by its absolute path) under ``results/`` of the cache root."""
+    key = hashlib.sha1(str(Path(root).resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    return user_cache_dir() / "results" / f"{CACHE_FILE}-{key}.pickle"
 
 
 class ResultCache:
-    """A whole-repository cache in one file, written atomically; a stale fingerprint empties it."""
+    """A whole-repository cache in one file, written atomically; a changed fingerprint empties it."""
 
     def __init__(self, root: Path, fingerprint: str) -> None:
-        self.path = cache_dir(root) / CACHE_FILE
+        self.path = cache_file(root)
         self.fingerprint = fingerprint
         self.entries: dict[str, tuple[str, list[Finding]]] = {}
         self.dirty = False
-        try:
-            with open(self.path, "rb") as fh:
-                stored_fp, entries = pickle.load(fh)
-            if stored_fp == fingerprint:
-                self.entries = entries
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            pass  # no cache or an unreadable one: start empty
+        stored = read_pickle(self.path)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == fingerprint:
+            self.entries = stored[1]
 
     def get(self, rel: str, blob: str) -> list[Finding] | None:
         entry = self.entries.get(rel)
@@ -46,13 +45,34 @@ class ResultCache:
         self.dirty = True
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump((self.fingerprint, self.entries), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass  # a read-only checkout still checks, just without a cache
+        if self.dirty:  # a read-only cache folder still checks, just without a cache
+            write_atomic(self.path, pickle.dumps((self.fingerprint, self.entries), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@functools.lru_cache(maxsize=1)
+def _content_model_digest() -> str:
+    """The content model's code (it writes the ``schema`` findings)."""
+    digest = hashlib.sha1()
+    core = Path(__file__).resolve().parents[1] / "core"
+    for p in sorted(core.glob("*.py")):
+        digest.update(p.name.encode() + b"\0" + p.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(project: Project, ruleset: RuleSet) -> str:
+    """Everything cached results depend on besides the page: the checks' code and data, the content model,
+    the rule packs, the typo model and which score it uses, the county's units/ and site_config/."""
+    from checks.engine import code_digest  # noqa: PLC0415
+    from checks.typo import model_identity  # noqa: PLC0415
+
+    digest = hashlib.sha1("\0".join((ruleset.fingerprint, code_digest(), _content_model_digest(),
+                                     model_identity())).encode())
+    for folder in ("units", "site_config"):
+        base = project.root / folder
+        if base.is_dir():
+            for p in sorted(base.rglob("*.y*ml")):
+                try:
+                    digest.update(p.relative_to(project.root).as_posix().encode() + b"\0" + p.read_bytes())
+                except OSError:
+                    pass
+    return digest.hexdigest()

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
+from checks.errors import CheckError
 
-class GovsiteError(Exception):
-    """A usage or input problem (exit status 2). ``str()`` is the Chinese message for the user."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        self.message = message
-        self.path = path
-        self.line = line
-        super().__init__(self.render())
+class GovsiteError(CheckError):
+    """A usage or input problem (exit status 2). ``str()`` is the Chinese message for the user.
 
-    def render(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return f"{where}{self.message}"
+    A subclass of the checks library's :class:`~checks.errors.CheckError`, so the command line treats both
+    alike."""

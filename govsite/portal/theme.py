@@ -65,8 +65,10 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
 def keep_compiled_templates(env: jinja2.Environment) -> None:
     """Compiled theme templates kept between builds (Jinja's own bytecode cache, keyed by each template's
     source): compiling Material's templates costs every build process about 0.1 s."""
-    from checks.cachedir import user_cache_dir  # noqa: PLC0415
+    from checks.cachedir import enabled, user_cache_dir  # noqa: PLC0415
 
+    if not enabled():
+        return
     folder = user_cache_dir() / f"jinja-{jinja2.__version__}"
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,8 @@
 import pickle
 
-from checks.engine import Checker, blob_id, check_paths, find_suppressions
+from checks.engine import blob_id, find_suppressions
+from govsite.compliance.context import checker_for
+from govsite.compliance.run import check_paths
 from govsite.core.county import Project
 from tests.conftest import findings_for
 
@@ -49,7 +51,9 @@ def test_result_cache_is_used_and_invalidated_by_rule_changes(repo):
     assert first.cached == 0 and first.errors == 1
     second = check_paths(Project(repo.root), [page])
     assert second.cached == 1 and [f.rule for f in second.findings] == [f.rule for f in first.findings]
-    cache = repo.root / ".govsite-cache" / "check-results.pickle"  # no .git here: beside the content
+    from govsite.compliance.cache import cache_file
+
+    cache = cache_file(repo.root)  # in the one cache root, one file per repository
     assert pickle.loads(cache.read_bytes())[1]["content/town/gzdt/a.md"][0] == blob_id(page.read_bytes())
     # a county rule change must invalidate cached results
     (repo.root / "site_config" / "rules").mkdir()
@@ -82,7 +86,7 @@ def test_county_rule_overrides_level(repo):
     (repo.root / "site_config" / "rules" / "local.yml").write_text(
         "category: sensitive\nrules:\n  - id: sensitive.local-term\n    kind: existence\n    level: warning\n"
         "    tokens: [某某传销]\n    message: 本县禁用词“{match}”。\n", encoding="utf-8")
-    found = [f for f in Checker(Project(repo.root)).check_raw(
+    found = [f for f in checker_for(Project(repo.root)).check_raw(
         "content/town/gzdt/a.md", repo.page("town/gzdt/a.md", "打击某某传销活动。\n").read_bytes())
         if f.rule == "sensitive.local-term"]
     assert found[0].message == "本县禁用词“某某传销”。" and found[0].severity == "warning"

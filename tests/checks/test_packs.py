@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from checks.engine import Checker, check_text
+from govsite.compliance.context import checker_for
+from govsite.compliance.run import check_snippet as check_text
 from checks.findings import CATEGORIES
 from govsite.core.county import PACKS_DIR, Project
 from checks.rules import load_rules
@@ -39,7 +40,7 @@ def test_every_data_rule_has_examples():
 def checker(tmp_path_factory):
     from tests.conftest import Repo
 
-    return Checker(Project(Repo(tmp_path_factory.mktemp("packs") / "site").root))
+    return checker_for(Project(Repo(tmp_path_factory.mktemp("packs") / "site").root))
 
 
 @pytest.mark.parametrize("rule_id,kind,text", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])

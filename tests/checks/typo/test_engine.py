@@ -259,7 +259,7 @@ def test_longest_misspelt_name_wins(engine):
 
 
 def test_animal_disease_names_are_not_typos():
-    from checks.engine import check_text
+    from govsite.compliance.run import check_snippet as check_text
 
     text = "做好口蹄疫、小反刍兽疫、非洲猪瘟等重大动物疫病防控工作。\n"
     assert [f for f in check_text(text) if f.category == "typo"] == []

@@ -1,0 +1,90 @@
+"""What a check sees (检查对象): the page (:class:`Document`) and what it knows of the county (:class:`CheckContext`).
+
+The checks library knows nothing of how a county repository is laid out or read: the program that runs the
+checks parses the page with its content model (anything with the fields of :class:`Document`) and hands in
+the county's lists, names and published numbers as plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from checks.findings import Finding
+
+
+class Repost(Protocol):
+    """Where a reposted page comes from (转载, Art. 24)."""
+
+    from_: str
+    url: str
+    line: int
+
+
+class Document(Protocol):
+    """A parsed page: its text, where the body starts, its unit and column, and the front-matter fields the
+    detectors read. Offsets are code points into ``text``."""
+
+    path: str
+    text: str
+    body_start: int
+    unit_id: str
+    column_id: str
+    source: str
+
+    @property
+    def repost(self) -> Repost | None: ...
+
+    def key_line(self, *keypath: Any) -> int: ...
+
+
+@dataclass
+class BodyOnly:
+    """A page seen only for its body (cross-file checks of a cached page, snippets): no front-matter fields."""
+
+    path: str
+    text: str
+    body_start: int = 0
+    unit_id: str = ""
+    column_id: str = ""
+    source: str = ""
+    repost: Repost | None = None
+
+    def key_line(self, *keypath: Any) -> int:
+        return 1
+
+
+class PageReader(Protocol):
+    """How the program reads a page: ``read`` with its front matter and ``schema`` findings, ``body`` fast."""
+
+    def read(self, path: str, text: str) -> tuple[Document, list[Finding]]: ...
+
+    def body(self, path: str, text: str) -> Document: ...
+
+
+@dataclass
+class CheckContext:
+    """What the checks know of the county, handed in by the program that runs them.
+
+    ``root``: the repository, against which internal links resolve (``root/content/…``); ``lists``: the
+    shipped lists merged with the county's (allowed domains, authoritative sources…); ``proper_names``:
+    name → kind (leader, unit, place, title) for the typo engine; ``published_numbers``: digits of the
+    phone numbers the units publish (never private data); ``own_names``: unit id → the names the unit
+    publishes under (a page saying 来源：本单位 is no repost), with ``site_names`` for the whole portal;
+    ``content_dir``: the pages the typo engine learns the county's own usage from.
+    """
+
+    root: Path | None = None
+    lists: Mapping[str, Any] = field(default_factory=dict)
+    proper_names: Mapping[str, str] = field(default_factory=dict)
+    published_numbers: frozenset[str] = frozenset()
+    own_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    site_names: tuple[str, ...] = ()
+    content_dir: Path | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity of the county for per-process memories (one typo engine per county)."""
+        return str(self.root) if self.root is not None else ""
