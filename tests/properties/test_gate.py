@@ -86,14 +86,16 @@ def test_ignorecase_patterns_are_never_gated():
     assert required_literals("abc", re.IGNORECASE) is None
 
 
-@pytest.mark.xfail(strict=True, reason="defect: the gate ignores scoped inline flags, so (?i:ab)c is gated on "
-                                       "the lower-case literal 'ab' although it matches 'ABc'")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="defect: the gate ignores scoped inline flags, so (?i:ab)c is gated on "
+                   "the lower-case literal 'ab' although it matches 'ABc'")
 def test_scoped_ignorecase_group_is_not_gated_on_its_lower_case_literal():
     assert_gate_holds("(?i:ab)c", "ABc")
 
 
-@pytest.mark.xfail(strict=True, reason="defect (same cause): a rule token with a scoped (?i:...) group never fires "
-                                       "on upper-case text, because its gate literal is absent")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="defect (same cause): a rule token with a scoped (?i:...) group never fires "
+                   "on upper-case text, because its gate literal is absent")
 def test_rule_with_scoped_ignorecase_group_finds_upper_case_text():
     rule = Rule(id="norm.scoped-flag", category="norm", kind="existence", level="warning", message="m",
                 tokens=["(?i:abc)d"], regex=True)
@@ -121,7 +123,8 @@ def test_the_packs_have_regex_rules_with_gates():
 
 
 REGEX_RULES = sorted({rule.id: rule for rule, _ in PACK_PATTERNS}.values(), key=lambda r: r.id)
-ALL_EXAMPLES = sorted({text for rule in REGEX_RULES for kind in ("bad", "good") for text in rule.examples.get(kind, [])})
+ALL_EXAMPLES = sorted({text for rule in REGEX_RULES for kind in ("bad", "good")
+                       for text in rule.examples.get(kind, [])})
 
 
 @pytest.mark.parametrize("rule", REGEX_RULES, ids=lambda r: r.id)
