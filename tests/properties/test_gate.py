@@ -145,7 +145,7 @@ def _pattern_alphabet(term: str) -> list[str]:
 
 
 @pytest.mark.parametrize("item", PACK_PATTERNS, ids=_ids)
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(data=st.data())
 def test_pack_pattern_gate_holds_on_generated_text(item, data):
     rule, term = item
