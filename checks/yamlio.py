@@ -89,6 +89,9 @@ def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
         ) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(f"YAML 格式错误：{exc}", first_line) from None
+    except ValueError:  # e.g. an integer of more than 4300 digits, which Python refuses to convert
+        raise YamlSyntaxError("YAML 中有无法读取的值（例如超过 4300 位的数字）。请把它改为加引号的文本，或删除。",
+                              first_line) from None
     finally:
         loader.dispose()
     index: dict[tuple, int] = {(): first_line}

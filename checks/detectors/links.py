@@ -22,7 +22,7 @@ _INLINE = re.compile(r"(!?)\[((?:[^\]\n]|\\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"']
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HTML_ATTR = re.compile(r"<(?:a|img|link|script|iframe|source)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
-_BARE = re.compile(r"(?<![(<\"'=/\w])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9.-]+[^\s<>\"'）)，。；、\u3000]*")
+_BARE = re.compile(r"(?<![(<\"'=/\w])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9.-]+[^\s<>\"'）)，。；、\u3000\[\]]*")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*#([\w-]+)[^}]*\})?[ \t]*#*[ \t]*$", re.M)
 _EXPLICIT_ID = re.compile(r"\bid=[\"']([^\"']+)[\"']|\{[^}]*#([\w-]+)[^}]*\}")
 
@@ -62,11 +62,19 @@ def page_links(text: str, body_start: int) -> list[Link]:
 
 
 def _host(target: str) -> str | None:
+    """The host of an external link, lower case; a malformed one (``http://[abc``) as written, so that it is
+    reported as an unknown host rather than skipped."""
     if target.startswith("www."):
         target = "http://" + target
-    parts = urlsplit(target)
-    if parts.scheme in ("http", "https", "ftp") and parts.hostname:
-        return parts.hostname.lower().rstrip(".")
+    try:
+        parts = urlsplit(target)
+        host = parts.hostname
+    except ValueError:  # a bracket that is no IPv6 address, an impossible port…
+        scheme, _, rest = target.partition("://")
+        netloc = rest.split("/", 1)[0]
+        return netloc.lower() or None if scheme.lower() in ("http", "https", "ftp") else None
+    if parts.scheme in ("http", "https", "ftp") and host:
+        return host.lower().rstrip(".")
     return None
 
 

@@ -32,7 +32,8 @@ def _seq(items) -> list[str] | None:
             candidates.append([run])
             run = ""
         if op is C.SUBPATTERN:
-            req = _seq(av[-1])
+            # (?i:…) and other scoped flags: a literal inside may match in another case, so it gates nothing
+            req = None if av[1] & re.IGNORECASE else _seq(av[-1])
         elif op is C.BRANCH:
             branches = [_seq(b) for b in av[1]]
             req = None if any(b is None for b in branches) else sorted({x for b in branches for x in b})

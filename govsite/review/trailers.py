@@ -51,6 +51,20 @@ REQUIRED_CHECKLIST = {
 DEFAULT_CHECKLIST = {tier: tuple(CHECKLIST) for tier in TIERS}
 
 _TRAILER = re.compile(r"^(Review-[A-Za-z]+):[ \t]*(.*?)[ \t]*$", re.M)
+# what a path may hold as it is; anything else (white space, control characters, %) is percent-encoded
+_PLAIN = re.compile(r"[^\x00-\x20\x7f%\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def encode_path(path: str) -> str:
+    """A path as a trailer writes it: unambiguous (percent-encoded where it is not plain), one line."""
+    return "".join(ch if _PLAIN.match(ch) else "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in path)
+
+
+def decode_path(text: str) -> str:
+    """The path a trailer names (:func:`encode_path` reversed)."""
+    from urllib.parse import unquote  # noqa: PLC0415
+
+    return unquote(text, errors="surrogateescape") if "%" in text else text
 _BLOB = re.compile(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$")
 
 
@@ -83,13 +97,13 @@ def parse_message(message: str) -> Approval | None:
     for value in values.get("Review-Blob", []):
         parts = value.rsplit(" ", 1)
         if len(parts) == 2 and _BLOB.match(parts[1]):
-            approval.blobs.append((parts[0].strip(), parts[1]))
+            approval.blobs.append((decode_path(parts[0].strip()), parts[1]))
         else:
             approval.problems.append(f"Review-Blob 格式不正确：“{value}”，应为“<路径> <blob 编号>”")
     for value in values.get("Review-Render", []):
         parts = value.rsplit(" ", 1)
         if len(parts) == 2 and re.match(r"^[0-9a-f]{64}$", parts[1]):
-            approval.renders.append((parts[0].strip(), parts[1]))
+            approval.renders.append((decode_path(parts[0].strip()), parts[1]))
         else:
             approval.problems.append(f"Review-Render 格式不正确：“{value}”，应为“<路径> <sha256>”")
     items: list[str] = []
@@ -103,13 +117,13 @@ def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist
                    renders: list[tuple[str, str]] | None = None, note: str = "") -> str:
     """An approval commit message (subject, optional note, trailers)."""
     first = blobs[0][0] if blobs else ""
-    subject = f"审核：{TIER_NAMES.get(tier, tier)} {first}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
+    subject = f"审核：{TIER_NAMES.get(tier, tier)} {encode_path(first)}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
     lines = [subject, ""]
     if note:
         lines += [note, ""]
     lines += [f"Review-Tier: {tier}", f"Review-Unit: {unit}"]
-    lines += [f"Review-Blob: {path} {blob}" for path, blob in blobs]
-    lines += [f"Review-Render: {path} {digest}" for path, digest in (renders or [])]
+    lines += [f"Review-Blob: {encode_path(path)} {blob}" for path, blob in blobs]
+    lines += [f"Review-Render: {encode_path(path)} {digest}" for path, digest in (renders or [])]
     lines.append(f"Review-Checklist: {', '.join(checklist)}")
     return "\n".join(lines) + "\n"
 
