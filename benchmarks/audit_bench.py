@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 t, proc = _audit(root, "--as-of", a.as_of)
                 rows.append((kind, n_commits, data["pages"], len(json.loads(proc.stdout)["findings"]), t, t,
                              "offline, with checks (warm result cache)"))
-    print(f"| history | commits | pages | findings | median s | max s | mode |")
+    print("| history | commits | pages | findings | median s | max s | mode |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for kind, c, p, f, med, mx, mode in rows:
         print(f"| {kind} | {c} | {p} | {f} | {med:.2f} | {mx:.2f} | {mode} |")

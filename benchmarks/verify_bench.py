@@ -107,7 +107,8 @@ def unit_text(uid: str, people: list[tuple[str, str, str, str]]) -> str:
 
 
 def build(target: Path, pages: int) -> dict:
-    from govsite.review.trailers import DEFAULT_CHECKLIST, format_message
+    from govsite.review.policy import DEFAULT_CHECKLIST
+    from govsite.review.trailers import format_message
 
     if target.exists():
         shutil.rmtree(target)

@@ -9,11 +9,10 @@ fanning out over the cores is the caller's business (govsite.compliance).
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from checks.context import CheckContext, PageReader

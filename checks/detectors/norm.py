@@ -14,7 +14,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（",
 # a half-width mark right after a Chinese character, followed by Chinese text (or a number after a colon)
 _HALF = re.compile(rf"(?<=[{_CJK}])([,;:?!])(?=[ \t]?[{_CJK}“]|[ \t]*$)|(?<=[{_CJK}])(:)(?=\d)", re.M)
 # a half-width pair of parentheses with Chinese inside or right next to it
-_PAREN = re.compile(rf"\(([^()\n]{{0,60}})\)")
+_PAREN = re.compile(r"\(([^()\n]{0,60})\)")
 _IMG_HTML = re.compile(r"<img\b(?![^>]*\balt\s*=\s*[\"'][^\"']+[\"'])[^>]*>", re.I)
 
 

@@ -14,7 +14,6 @@ The result is cached under the typo cache folder, keyed by a hash of the pages' 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from collections import Counter

@@ -15,7 +15,7 @@ from typing import Any
 from govsite.audit.timeline import Timeline, read_timeline
 from govsite.git.objects import read_blobs, tree_blobs
 from checks.textio import UnreadableFile, decode_text
-from govsite.core.china import CHINA, china_date
+from govsite.core.china import china_date
 from govsite.core.pages import parse_page
 from govsite.core.errors import GovsiteError
 from govsite.core.units import Unit, parse_unit

@@ -12,7 +12,6 @@ import hashlib
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from govsite.core.pages import Page
 

@@ -1,16 +1,17 @@
-"""Review (审核): signed, content-bound approvals for the three review tiers (三审) and the publish gate.
+"""Review (审核): signed, content-bound approvals for 三审三校 and the publish gate (发布核验).
 
-Plain modules, testable without the CLI:
+- ``policy``   — who signs which tier, what each tier affirms, when a signer may not sign (pure; shared by
+  ``approve`` and the gate);
+- ``trailers`` — the approval (审核意见) commit message format;
+- ``roster``   — the roster (人员名单) as it stood at any commit; ``changes`` — which change (变更) a commit
+  belongs to and the base that judges it; ``trust`` — settings read from the root of trust;
+- ``sshsig``   — in-process check of git's SSH signatures; ``gitverify`` — the same by git itself;
+  ``signers`` — git's allowed-signers file generated from the roster;
+- ``judge``    — whether one approval counts for one tier of one path; ``select`` — which approvals count;
+  ``proofs`` — 三校, bound to the render digests the caller supplies; ``gate`` — ``verify_repository``;
+  ``report`` — what the gate reports; ``status`` — the review status of a merge-request branch;
+- ``approve``  — writing a signed approval commit, refusing in advance what the gate would refuse.
 
-- ``gitio``     — running git; batch reads of commits, trees and changes;
-- ``dates``     — publish dates (发布日期) of pages, read from git;
-- ``trailers``  — the approval (审核意见) commit message format;
-- ``signers``   — git's allowed-signers file generated from the roster (人员名单);
-- ``sshsig``    — in-process check of git's SSH signatures; ``gitverify`` — the same by git itself;
-- ``roster``    — the roster as it stood at any commit; ``changes`` — which change (变更) a commit belongs to;
-- ``gate``      — ``verify_repository`` and its report types: the publish gate (发布核验);
-- ``verify``    — the gate's rules, 三审 and 三校 (proofs bound to ``govsite.portal.render_digests``); ``status`` — per-page review status (审核状态) of a branch;
-- ``approve``   — writing a signed approval commit.
-
+Git is read through :mod:`govsite.git`; the portal is never imported (render digests come in as a function).
 See ``govsite/review/README.md`` for the design and the open points.
 """

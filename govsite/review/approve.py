@@ -20,8 +20,10 @@ from govsite.git.objects import NULL_BLOB, tree_blobs
 from govsite.git.refs import changed_paths, default_base, merge_base, require_commit
 from govsite.git.repo import config_value, open_repo
 from govsite.review.trust import office_unit
-from govsite.review.gate import RenderDigests
-from govsite.review.trailers import CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS, format_message
+from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
+                                   author_refusal, identity, signer_refusal)
+from govsite.review.report import RenderDigests
+from govsite.review.trailers import format_message
 
 @dataclass
 class ApproveResult:
@@ -143,9 +145,9 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     for unit_id, items in sorted(groups.items()):
         person = _check_signer(roster, latest, unit_id, public, role, tier, today)
         authors = commits.author_emails(root, mb, head, [t.path for t in items])
-        if tier not in ("1", "proof-1") and person.email.lower() in authors:
-            raise GovsiteError(f"{person.name} 修改过这些稿件，是内容作者，不能签署{TIER_NAMES[tier]}（作者只能签一审、一校）。"
-                               "依据《管理办法》第十七条，请由其他人员审核。")
+        refused = author_refusal(person, tier, TIER_NAMES[tier], authors)
+        if refused is not None:
+            raise GovsiteError(f"{refused.reason}。依据《管理办法》{ARTICLE_NUMBERS[refused.article]}，请由其他人员审核。")
         plan.append((unit_id, items))
     digests: dict[str, str] = {}
     if tier.startswith("proof-"):
@@ -187,15 +189,10 @@ def _check_signer(roster, latest, unit_id: str, public: str, role: str, tier: st
         hint = "（同一合并请求中新增的人员或密钥不算数，须先经县政府办公室分管负责人批准并合并）" if latest.find_key(public) else ""
         raise GovsiteError(f"{where}，不能签署单位“{unit_id}”的{label}{hint}。依据《管理办法》第十七条，"
                            f"请由该单位的{ROLE_NAMES[role]}签署。")
-    if person.left is not None and today > person.left:
-        raise GovsiteError(f"{person.name} 已于 {person.left} 离职，不能再签署审核意见（《管理办法》第三十七条）。")
-    keys = [k for k in person.keys if k.key_type_and_body == public]
-    if not any(k.valid_from <= today <= k.valid_until for k in keys):
-        windows = "、".join(f"{k.valid_from} 至 {k.valid_until}" for k in keys)
-        raise GovsiteError(f"{person.name} 的这把密钥有效期为 {windows}，今天（{today}）不在有效期内。"
-                           "依据《管理办法》第三十八条，请生成新密钥并登记到人员名单。")
-    if role not in person.roles:
-        have = "、".join(ROLE_NAMES.get(r, r) for r in person.roles) or "无"
-        raise GovsiteError(f"{person.name} 在单位“{unit_id}”的角色为{have}，不是{ROLE_NAMES[role]}，不能签署{label}。"
-                           f"依据《管理办法》第{'十八' if tier == 'consent' else '十七'}条，请由{ROLE_NAMES[role]}签署。")
+    left = next((p.left for _u, p in latest.find_key(public) if identity(p.email) == identity(person.email)), None)
+    refused = signer_refusal(person, unit_id, tier, label, today, public, left)
+    if refused is not None:
+        # the same rule and words the publish gate will apply to this approval (govsite.review.policy)
+        raise GovsiteError(f"{refused.reason}。依据《管理办法》{ARTICLE_NUMBERS[refused.article]}，"
+                           f"请由该单位的{ROLE_NAMES[role]}签署。")
     return person

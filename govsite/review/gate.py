@@ -1,84 +1,22 @@
 """The publish gate (发布核验): every page at a revision needs valid, signed, content-bound approvals.
 
-``verify_repository`` is the entry point used by ``govsite verify``, ``govsite review status`` and
-other helpers (the build publishes only ``verified`` pages). The logic lives in
-:mod:`govsite.review.verify`.
+``verify_repository`` is the entry point of ``govsite verify``, ``govsite review status`` and the build (which
+publishes only ``verified`` pages). Who signs what is :mod:`.policy`; whether one approval counts is
+:mod:`.judge`; which approvals are chosen is :mod:`.select`; 三校 is :mod:`.proofs`.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from collections.abc import Callable
 from pathlib import Path
 
-RenderDigests = Callable[[Path, str | None], dict[str, str]]
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One reason a path cannot be published: path, tier (审核层级) and a Chinese reason naming the article."""
-
-    path: str
-    tier: str
-    reason: str
-    article: str = ""
-
-
-@dataclass
-class TierResult:
-    """State of one required tier for one path: valid | missing | invalid | stale."""
-
-    tier: str
-    state: str
-    signer: str = ""
-    commit: str = ""
-    reasons: list[str] = field(default_factory=list)
-
-
-@dataclass
-class PathResult:
-    """Review state of one page, removed page or roster file."""
-
-    path: str
-    blob: str
-    kind: str  # page | removed | units
-    tiers: list[TierResult] = field(default_factory=list)
-    proofs: list[TierResult] = field(default_factory=list)  # 三校 (proof-1..3), bound to the render digest
-    proofs_required: bool = False  # False: proofs are shown for information only
-
-    @property
-    def ok(self) -> bool:
-        return all(t.state == "valid" for t in self.tiers + (self.proofs if self.proofs_required else []))
-
-
-@dataclass
-class VerifyReport:
-    """Result of :func:`verify_repository`."""
-
-    ok: bool
-    failures: list[Failure] = field(default_factory=list)
-    verified: set[str] = field(default_factory=set)
-    results: dict[str, PathResult] = field(default_factory=dict)
-    rev: str = ""
-    base: str | None = None
-    approvals: int = 0
-    proofs: bool = True  # whether 三校 was required in this run
-
-    def to_json(self, details: bool = False) -> str:
-        """The JSON report; ``details`` adds every path's tiers (state, signer, commit, reasons)."""
-        data = {
-            "ok": self.ok, "rev": self.rev, "base": self.base, "approval_commits": self.approvals,
-            "proofs_required": self.proofs,
-            "verified_count": len(self.verified), "failure_count": len(self.failures),
-            "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
-        }
-        if details:
-            data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
-                                   "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
-                                   "proofs_required": r.proofs_required}
-                               for p, r in sorted(self.results.items())}
-        return json.dumps(data, ensure_ascii=False, indent=1)
+from checks.textio import UnreadableFile, decode_text
+from govsite.core.pages import parse_page
+from govsite.git.objects import NULL_BLOB, cat_batch, tree_blobs
+from govsite.review.judge import Gate, Slot, Verdict
+from govsite.review.policy import ARTICLES, TIER_NAMES, TIER_ROLES
+from govsite.review.proofs import proof_results
+from govsite.review.report import Failure, PathResult, RenderDigests, TierResult, VerifyReport
+from govsite.review.select import choose_three, tier_result
 
 
 def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
@@ -95,6 +33,97 @@ def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
     ``render_digests(root, rev)``: repository path → render digest of every page of a preview build of
     ``rev`` (the portal's, handed in by the command); without it no proof can be checked.
     """
-    from govsite.review.verify import verify  # noqa: PLC0415 - heavy module loaded on use
-
     return verify(Path(root), rev, base, paths, git_signatures, proofs, render_digests)
+
+
+def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None,
+           git_signatures: bool = False, proofs: bool | None = None,
+           render_digests: RenderDigests | None = None) -> VerifyReport:
+    """See :func:`verify_repository`."""
+    root = root.resolve()
+    gate = Gate(root, rev, base, only, git_signatures, proofs, render_digests)
+    pages = _files_at(gate, "content/")
+    unit_files = _files_at(gate, "units/")
+    report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals), proofs=gate.proofs)
+    wanted = sorted(p for p in pages if p.endswith(".md") and (only is None or p in only))
+    texts = cat_batch(root, [pages[p] for p in wanted])
+    for path in wanted:
+        blob = pages[path]
+        obj = texts.get(blob)
+        major, co_units = page_flags(path, obj[1] if obj else b"")
+        unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
+        slots = [Slot(t, unit_id, TIER_ROLES[t], TIER_NAMES[t], t) for t in ("1", "2", "3")]
+        if major:
+            slots.append(Slot("principal", unit_id, "principal", "主要负责人签发（重大信息）", "principal"))
+        for cu in co_units:
+            slots.append(Slot("consent", cu, "leader", f"会签单位“{cu}”分管负责人的会签同意", f"consent:{cu}"))
+        _judge_page(gate, report, path, blob, slots)
+    removed = sorted({ch.path for ch in gate.changes if ch.status == "D" and ch.path.startswith("content/")
+                      and ch.path.endswith(".md") and ch.path not in pages and (only is None or ch.path in only)})
+    for path in removed:
+        unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
+        slot = Slot("remove", unit_id, "leader", "删除稿件须经分管负责人批准", "remove")
+        valid, bad = gate.evaluate(path, NULL_BLOB, [slot])[slot.key]
+        result = PathResult(path, NULL_BLOB, "removed",
+                            [tier_result(slot, valid, bad, "", path, report.failures)])
+        report.results[path] = result
+        if result.ok:
+            report.verified.add(path)
+    for path, blob in sorted(unit_files.items()):
+        if only is not None and path not in only:
+            continue
+        ok = gate.trusted(path, blob)
+        slot = Slot("3", gate.office_unit(), "leader", "人员名单/栏目目录变更须经县政府办公室分管负责人批准", "3")
+        if ok:
+            tr = TierResult("3", "valid")
+        else:
+            valid, bad = gate.evaluate(path, blob, [slot])[slot.key]
+            tr = tier_result(slot, valid, bad, gate.stale_note(path, blob, "3"), path, report.failures)
+        report.results[path] = PathResult(path, blob, "units", [tr])
+        if tr.state == "valid":
+            report.verified.add(path)
+    report.ok = not report.failures
+    return report
+
+
+def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: list[Slot]) -> None:
+    found = gate.evaluate(path, blob, slots)
+    results: list[TierResult] = []
+    three = [found[k][0] for k in ("1", "2", "3")]
+    chosen, why = (choose_three(gate, three) if all(three) else (None, ""))
+    for slot in slots:
+        valid, bad = found[slot.key]
+        if slot.key in ("1", "2", "3") and all(three) and chosen is None:
+            results.append(TierResult(slot.key, "invalid", reasons=[why]))
+            continue
+        if slot.key == "3" and valid and not three[1]:
+            bad = bad + [Verdict(False, reason="三审（签发）之前没有有效的二审，签发无效", article="17")]
+            valid = []
+        if slot.key == "principal" and valid and chosen:
+            valid = [(s, p) for s, p in valid if gate.history.is_ancestor(chosen[2][0], s)] or []
+            if not valid:
+                bad = bad + [Verdict(False, reason="主要负责人须在三审签发之后签署", article="17")]
+        if chosen and slot.key in ("1", "2", "3"):
+            valid = [chosen[("1", "2", "3").index(slot.key)]]
+        results.append(tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, report.failures))
+    if all(three) and chosen is None:
+        report.failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ARTICLES['17']}", "17"))
+    result = PathResult(path, blob, "page", results, proof_results(gate, path, blob, report.failures), gate.proofs)
+    report.results[path] = result
+    if result.ok:
+        report.verified.add(path)
+
+
+def _files_at(gate: Gate, prefix: str) -> dict[str, str]:
+    return tree_blobs(gate.root, gate.head, prefix)
+
+
+def page_flags(path: str, raw: bytes) -> tuple[bool, tuple[str, ...]]:
+    """``major`` and ``co_units`` of a page version, as the content model reads them (the same fields the
+    check and the portal see). A page whose front matter cannot be read counts as major: the principal signs."""
+    try:
+        text = decode_text(raw).text
+    except UnreadableFile:
+        return True, ()
+    page, _problems = parse_page(path, text, None, lines=False)
+    return page.major or page.front_unreadable, page.co_units

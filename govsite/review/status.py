@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govsite.review.gate import RenderDigests, VerifyReport, verify_repository
+from govsite.review.gate import verify_repository
+from govsite.review.report import RenderDigests, VerifyReport
 
 STATE_NAMES = {"valid": "已通过", "missing": "缺少", "invalid": "无效", "stale": "已过期（内容已改动）"}
 PROOF_STATE_NAMES = {**STATE_NAMES, "stale": "已过期（稿件或排版页面已改动）"}

@@ -18,37 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from govsite.git.objects import NULL_BLOB
+from govsite.review.policy import TIER_NAMES, TIERS
 
-TIERS = ("1", "2", "3", "principal", "consent", "proof-1", "proof-2", "proof-3")
-TIER_NAMES = {"1": "一审", "2": "二审", "3": "三审（签发）", "principal": "主要负责人签发", "consent": "会签同意",
-              "proof-1": "一校", "proof-2": "二校", "proof-3": "三校", "remove": "删除审批"}
-# role that may sign each tier (审核层级 → 角色)
-TIER_ROLES = {"1": "editor", "2": "section_head", "3": "leader", "principal": "principal", "consent": "leader",
-              "proof-1": "editor", "proof-2": "section_head", "proof-3": "leader"}
-
-# Art. 16 review items a reviewer affirms (审核清单)
-CHECKLIST = {
-    "secrecy": "不涉及国家秘密、工作秘密、商业秘密",
-    "privacy": "不泄露个人隐私",
-    "law": "符合法律法规和政策",
-    "political": "政治表述无误",
-    "sensitive": "不涉及敏感问题",
-    "harm": "不危害国家安全和社会稳定",
-    "opinion": "已预判舆情风险",
-    "accuracy": "内容真实准确",
-    "typo": "无错别字、不规范用语、语法错误",
-    "ad": "无商业广告及广告链接",
-    "emotion": "无情绪化个人观点",
-}
-# what each tier must at least affirm (Art. 17: 一审 保密性/规范性/准确性; 二审 事实依据/公文规范; 三审 政治导向)
-REQUIRED_CHECKLIST = {
-    "1": ("secrecy", "privacy", "accuracy", "typo"),
-    "2": ("law", "accuracy", "typo"),
-    "3": ("political", "sensitive", "harm", "opinion"),
-    "principal": ("political", "opinion"),
-    "consent": ("accuracy",),
-}
-DEFAULT_CHECKLIST = {tier: tuple(CHECKLIST) for tier in TIERS}
 
 _TRAILER = re.compile(r"^(Review-[A-Za-z]+):[ \t]*(.*?)[ \t]*$", re.M)
 # what a path may hold as it is; anything else (white space, control characters, %) is percent-encoded

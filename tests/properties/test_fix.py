@@ -5,14 +5,12 @@ finding left, and a second round changes nothing. Runs the in-process engine exa
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checks.engine import Checker
 from govsite.compliance.context import checker_for
 from govsite.compliance.fixes import apply_fixes
 from govsite.core.county import Project

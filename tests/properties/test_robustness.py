@@ -4,7 +4,6 @@ checking it returns findings and never raises."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 import yaml

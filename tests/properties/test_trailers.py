@@ -7,7 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from govsite.review.trailers import CHECKLIST, TIERS, format_message, parse_message
+from govsite.review.policy import CHECKLIST, TIERS
+from govsite.review.trailers import format_message, parse_message
 
 # any character a git path can hold but the separator: newlines, control characters, % and white space
 # included (paths are percent-encoded where they are not plain, so none can forge another trailer)

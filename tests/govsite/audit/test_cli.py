@@ -108,7 +108,6 @@ def test_dashboard_without_history_does_not_break_the_build(tmp_path):
 
 def test_progress_bar_goes_to_its_stream_only_when_enabled():
     import io
-    import time
 
     from govsite.audit.run import Progress
 

@@ -96,7 +96,7 @@ def test_footer_and_header_from_site_config(county: Path, preview_site: Path) ->
             assert str(site[key]) in footer, key
         assert f"主办单位：{site['sponsor']}" in footer and f"承办单位：{site['operator']}" in footer
         assert 'aria-label="党政机关"' in footer and "<svg" in footer
-        assert f"<title>" in page and site["name"] in page
+        assert "<title>" in page and site["name"] in page
     for url in ("", "search/", articles(county)[0][0]):  # nothing loaded from a CDN or any other host
         page = html(preview_site, url)
         assert not re.search(r'<(script|img|iframe)[^>]+src="(https?:)?//', page)

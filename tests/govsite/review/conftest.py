@@ -151,7 +151,8 @@ class County:
         return self.git("rev-parse", f"{rev}:{path}")
 
     def approval(self, tier: str, unit: str, paths: list[str], blobs: list[str] | None = None) -> str:
-        from govsite.review.trailers import DEFAULT_CHECKLIST, format_message
+        from govsite.review.policy import DEFAULT_CHECKLIST
+        from govsite.review.trailers import format_message
 
         blobs = blobs or [self.blob(p) for p in paths]
         return format_message(tier, unit, list(zip(paths, blobs)), DEFAULT_CHECKLIST.get(tier, ()))
@@ -179,7 +180,8 @@ class County:
     def proof(self, who: str, tier: str, paths: list[str], unit: str = "dachang", date: str = NOW,
               digests: dict[str, str] | None = None) -> str:
         """A raw proofread (三校) approval bound to the blobs and to the render digests (default: HEAD's preview)."""
-        from govsite.review.trailers import DEFAULT_CHECKLIST, format_message
+        from govsite.review.policy import DEFAULT_CHECKLIST
+        from govsite.review.trailers import format_message
 
         digests = digests if digests is not None else self.digests()
         msg = format_message(tier, unit, [(p, self.blob(p)) for p in paths], DEFAULT_CHECKLIST[tier],

@@ -341,7 +341,7 @@ def test_approval_that_also_changes_files_counts_for_nothing(county):
 
 
 def test_threaded_signature_checks_give_the_same_verdicts(county, monkeypatch):
-    from govsite.review.verify import Gate
+    from govsite.review.judge import Gate
 
     page = county.write_page()
     county.commit_all("稿件", who="liming")

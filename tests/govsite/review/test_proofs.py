@@ -114,7 +114,8 @@ def test_forged_or_missing_render_digest(proof_county):
     page = _reviewed_page(proof_county)
     proof_county.proof("liming", "proof-1", [page], digests={page: "0" * 64})
     proof_county.proof("zhangke", "proof-2", [page], digests={page: "1" * 64})
-    from govsite.review.trailers import DEFAULT_CHECKLIST, format_message
+    from govsite.review.policy import DEFAULT_CHECKLIST
+    from govsite.review.trailers import format_message
 
     msg = format_message("proof-3", "dachang", [(page, proof_county.blob(page))], DEFAULT_CHECKLIST["proof-3"])
     proof_county.sign("zhaozhen", msg)  # no Review-Render trailer

@@ -1,0 +1,314 @@
+"""The judge (审核判定) of one verification run: every approval ever made, the rosters it is judged by, and
+whether one approval counts for one required tier of one path.
+
+Terms: a *change* (变更) is what one merge brought to the first-parent history (or one direct commit); its
+*base* is the merge base, whose roster (人员名单) judges every approval in the change, so a roster edit in the
+same merge request cannot grant a role. The roster files of the first commit are the root of trust; every
+later version of ``units/*.yml`` needs the office unit's leader approval. Who may sign what is
+:mod:`govsite.review.policy`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from govsite.core.units import Person
+from govsite.git.history import load_history, path_changes
+from govsite.git.objects import NULL_BLOB, Commit
+from govsite.git.refs import merge_base, require_commit
+from govsite.git.repo import open_repo
+from govsite.review import sshsig
+from govsite.review.changes import assign_bases
+from govsite.review.policy import REQUIRED_CHECKLIST, author_refusal, identity, signer_refusal
+from govsite.review.report import RenderDigests
+from govsite.review.roster import Roster, load_rosters
+from govsite.review.trailers import Approval, parse_message
+from govsite.review.trust import office_unit, require_proofs, root_site_config
+
+FIX = {
+    "sign": "请配置 SSH 签名密钥（git config gpg.format ssh; git config user.signingkey ~/.ssh/id_ed25519）后用 govsite approve 重新签署。",
+    "roster": "请先把人员及其公钥登记到 units/<单位>.yml，经县政府办公室分管负责人批准并合并后，再另开合并请求签署。",
+    "approve": "请由具有相应角色的人员运行 govsite approve --tier {tier} 签署。",
+}
+
+
+@dataclass
+class Verdict:
+    """Whether one approval counts for one slot, who signed it, and if not, why (with article)."""
+
+    ok: bool
+    person: Person | None = None
+    reason: str = ""
+    article: str = ""
+
+
+@dataclass
+class Slot:
+    """One required tier for one path."""
+
+    tier: str            # "1", "2", "3", "principal", "consent", "remove"
+    unit: str            # unit whose roster decides (co-unit for consent, office for units/)
+    role: str
+    label: str           # Chinese label, e.g. "二审" or "会签同意（fgw）"
+    key: str             # report key: "2", "consent:fgw", …
+
+
+class Gate:
+    """All state of one verification run; methods are small and named after the rule they apply."""
+
+    THREADED_FROM = 64  # approvals; below this, signatures are checked lazily in the main thread
+
+    def __init__(self, root: Path, rev: str, base: str | None, only: set[str] | None = None,
+                 git_signatures: bool = False, proofs: bool | None = None,
+                 render_digests: RenderDigests | None = None) -> None:
+        self.git_signatures = git_signatures
+        self.render_digests = render_digests
+        open_repo(root)
+        self.root = root
+        self.head = require_commit(root, rev)
+        self.history = load_history(root, self.head)
+        self.mb: str | None = None
+        if base is not None:
+            base_sha = require_commit(root, base)
+            self.mb = merge_base(root, base_sha, self.head)
+        tip = self.mb if self.mb else self.head
+        self.change_of: dict[str, str] = {}  # commit → id of the change (变更) it belongs to
+        self.bases = assign_bases(self.history, tip, self.change_of)
+        if self.mb:
+            for sha in self.history.commits:
+                if sha not in self.bases:
+                    self.bases[sha] = self.mb
+                    self.change_of[sha] = "merge-request"
+        self.approvals: dict[str, Approval] = {}
+        self.by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, blob)]
+        for sha in self.history.order:
+            a = parse_message(self.history.commits[sha].message)
+            if a is None:
+                continue
+            self.approvals[sha] = a
+            for path, blob in a.blobs:
+                self.by_path.setdefault(path, []).append((sha, blob))
+        self._sig: dict[str, sshsig.SignatureCheck | None] = {}
+        self._pending: list = []
+        if not git_signatures:
+            self._start_signatures(only)   # runs in threads while git lists the changes below
+        self.changes = path_changes(root, self.head, ("content/", "units/"))
+        self.authors = self._content_authors()
+        roots = [s for s, c in self.history.commits.items() if not c.parents]
+        needed = {self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
+        self.rosters = load_rosters(self.root, sorted(needed))
+        self.trusted_files = {f for r in roots for f in self.rosters[r].files.values()}
+        self.latest = self.rosters[self.head]
+        if git_signatures:
+            from govsite.review.gitverify import git_signature_checks  # noqa: PLC0415
+
+            units = {id(u): u for r in self.rosters.values() for u in r.units.values()}.values()
+            self._sig.update(git_signature_checks(root, list(self.approvals), units))
+        self._trust: dict[tuple[str, str], bool] = {}
+        self._office: str | None = None
+        self._config: dict | None = None
+        self.proofs = self.require_proofs() if proofs is None else proofs
+        self._digests: dict[str, str] | None = None
+        self._digest_error = ""
+
+    def _content_authors(self) -> dict[tuple[str, str], set[str]]:
+        """(path, blob) → everyone who changed the path within the change that produced that blob.
+
+        Also fills ``content_time``: the latest commit time among the commits producing the blob.
+        """
+        self.content_time: dict[tuple[str, str], dt.datetime] = {}
+        by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, author)]
+        producers: dict[tuple[str, str], list[str]] = {}
+        for ch in self.changes:
+            c = self.history.commits.get(ch.commit)
+            if c is None:
+                continue
+            key = (ch.path, NULL_BLOB if ch.status == "D" else ch.new)
+            by_path.setdefault(ch.path, []).append((ch.commit, c.author_email))
+            producers.setdefault(key, []).append(ch.commit)
+            if key not in self.content_time or c.committer_time > self.content_time[key]:
+                self.content_time[key] = c.committer_time
+        authors: dict[tuple[str, str], set[str]] = {}
+        for key, commits in producers.items():
+            changes = {self.change_of.get(c) for c in commits}
+            authors[key] = {email for c, email in by_path[key[0]] if self.change_of.get(c) in changes}
+        return authors
+
+    def _start_signatures(self, paths: set[str] | None) -> None:
+        """Verify, in background threads, the signatures of every approval naming ``paths`` (all if None)
+        or a units/ file (the Ed25519 libraries release the GIL, so this uses every core)."""
+        import os  # noqa: PLC0415
+        from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+        shas = [s for s, a in self.approvals.items()
+                if paths is None or any(p in paths or p.startswith("units/") for p, _ in a.blobs)]
+        signed = [self.history.commits[s] for s in shas if self.history.commits[s].signature]
+        if len(signed) < self.THREADED_FROM:
+            return  # checked lazily
+        workers = max(2, os.cpu_count() or 2)
+
+        def run(chunk: list[Commit]) -> list[tuple[str, sshsig.SignatureCheck]]:
+            return [(c.id, sshsig.check(c.signature, c.payload)) for c in chunk]  # type: ignore[arg-type]
+
+        pool = ThreadPoolExecutor(max_workers=workers)
+        self._pending = [pool.submit(run, signed[i::workers]) for i in range(workers)]
+        pool.shutdown(wait=False)
+
+    def _collect_signatures(self) -> None:
+        for future in self._pending:
+            self._sig.update(future.result())
+        self._pending = []
+
+    def roster_for(self, commit: str) -> Roster:
+        return self.rosters[self.bases.get(commit, self.head)]
+
+    def signature(self, commit: Commit) -> sshsig.SignatureCheck | None:
+        if commit.id not in self._sig and self._pending:
+            self._collect_signatures()
+        if commit.id not in self._sig:
+            self._sig[commit.id] = sshsig.check(commit.signature, commit.payload) if commit.signature else None
+        return self._sig[commit.id]
+
+    # ---- judging one approval -------------------------------------------------------------------------
+    def judge(self, sha: str, approval: Approval, slot: Slot, path: str, blob: str) -> Verdict:
+        commit = self.history.commits[sha]
+        short = sha[:10]
+        if approval.problems:
+            return Verdict(False, reason=f"审核意见 {short} 格式错误：{'；'.join(approval.problems)}", article="17")
+        parent = self.history.commits.get(commit.parents[0]) if commit.parents else None
+        if len(commit.parents) != 1 or parent is None or parent.tree != commit.tree:
+            return Verdict(False, reason=f"审核意见 {short} 不是空提交（它同时修改了文件或是合并提交）。审核意见须单独签署，"
+                                         f"不能夹带改动；请用 govsite approve 重新签署", article="19")
+        if approval.unit != slot.unit:
+            return Verdict(False, reason=f"审核意见 {short} 声明的单位“{approval.unit}”与应审核的单位“{slot.unit}”不符，"
+                                         f"不能跨单位审核", article="17")
+        need = REQUIRED_CHECKLIST.get(slot.tier if slot.tier != "remove" else "3", ())
+        missing = [x for x in need if x not in approval.checklist]
+        if missing:
+            return Verdict(False, reason=f"审核意见 {short} 的审核清单（Review-Checklist）缺少：{', '.join(missing)}",
+                           article="17")
+        written = self.content_time.get((path, blob))
+        if written is not None and commit.committer_time < written:
+            return Verdict(False, reason=(f"审核意见 {short} 的签署时间（{commit.committer_time:%Y-%m-%d %H:%M}）早于被审核内容的提交时间"
+                                          f"（{written:%Y-%m-%d %H:%M}），签署日期不可信。请在内容提交之后重新签署"),
+                           article="19")
+        sig = self.signature(commit)
+        if sig is None:
+            return Verdict(False, reason=f"审核意见 {short} 没有签名，不能作为审核证据。{FIX['sign']}", article="19")
+        if not sig.good:
+            return Verdict(False, reason=f"审核意见 {short} 的签名无效（与提交内容不符或已被篡改）。{FIX['sign']}",
+                           article="19")
+        roster = self.roster_for(sha)
+        day = commit.signing_day
+        unit = roster.units.get(slot.unit)
+        holders = roster.find_key(sig.key)
+        mine = [p for u, p in holders if u.id == slot.unit]
+        if not mine:
+            if holders:
+                u, p = holders[0]
+                return Verdict(False, reason=f"签名者 {p.name}（{p.email}）属于单位“{u.id}”，不在单位“{slot.unit}”的人员名单中，"
+                                             f"不能签署该单位的{slot.label}", article="17")
+            later = self.latest.find_key(sig.key)
+            if later:
+                u, p = later[0]
+                return Verdict(False, reason=(
+                    f"签名者 {p.name}（{p.email}）在本次变更之前的人员名单中没有登记这把密钥或这个人——"
+                    f"审核按变更前的人员名单判断，同一合并请求中修改的人员名单不能授予角色。{FIX['roster']}"), article="17")
+            listed = roster.mentions(sig.key)
+            if listed:
+                return Verdict(False, reason=(f"审核意见 {short} 的签名密钥在 {listed} 中登记有误（有效期超过 3 个月、"
+                                              f"结束早于开始或缺少日期），不被承认。请修正人员名单并经批准后重新签署"),
+                               article="38")
+            return Verdict(False, reason=(f"审核意见 {short} 的签名密钥（{sig.key_fingerprint}）不在人员名单中。"
+                                          f"{FIX['roster']}"), article="19")
+        person = mine[0]
+        left = next((p.left for u, p in self.latest.find_key(sig.key) if identity(p.email) == identity(person.email)),
+                    None)
+        refused = signer_refusal(person, slot.unit, slot.tier, slot.label, day, sig.key, left, f"审核意见 {short}")
+        if refused is None:
+            refused = author_refusal(person, slot.tier, slot.label, self.authors.get((path, blob), set()),
+                                     f"审核意见 {short}")
+        if refused is not None:
+            return Verdict(False, person, refused.reason, refused.article)
+        file = roster.files.get(slot.unit)
+        if unit is not None and file is not None and not self.trusted(*file):
+            return Verdict(False, person, (f"审核所依据的人员名单 {file[0]}（版本 {file[1][:10]}）未经县政府办公室分管负责人批准，"
+                                           f"其中的角色不能作为依据"), "17")
+        return Verdict(True, person)
+
+    # ---- roster trust ---------------------------------------------------------------------------------
+    def site_config(self) -> dict:
+        if self._config is None:
+            self._config = root_site_config(self.root, self.head)
+        return self._config
+
+    def office_unit(self) -> str:
+        if self._office is None:
+            self._office = office_unit(self.root, self.head, self.site_config())
+        return self._office
+
+    def require_proofs(self) -> bool:
+        return require_proofs(self.root, self.head, self.site_config())
+
+    # ---- 三校: render digests of the preview build ----------------------------------------------------
+    def render_digest(self, path: str) -> tuple[str | None, str]:
+        """(current render digest of ``path`` at the revision, why not). Builds the preview once per run."""
+        if self._digests is None:
+            try:
+                if self.render_digests is None:
+                    raise LookupError("本次核验没有提供排版预览")
+                self._digests = self.render_digests(self.root, self.head)
+            except Exception as exc:  # noqa: BLE001 - any build failure makes every proof unverifiable
+                self._digests = {}
+                self._digest_error = f"无法构建预览以计算渲染摘要（{str(exc).strip() or type(exc).__name__}）"
+        digest = self._digests.get(path)
+        if digest is not None:
+            return digest, ""
+        return None, (self._digest_error or "预览构建没有生成该稿件的页面（单位或栏目未登记、单位已关停等），"
+                      "无法核对校对所针对的排版页面")
+
+    def trusted(self, path: str, blob: str) -> bool:
+        """A units/ file version counts when it is in the first commit or approved by the office's leader."""
+        key = (path, blob)
+        if key in self.trusted_files:
+            return True
+        if key in self._trust:
+            return self._trust[key]
+        self._trust[key] = False  # cycle guard
+        slot = Slot("3", self.office_unit(), "leader", "人员名单变更审批", "3")
+        ok = any(self.judge(sha, self.approvals[sha], slot, path, blob).ok
+                 for sha, b in self.by_path.get(path, []) if b == blob and self.approvals[sha].tier == "3")
+        self._trust[key] = ok
+        return ok
+
+    # ---- slots for one path -------------------------------------------------------------------------
+    def evaluate(self, path: str, blob: str, slots: list[Slot]) -> dict[str, tuple[list[tuple[str, Person]], list[Verdict]]]:
+        """Slot key → (valid (commit, person) list, verdicts of invalid approvals)."""
+        out: dict[str, tuple[list[tuple[str, Person]], list[Verdict]]] = {}
+        entries = self.by_path.get(path, [])
+        for slot in slots:
+            valid: list[tuple[str, Person]] = []
+            bad: list[Verdict] = []
+            want_tier = "3" if slot.tier == "remove" else slot.tier
+            for sha, b in entries:
+                a = self.approvals[sha]
+                if b != blob or a.tier != want_tier:
+                    continue
+                if slot.tier == "consent" and a.unit != slot.unit:
+                    continue
+                v = self.judge(sha, a, slot, path, blob)
+                if v.ok and v.person is not None:
+                    valid.append((sha, v.person))
+                else:
+                    bad.append(v)
+            out[slot.key] = (valid, bad)
+        return out
+
+    def stale_note(self, path: str, blob: str, tier: str) -> str:
+        old = [sha for sha, b in self.by_path.get(path, []) if b != blob and self.approvals[sha].tier == tier]
+        if not old:
+            return ""
+        return (f"现有审核意见 {old[-1][:10]} 针对的是该稿件的另一版本内容（审核与内容绑定，内容改动后原审核失效），"
+                f"须对当前版本重新审核")

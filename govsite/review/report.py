@@ -1,0 +1,78 @@
+"""What the publish gate reports (核验结果): per path the state of every tier and proof, and the failures
+with their reasons and articles."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+# repository path → render digest of every page of a preview build of a revision (the portal's, handed in)
+RenderDigests = Callable[[Path, str | None], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One reason a path cannot be published: path, tier (审核层级) and a Chinese reason naming the article."""
+
+    path: str
+    tier: str
+    reason: str
+    article: str = ""
+
+
+@dataclass
+class TierResult:
+    """State of one required tier for one path: valid | missing | invalid | stale."""
+
+    tier: str
+    state: str
+    signer: str = ""
+    commit: str = ""
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PathResult:
+    """Review state of one page, removed page or roster file."""
+
+    path: str
+    blob: str
+    kind: str  # page | removed | units
+    tiers: list[TierResult] = field(default_factory=list)
+    proofs: list[TierResult] = field(default_factory=list)  # 三校 (proof-1..3), bound to the render digest
+    proofs_required: bool = False  # False: proofs are shown for information only
+
+    @property
+    def ok(self) -> bool:
+        return all(t.state == "valid" for t in self.tiers + (self.proofs if self.proofs_required else []))
+
+
+@dataclass
+class VerifyReport:
+    """Result of :func:`verify_repository`."""
+
+    ok: bool
+    failures: list[Failure] = field(default_factory=list)
+    verified: set[str] = field(default_factory=set)
+    results: dict[str, PathResult] = field(default_factory=dict)
+    rev: str = ""
+    base: str | None = None
+    approvals: int = 0
+    proofs: bool = True  # whether 三校 was required in this run
+
+    def to_json(self, details: bool = False) -> str:
+        """The JSON report; ``details`` adds every path's tiers (state, signer, commit, reasons)."""
+        data = {
+            "ok": self.ok, "rev": self.rev, "base": self.base, "approval_commits": self.approvals,
+            "proofs_required": self.proofs,
+            "verified_count": len(self.verified), "failure_count": len(self.failures),
+            "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
+        }
+        if details:
+            data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
+                                   "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
+                                   "proofs_required": r.proofs_required}
+                               for p, r in sorted(self.results.items())}
+        return json.dumps(data, ensure_ascii=False, indent=1)
