@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
 
-.PHONY: all setup system-deps sample test bench clean
+.PHONY: all setup system-deps sample test lint bench clean
 
 all: sample
 
@@ -55,7 +55,11 @@ $(AXE):
 	mkdir -p build/node
 	cd build/node && npm install -q --no-save --no-audit --no-fund --prefix . axe-core@4.14.1 >/dev/null
 
+# Lint, types (strict for govsite/core, govsite/git, govsite/review), the import contract, then the tests.
 test: setup $(SARIF_SCHEMA) $(AXE)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest tests
 
 clean:

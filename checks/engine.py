@@ -216,7 +216,7 @@ def code_digest() -> str:
 
     digest = hashlib.sha1()
     package = Path(__file__).resolve().parent
-    for p in sorted(q for q in package.rglob("*") if q.suffix in (".py", ".txt", ".yml") and q.is_file()):
+    for p in sorted(q for q in package.rglob("*") if q.suffix in (".py", ".txt", ".yml", ".lock") and q.is_file()):
         try:
             digest.update(p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes())
         except OSError:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 CATEGORIES = (
     "secrecy", "privacy", "political", "sensitive", "typo", "norm", "ad", "emotion", "source", "schema", "link",
@@ -37,9 +38,9 @@ class Finding:
     suggestion: str | None = None
     suppressed: bool = False
     suppression_reason: str | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("extra")
         if not self.suppressed:
@@ -48,7 +49,7 @@ class Finding:
         return data
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
 
 

@@ -31,7 +31,7 @@ def _file() -> Path:
 
 
 def _load() -> dict:
-    global _codes
+    global _codes  # noqa: PLW0603 - a per-process memory of read-only data
     if _codes is None:
         stored = read_pickle(_file())
         _codes = stored if isinstance(stored, dict) else {}
@@ -40,7 +40,7 @@ def _load() -> dict:
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile`` with the compiler's work cached across processes."""
-    global _dirty
+    global _dirty  # noqa: PLW0603 - a per-process memory of read-only data
     if _sre is None:
         return re.compile(pattern, flags)
     codes = _load()
@@ -71,7 +71,7 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:
 
 def save() -> None:
     """Persist newly compiled patterns (call once after building a matcher)."""
-    global _dirty
+    global _dirty  # noqa: PLW0603 - a per-process memory of read-only data
     if _dirty and _codes is not None:
         write_atomic(_file(), pickle.dumps(_codes, protocol=pickle.HIGHEST_PROTOCOL))
         _dirty = False

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 try:  # libyaml is much faster; fall back to the pure-Python loader where it is missing
-    _BaseLoader = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _BaseLoader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
     _BaseLoader = yaml.SafeLoader
 
@@ -23,14 +23,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
     try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type, unused-ignore]
     except ValueError:
         return node.value  # an impossible date stays text; the schema names it
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
-Path_ = tuple  # a key path such as ("people", 0, "keys", 1, "valid_until")
+KeyPath = tuple[Any, ...]  # a key path such as ("people", 0, "keys", 1, "valid_until")
 
 
 @dataclass
@@ -38,7 +38,7 @@ class YamlDoc:
     """Loaded data plus ``lines``: key path → 1-based line (offset by ``first_line - 1``)."""
 
     data: Any
-    lines: dict[tuple, int] = field(default_factory=dict)
+    lines: dict[KeyPath, int] = field(default_factory=dict)
 
     def line(self, *path: Any) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -57,7 +57,7 @@ class YamlSyntaxError(Exception):
         self.line = line
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], offset: int) -> None:
+def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], offset: int) -> None:
     lines[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -94,7 +94,7 @@ def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
                               first_line) from None
     finally:
         loader.dispose()
-    index: dict[tuple, int] = {(): first_line}
+    index: dict[KeyPath, int] = {(): first_line}
     if node is not None and lines:
         _index_lines(node, (), index, offset)
     return YamlDoc(data=data, lines=index)

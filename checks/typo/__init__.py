@@ -177,7 +177,7 @@ def model_identity() -> str:
     return f"{DATA_VERSION}|{digest}|{'trigrams' if trigrams else 'bigrams'}"
 
 
-def load_engine(proper_names: Mapping[str, str], content_root: Path | None = None) -> "TypoEngine":
+def load_engine(proper_names: Mapping[str, str], content_root: Path | None = None) -> TypoEngine:
     """The engine for one project: shipped model + the county's names + vocabulary learnt from ``content_root``."""
     from checks.typo.engine import TypoEngine
 

@@ -215,9 +215,28 @@ def read_libime() -> tuple[str, str] | None:
     return (str(path), "\n".join(words)) if words else None
 
 
+def debian_sources() -> dict[str, Path | None]:
+    """The Debian data files the build reads, where present."""
+    from checks.typo import libime
+
+    try:
+        folder: Path | None = sunpinyin_dir()
+    except BuildError:
+        folder = None
+    return {"lm_sc.t3g": folder / "lm_sc.t3g" if folder else None,
+            "pydict_sc.bin": folder / "pydict_sc.bin" if folder else None,
+            "zh_CN.lm": libime.find_model()}
+
+
 def build(path: Path | None = None, quiet: bool = True) -> Path:
     t0 = time.time()
     path = path or model_path()
+    from checks.typo import sources
+
+    try:
+        sources.verify(sources.locate(debian_sources()), warn=lambda m: print(f"警告：{m}", file=sys.stderr))
+    except sources.SourceChanged as exc:
+        raise BuildError(str(exc)) from None
     from pypinyin import Style, lazy_pinyin
     from pypinyin.pinyin_dict import pinyin_dict
 
@@ -338,7 +357,14 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m checks.typo.build", description="生成错别字检查所需的模型缓存")
     ap.add_argument("--out", type=Path, help=f"输出文件（默认 {model_path()}）")
+    ap.add_argument("--update-lock", action="store_true",
+                    help="重新登记数据文件的校验值（checks/typo/sources.lock；仅在重新拟合模型权重之后使用）")
     args = ap.parse_args(argv)
+    if args.update_lock:
+        from checks.typo import sources
+
+        sources.write_lock(sources.locate(debian_sources()))
+        print(f"已登记 {len(sources.pinned())} 个数据文件的校验值：{sources.LOCK}")
     try:
         build(args.out, quiet=False)
     except BuildError as exc:

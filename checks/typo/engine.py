@@ -72,7 +72,7 @@ class TypoEngine(NameVariants, StatisticalCheck):
     # -- construction ---------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, proper_names: Mapping[str, str], content_root: Path | None = None) -> "TypoEngine":
+    def load(cls, proper_names: Mapping[str, str], content_root: Path | None = None) -> TypoEngine:
         model = load_model()
         terms, pages = learn(content_root) if content_root is not None else ({}, [])
         return cls(model, proper_names, terms, pages)
@@ -236,7 +236,7 @@ def _sunpinyin_present() -> bool:
 
 def load_model() -> dict:
     """The shipped model from the cache, built on first use (with a one-line notice on stderr)."""
-    global _MODEL
+    global _MODEL  # noqa: PLW0603 - a per-process memory of read-only data
     if _MODEL is not None:
         return _MODEL
     path = _build.model_path()

@@ -28,7 +28,7 @@ def write_crash_log(exc: BaseException, argv: Sequence[str]) -> Path | None:
     nothing could be written)."""
     from govsite import __version__  # noqa: PLC0415
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     lines = [
         f"govsite {__version__} 内部错误 {now.isoformat(timespec='seconds')}",
         f"python {sys.version.split()[0]} ({platform.platform()})",

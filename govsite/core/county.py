@@ -90,7 +90,7 @@ class Project:
         return merge_lists(self.root, self.problems)
 
     @functools.cached_property
-    def categories(self) -> dict[str, dict]:
+    def categories(self) -> dict[str, dict[str, Any]]:
         """Disclosure categories (公开类别) by id."""
         return {c["id"]: c for c in self.lists.get("categories", []) if isinstance(c, dict) and "id" in c}
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from checks.findings import Finding, whole_line
-from checks.yamlio import YamlDoc, as_date
+from checks.yamlio import KeyPath, YamlDoc, as_date
 
 _TYPE_NAMES = {str: "文本", int: "整数", bool: "true/false", list: "列表", dict: "键值表"}
 
@@ -20,26 +20,26 @@ class FieldReader:
         self.what = what  # e.g. "单位文件" / "稿件头部"
         self.problems: list[Finding] = []
 
-    def problem(self, keypath: tuple, rule: str, message: str, suggestion: str | None = None) -> None:
+    def problem(self, keypath: KeyPath, rule: str, message: str, suggestion: str | None = None) -> None:
         self.problems.append(
             whole_line(self.path, self.doc.line(*keypath), "schema", rule, "error", message, suggestion)
         )
 
     @staticmethod
-    def label(keypath: tuple) -> str:
+    def label(keypath: KeyPath) -> str:
         out = ""
         for part in keypath:
             out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
         return out or "（根）"
 
-    def mapping(self, value: Any, keypath: tuple) -> dict:
+    def mapping(self, value: Any, keypath: KeyPath) -> dict[Any, Any]:
         if isinstance(value, dict):
             return value
         if value is not None:
             self.problem(keypath, "schema.type", f"{self.what}中“{self.label(keypath)}”应为键值表（key: value）。")
         return {}
 
-    def unknown_keys(self, mapping: dict, allowed: set[str] | tuple, keypath: tuple) -> None:
+    def unknown_keys(self, mapping: dict[Any, Any], allowed: set[str] | tuple[str, ...], keypath: KeyPath) -> None:
         for key in mapping:
             if key not in allowed:
                 self.problem(
@@ -48,8 +48,8 @@ class FieldReader:
                     f"{self.what}中有未知字段“{key}”。允许的字段：{'、'.join(allowed)}。请检查拼写或删除该字段。",
                 )
 
-    def get(self, mapping: dict, key: str, keypath: tuple, kind: type, required: bool = False,
-            choices: tuple | None = None) -> Any:
+    def get(self, mapping: dict[Any, Any], key: str, keypath: KeyPath, kind: type, required: bool = False,
+            choices: tuple[Any, ...] | None = None) -> Any:
         kp = keypath + (key,)
         if key not in mapping or mapping[key] is None:
             if required:
@@ -70,7 +70,7 @@ class FieldReader:
                          f"{self.what}中“{self.label(kp)}”应为{_TYPE_NAMES.get(kind, kind.__name__)}，实际为“{value}”。")
             return None
         if kind is str:
-            value = value.strip()
+            value = str(value).strip()
             if required and not value:
                 self.problem(kp, "schema.missing", f"{self.what}中“{self.label(kp)}”不能为空。")
                 return None
@@ -80,7 +80,7 @@ class FieldReader:
             return None
         return value
 
-    def items(self, mapping: dict, key: str, keypath: tuple) -> list[tuple[tuple, dict]]:
+    def items(self, mapping: dict[Any, Any], key: str, keypath: KeyPath) -> list[tuple[KeyPath, dict[Any, Any]]]:
         """The entries of a list of mappings, each with its key path."""
         value = mapping.get(key)
         if value is None:

@@ -42,7 +42,7 @@ class Page:
     unit_id: str
     column_id: str
     body_start: int = 0
-    front: dict = field(default_factory=dict)
+    front: dict[str, Any] = field(default_factory=dict)
     doc: YamlDoc | None = None
     title: str = ""
     formed: dt.date | None = None

@@ -37,10 +37,10 @@ _ON = sorted(d for d in _WORKDAYS if d.weekday() >= 5)    # make-up workdays on 
 
 def covered(day: dt.date) -> bool:
     """True when the official calendar data covers ``day``'s year."""
-    return FIRST_YEAR <= day.year <= LAST_YEAR
+    return bool(FIRST_YEAR <= day.year <= LAST_YEAR)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def is_workday(day: dt.date) -> bool:
     if day in _WORKDAYS:
         return True

@@ -46,7 +46,7 @@ def _time(ident: bytes) -> dt.datetime:
         offset = dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[3:5])) * sign
         return dt.datetime.fromtimestamp(secs, dt.timezone(offset))
     except (ValueError, IndexError):
-        return dt.datetime.fromtimestamp(0, dt.timezone.utc)
+        return dt.datetime.fromtimestamp(0, dt.UTC)
 
 
 def parse_commit(sha: str, raw: bytes) -> Commit:

@@ -57,7 +57,7 @@ class Article:
 def _day_ts(day: dt.date | None) -> float:
     if day is None:
         return 0.0
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()
 
 
 def index_number(region: str, unit_id: str, year: int | None, path: str) -> str:

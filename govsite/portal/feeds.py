@@ -54,7 +54,7 @@ def gzip_bytes(data: bytes, mtime: int) -> bytes:
 
 def robots(base_url: str) -> bytes:
     return (f"User-agent: *\nAllow: /\nDisallow: /internal/\nDisallow: /pagefind/\n\nSitemap: {base_url}sitemap.xml\n"
-            ).encode("utf-8")
+            ).encode()
 
 
 def write(path: Path, data: bytes) -> None:

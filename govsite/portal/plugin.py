@@ -25,12 +25,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
+from govsite.core.china import CHINA as CST
 from govsite.portal import digests, files, finish, openings, pagecontext, parallel, render, skeleton, theme
 from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
 
 log = logging.getLogger("mkdocs.govsite")
-from govsite.core.china import CHINA as CST
 THEME_DIR = Path(__file__).resolve().parent / "theme"  # govsite's templates, between the county's and Material's
 
 

@@ -23,6 +23,7 @@ from govsite.review.trust import office_unit
 from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
                                    author_refusal, identity, signer_refusal)
 from govsite.review.report import RenderDigests
+from govsite.review.roster import Roster
 from govsite.review.trailers import format_message
 
 @dataclass
@@ -61,7 +62,7 @@ def signing_public_key(root: Path, key: str | None) -> tuple[str, str]:
     return " ".join(proc.stdout.decode().split()[:2]), str(path)
 
 
-def _roster_at(root: Path, commit: str):
+def _roster_at(root: Path, commit: str) -> Roster:
     from govsite.review.roster import load_rosters  # noqa: PLC0415
 
     return load_rosters(root, [commit])[commit]
@@ -91,7 +92,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
             raise GovsiteError(f"当前分支相对 {base} 没有改动 content/ 或 units/ 下的文件，没有可审核的内容。")
     else:
         chosen = [Path(p).resolve().relative_to(root).as_posix() if Path(p).is_absolute() or Path(p).exists()
-                  else p for p in paths]
+                  else p for p in paths or []]
     dirty = commits.uncommitted(root, *chosen)
     if dirty:
         raise GovsiteError("以下文件有未提交的修改，审核只能针对已提交的内容，请先 git commit：\n" + dirty)
@@ -133,7 +134,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         unit = mine[0][0].id
     groups: dict[str, list[Target]] = {}
     for t in targets:
-        groups.setdefault(unit if tier == "consent" else t.unit, []).append(t)
+        groups.setdefault(unit if tier == "consent" and unit else t.unit, []).append(t)
     if use_changed and tier != "consent" and len(groups) > 1:
         # --all-changed: sign for the units the signer belongs to; leave the others to their own reviewers
         own = {u.id for u, _p in roster.find_key(public)}
@@ -177,7 +178,7 @@ def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | 
     return {p: digests[p] for p in paths}
 
 
-def _check_signer(roster, latest, unit_id: str, public: str, role: str, tier: str, today: dt.date) -> Person:
+def _check_signer(roster: Roster, latest: Roster, unit_id: str, public: str, role: str, tier: str, today: dt.date) -> Person:
     unit = roster.units.get(unit_id)
     label = TIER_NAMES[tier]
     if unit is None:

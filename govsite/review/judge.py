@@ -11,8 +11,10 @@ later version of ``units/*.yml`` needs the office unit's leader approval. Who ma
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from govsite.core.units import Person
 from govsite.git.history import load_history, path_changes
@@ -91,7 +93,7 @@ class Gate:
             for path, blob in a.blobs:
                 self.by_path.setdefault(path, []).append((sha, blob))
         self._sig: dict[str, sshsig.SignatureCheck | None] = {}
-        self._pending: list = []
+        self._pending: list[Future[list[tuple[str, sshsig.SignatureCheck]]]] = []
         if not git_signatures:
             self._start_signatures(only)   # runs in threads while git lists the changes below
         self.changes = path_changes(root, self.head, ("content/", "units/"))
@@ -108,7 +110,7 @@ class Gate:
             self._sig.update(git_signature_checks(root, list(self.approvals), units))
         self._trust: dict[tuple[str, str], bool] = {}
         self._office: str | None = None
-        self._config: dict | None = None
+        self._config: dict[str, Any] | None = None
         self.proofs = self.require_proofs() if proofs is None else proofs
         self._digests: dict[str, str] | None = None
         self._digest_error = ""
@@ -239,7 +241,7 @@ class Gate:
         return Verdict(True, person)
 
     # ---- roster trust ---------------------------------------------------------------------------------
-    def site_config(self) -> dict:
+    def site_config(self) -> dict[str, Any]:
         if self._config is None:
             self._config = root_site_config(self.root, self.head)
         return self._config

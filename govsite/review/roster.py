@@ -48,14 +48,14 @@ def load_rosters(root: Path, commits: list[str]) -> dict[str, Roster]:
     parsed: dict[str, Unit | None] = {}
     texts: dict[str, str] = {}
     rosters: dict[str, Roster] = {}
-    cache: dict[tuple, Roster] = {}
+    cache: dict[tuple[tuple[str, tuple[str, str]], ...], Roster] = {}
     for c in commits:
         key = tuple(sorted(entries[c].items()))
         if key in cache:
             rosters[c] = cache[key]
             continue
         roster = Roster()
-        for name, (mode, oid) in sorted(entries[c].items()):
+        for name, (_mode, oid) in sorted(entries[c].items()):
             if not name.endswith((".yml", ".yaml")):
                 continue
             if oid not in parsed:

@@ -28,7 +28,7 @@ def tier_result(slot: Slot, valid: list[tuple[str, Person]], bad: list[Verdict],
 
 
 def choose_three(gate: Gate, cands: list[list[tuple[str, Person]]],
-                  labels: tuple[str, str, str] = ("一审", "二审", "三审")) -> tuple[tuple | None, str]:
+                  labels: tuple[str, str, str] = ("一审", "二审", "三审")) -> tuple[tuple[tuple[str, Person], ...] | None, str]:
     """Pick tier-1..3 approvals (or proof-1..3 with ``labels`` 一校/二校/三校) by three different people, in order
     (一审 → 二审 → 三审). Returns (choice, why not)."""
     distinct_found = False
@@ -45,7 +45,7 @@ def choose_three(gate: Gate, cands: list[list[tuple[str, Person]]],
         if gate.history.is_ancestor(s1, s2) and gate.history.is_ancestor(s2, s3):
             return combo, ""
     if not distinct_found:
-        names = {}
+        names: dict[str, list[str]] = {}
         for tier, cl in zip(labels, cands):
             for _, p in cl:
                 names.setdefault(p.name, []).append(tier)

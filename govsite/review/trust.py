@@ -4,12 +4,13 @@ revision under review, so that a merge request cannot change what is required of
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from govsite.git.objects import cat_batch
 from govsite.git.refs import root_commits
 
 
-def root_site_config(root: Path, head: str) -> dict:
+def root_site_config(root: Path, head: str) -> dict[str, Any]:
     """``site_config/site.yml`` as set in the first commit (the root of trust), ``{}`` when absent or broken.
 
     Settings that decide what the gate requires are read from here, not from the revision under review,
@@ -31,7 +32,7 @@ def root_site_config(root: Path, head: str) -> dict:
     return {}
 
 
-def office_unit(root: Path, head: str, config: dict | None = None) -> str:
+def office_unit(root: Path, head: str, config: dict[str, Any] | None = None) -> str:
     """The county office's unit id (``office_unit`` in site_config/site.yml) as set in the first commit.
 
     Read from the root of trust, not from the revision under review, so a merge request cannot
@@ -44,7 +45,7 @@ def office_unit(root: Path, head: str, config: dict | None = None) -> str:
     return "office"
 
 
-def require_proofs(root: Path, head: str, config: dict | None = None) -> bool:
+def require_proofs(root: Path, head: str, config: dict[str, Any] | None = None) -> bool:
     """Whether the gate requires 三校 (``review.require_proofs`` in the first commit's site.yml; default true)."""
     data = root_site_config(root, head) if config is None else config
     review = data.get("review")

@@ -509,7 +509,7 @@ def test_the_portal_shows_a_page_as_the_content_model_reads_it(tmp_path: Path) -
     fields from the one content model, as the checks and the gate do."""
     root = make_county(tmp_path / "c")
     page = root / "content" / "dachang" / "gzdt" / "crlf.md"
-    page.write_bytes("--- \r\ntitle: 换行符不同的稿件\r\nformed: 2026-11-20\r\n---\r\n\r\n正文一段。\r\n".encode("utf-8"))
+    page.write_bytes("--- \r\ntitle: 换行符不同的稿件\r\nformed: 2026-11-20\r\n---\r\n\r\n正文一段。\r\n".encode())
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "CRLF 稿件")
     proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
