@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    if "--no-cache" in argv[: argv.index("--") if "--" in argv else len(argv)]:
+    if "--no-cache" in _global_options(argv):  # `check --no-cache` is the result cache alone
         from checks.cachedir import NO_CACHE_ENV
 
         os.environ[NO_CACHE_ENV] = "1"  # for this process and the ones it starts (render, check workers)
@@ -102,6 +102,12 @@ def _main(argv: list[str]) -> int:
         return 2
     finally:
         regexcache.remember_stdlib_cache()
+
+
+def _global_options(argv: list[str]) -> list[str]:
+    """The words before the command word (``govsite --no-cache --root X check …`` → ``--no-cache --root X``)."""
+    command = _command_in(argv)
+    return argv[: argv.index(command)] if command in argv else list(argv)
 
 
 def _command_in(argv: list[str]) -> str | None:

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from html import escape as e
 from typing import Any
 
+from govsite.core.units import UPDATE_NAMES
 from govsite.portal.catalog import HOME_LATEST, PAGE_SIZE, UNIT_LATEST, Article, Catalog, rel_url
 
 KIND_GROUPS = (("乡镇（街道）", ("township", "subdistrict")), ("县政府部门", ("department",)), ("其他单位", ("agency",)))
-UPDATE_NAMES = {"weekly": "每周", "monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "yearly": "每年",
-                "realtime": "实时"}
 
 
 @dataclass(frozen=True)
