@@ -94,18 +94,18 @@ def repo(tmp_path: Path) -> Repo:
 
 @pytest.fixture
 def project(repo: Repo):
-    from govsite.core.county import Project
+    from govsite.core.county import County
 
-    return Project(repo.root)
+    return County(repo.root)
 
 
 def findings_for(repo: Repo, body: str, front: str | None = None, rel: str = "town/gzdt/a.md"):
     """Check one page through the engine (no subprocess) and return its findings."""
     from govsite.compliance.context import checker_for
-    from govsite.core.county import Project
+    from govsite.core.county import County
 
     path = repo.page(rel, body, front)
-    checker = checker_for(Project(repo.root))
+    checker = checker_for(County(repo.root))
     return checker.check_raw(f"content/{rel}", path.read_bytes())
 
 

@@ -6,12 +6,12 @@ import json
 import subprocess
 import sys
 
-from govsite.core.county import Project
+from govsite.core.county import County
 from tests.conftest import REPO
 
 
 def test_sample_county_has_the_units_and_pages_the_design_asks_for():
-    project = Project(REPO)
+    project = County(REPO)
     kinds = sorted(u.kind for u in project.units.values())
     assert kinds.count("township") >= 2 and kinds.count("department") >= 3
     assert project.office_unit in project.units and project.operator_unit in project.units

@@ -81,12 +81,12 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
 def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool = True,
                      progress: Callable[..., None] | None = None) -> RepositoryAudit:
     """The part of the audit that reads only the repository (history, columns, timeliness, rosters…)."""
-    from govsite.core.county import Project  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
 
     root = Path(root).resolve()
     step = progress or (lambda *a, **k: None)
     as_of = as_of or today_in_china()
-    project = Project(root)
+    project = County(root)
     categories = project.categories
     site = project.site
     step("读取 git 历史")

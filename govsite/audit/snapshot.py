@@ -120,6 +120,6 @@ def page_counts_by_column(snap: Snapshot) -> dict[tuple[str, str], list[PageInfo
 
 
 def site_identity(root: Path) -> dict[str, Any]:
-    from govsite.core.county import Project  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
 
-    return Project(root).site
+    return County(root).site

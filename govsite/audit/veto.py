@@ -49,9 +49,9 @@ def _run_serious_checks(root: Path, paths: list[Path]):
     from govsite.compliance.cache import ResultCache, fingerprint  # noqa: PLC0415
     from govsite.compliance.context import checker_for  # noqa: PLC0415
     from govsite.compliance.run import check_paths  # noqa: PLC0415
-    from govsite.core.county import Project  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
 
-    project = Project(root)
+    project = County(root)
     full = checker_for(project)
     cached = ResultCache(project.root, fingerprint(project, full.ruleset)).entries
     if paths and len(cached) >= len(paths) // 2:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 def open_project(args: argparse.Namespace):
     """The project named by ``--root`` or found from the current directory."""
-    from govsite.core.county import Project, find_root
+    from govsite.core.county import County, find_root
 
     root = Path(args.root).resolve() if getattr(args, "root", None) else find_root()
     if not (root / "units").is_dir():
         from govsite.core.errors import GovsiteError
 
         raise GovsiteError(f"{root} 不是 govsite 仓库：缺少 units/ 目录。")
-    return Project(root)
+    return County(root)

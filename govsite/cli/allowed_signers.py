@@ -13,11 +13,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from govsite.core.errors import GovsiteError
-    from govsite.core.county import Project, find_root
+    from govsite.core.county import County, find_root
     from govsite.review.signers import allowed_signers
 
     root = find_root() if args.root is None else Path(args.root).resolve()
-    project = Project(root)
+    project = County(root)
     units = project.units
     errors = [p for p in project.problems if p.severity == "error" and p.path.startswith("units/")]
     for p in errors:

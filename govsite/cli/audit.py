@@ -48,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
             raise GovsiteError(f"站点目录 {args.site} 不存在。请先运行 govsite build --preview -o {args.site}。")
     elif (root / "site" / "index.html").is_file():
         site_dir = root / "site"
-    from govsite.core.county import Project
+    from govsite.core.county import County
 
     allow = {a.strip().lower() for a in args.allow if a.strip()}
-    allow |= {str(a).strip().lower() for a in Project(root).lists.get("audit_link_allow", []) or [] if str(a).strip()}
+    allow |= {str(a).strip().lower() for a in County(root).lists.get("audit_link_allow", []) or [] if str(a).strip()}
     progress = Progress()
     try:
         report = run_audit(root, as_of, site_dir, online=args.online, allow=allow, run_checks=not args.no_checks,
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         from govsite.audit.html import render_html
 
-        base = args.link_base if args.link_base is not None else str(Project(root).site.get("base_url") or "")
+        base = args.link_base if args.link_base is not None else str(County(root).site.get("base_url") or "")
         text = render_html(report, base=base if not base or base.endswith("/") else base + "/")
     else:
         text = render_text(report)

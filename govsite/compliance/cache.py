@@ -11,7 +11,7 @@ from pathlib import Path
 from checks.cachedir import read_pickle, user_cache_dir, write_atomic
 from checks.findings import Finding
 from checks.rules import RuleSet
-from govsite.core.county import Project
+from govsite.core.county import County
 
 CACHE_FILE = "check-results"
 
@@ -59,7 +59,7 @@ def _content_model_digest() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(project: Project, ruleset: RuleSet) -> str:
+def fingerprint(project: County, ruleset: RuleSet) -> str:
     """Everything cached results depend on besides the page: the checks' code and data, the content model,
     the rule packs, the typo model and which score it uses, the county's units/ and site_config/."""
     from checks.engine import code_digest  # noqa: PLC0415

@@ -10,7 +10,7 @@ from checks.context import BodyOnly, CheckContext
 from checks.engine import Checker
 from checks.findings import Finding
 from checks.rules import RuleSet, load_rules
-from govsite.core.county import Project
+from govsite.core.county import County
 from govsite.core.pages import location_of, parse_page, split_front_matter
 
 
@@ -29,7 +29,7 @@ class ContentModelReader:
         return BodyOnly(path=path, text=text, body_start=max(body_start, 0), unit_id=unit_id, column_id=column_id)
 
 
-def published_numbers(project: Project) -> frozenset[str]:
+def published_numbers(project: County) -> frozenset[str]:
     """Digits of every phone number the units and the portal publish (never a resident's private number)."""
     phones = [u.contact.phone for u in project.units.values()]
     phones.append(str(project.site.get("phone") or ""))
@@ -43,7 +43,7 @@ def published_numbers(project: Project) -> frozenset[str]:
     return frozenset(found)
 
 
-def check_context(project: Project) -> CheckContext:
+def check_context(project: County) -> CheckContext:
     units = project.units
     return CheckContext(
         root=project.root, lists=project.lists, proper_names=project.proper_names(),
@@ -53,6 +53,6 @@ def check_context(project: Project) -> CheckContext:
         content_dir=project.root / "content")
 
 
-def checker_for(project: Project, ruleset: RuleSet | None = None) -> Checker:
+def checker_for(project: County, ruleset: RuleSet | None = None) -> Checker:
     """A checker for the county's pages: shipped packs plus the county's rules, its context, its units."""
     return Checker(check_context(project), ContentModelReader(project.units), ruleset or load_rules(project.root))

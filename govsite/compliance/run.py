@@ -12,7 +12,7 @@ from checks.engine import Checker, blob_id
 from checks.findings import INPUT_RULES, Finding, whole_line
 from govsite.compliance.cache import ResultCache, fingerprint
 from govsite.compliance.context import checker_for
-from govsite.core.county import Project, find_root
+from govsite.core.county import County, find_root
 
 
 @dataclass
@@ -34,7 +34,7 @@ class CheckRun:
 
 # The checker a forked worker process uses: set just before the fork, so the children share the parent's
 # loaded rules and typo model instead of unpickling them (fork copies memory; nothing else reads this).
-_WORKER: tuple[Project, Checker] | None = None
+_WORKER: tuple[County, Checker] | None = None
 
 
 def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
@@ -54,7 +54,7 @@ def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
     return rel, own, cross, blob_id(raw)
 
 
-def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True, jobs: int | None = None,
+def check_paths(project: County, paths: Sequence[Path], use_cache: bool = True, jobs: int | None = None,
                 checker: Checker | None = None) -> CheckRun:
     """Check many files: cached results for unchanged blobs, the rest in parallel when there are many."""
     global _WORKER  # noqa: PLW0603 - see its comment
@@ -109,7 +109,7 @@ def check_paths(project: Project, paths: Sequence[Path], use_cache: bool = True,
 @functools.lru_cache(maxsize=1)
 def default_checker() -> Checker:
     """A checker for the repository the current folder is in (benchmarks, rule examples)."""
-    return checker_for(Project(find_root()))
+    return checker_for(County(find_root()))
 
 
 def check_snippet(text: str, checker: Checker | None = None) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""A govsite repository on disk: where it is, its site identity, units and merged lists."""
+"""A county's repository (县级门户仓库) on disk: where it is, its site identity, units and merged lists."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def merge_lists(root: Path | None, problems: list[Finding]) -> dict[str, Any]:
 
 
 @dataclass
-class Project:
+class County:
     """Everything a command needs to know about one repository, loaded lazily."""
 
     root: Path

@@ -85,7 +85,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
 
-    from govsite.core.county import Project  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
     from govsite.portal.openings import unit_problems  # noqa: PLC0415
 
     pending = None
@@ -96,7 +96,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     elif gate is None:
         gate = judge(root)
     if not preview:
-        blocking = unit_problems(root, Project(root).units)
+        blocking = unit_problems(root, County(root).units)
         assert gate is not None
         if blocking or not gate.ok:
             raise GateRefused(gate, blocking)

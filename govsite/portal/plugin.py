@@ -71,13 +71,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_config(self, config: Any) -> Any:
         from mkdocs.exceptions import PluginError  # noqa: PLC0415
 
-        from govsite.core.county import Project  # noqa: PLC0415
+        from govsite.core.county import County  # noqa: PLC0415
         from govsite.git.dates import head_timestamp, publish_dates  # noqa: PLC0415
 
         root = Path(config["docs_dir"]).resolve().parent
         opts, hand = self.config, self.handover
         verdict = self._verdict(root)
-        project = Project(root)
+        project = County(root)
         blocking = openings.unit_problems(root, project.units)
         for problem in blocking:
             log.warning("%s: %s", problem.path, problem.reason)

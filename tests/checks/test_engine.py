@@ -3,7 +3,7 @@ import pickle
 from checks.engine import blob_id, find_suppressions
 from govsite.compliance.context import checker_for
 from govsite.compliance.run import check_paths
-from govsite.core.county import Project
+from govsite.core.county import County
 from tests.conftest import findings_for
 
 SECRET = "本文件为机密★1年，请妥善保管。\n"
@@ -46,10 +46,10 @@ def test_find_suppressions_parses_rule_and_reason():
 
 def test_result_cache_is_used_and_invalidated_by_rule_changes(repo):
     page = repo.page("town/gzdt/a.md", SECRET)
-    project = Project(repo.root)
+    project = County(repo.root)
     first = check_paths(project, [page])
     assert first.cached == 0 and first.errors == 1
-    second = check_paths(Project(repo.root), [page])
+    second = check_paths(County(repo.root), [page])
     assert second.cached == 1 and [f.rule for f in second.findings] == [f.rule for f in first.findings]
     from govsite.compliance.cache import cache_file
 
@@ -60,23 +60,23 @@ def test_result_cache_is_used_and_invalidated_by_rule_changes(repo):
     (repo.root / "site_config" / "rules" / "local.yml").write_text(
         "category: secrecy\nrules:\n  - {id: secrecy.classification-mark, kind: existence, level: off, tokens: [x]}\n",
         encoding="utf-8")
-    third = check_paths(Project(repo.root), [page])
+    third = check_paths(County(repo.root), [page])
     assert third.cached == 0 and third.errors == 0
 
 
 def test_cached_run_still_rechecks_cross_file_links(repo):
     page = repo.page("town/gzdt/a.md", "见[通知](../tzgg/b.md)。\n")
     target = repo.page("town/tzgg/b.md", "通知。\n")
-    assert check_paths(Project(repo.root), [page]).errors == 0
+    assert check_paths(County(repo.root), [page]).errors == 0
     target.unlink()
-    run = check_paths(Project(repo.root), [page])
+    run = check_paths(County(repo.root), [page])
     assert run.cached == 1 and [f.rule for f in run.findings] == ["link.internal-missing"]
 
 
 def test_parallel_and_serial_runs_agree(repo):
     pages = [repo.page(f"town/gzdt/p{i:03d}.md", SECRET if i % 7 == 0 else "本镇召开会议。\n") for i in range(120)]
-    serial = check_paths(Project(repo.root), pages, use_cache=False, jobs=1)
-    parallel = check_paths(Project(repo.root), pages, use_cache=False, jobs=2)
+    serial = check_paths(County(repo.root), pages, use_cache=False, jobs=1)
+    parallel = check_paths(County(repo.root), pages, use_cache=False, jobs=2)
     assert [(f.path, f.rule) for f in serial.findings] == [(f.path, f.rule) for f in parallel.findings]
     assert serial.errors == 18
 
@@ -86,7 +86,7 @@ def test_county_rule_overrides_level(repo):
     (repo.root / "site_config" / "rules" / "local.yml").write_text(
         "category: sensitive\nrules:\n  - id: sensitive.local-term\n    kind: existence\n    level: warning\n"
         "    tokens: [某某传销]\n    message: 本县禁用词“{match}”。\n", encoding="utf-8")
-    found = [f for f in checker_for(Project(repo.root)).check_raw(
+    found = [f for f in checker_for(County(repo.root)).check_raw(
         "content/town/gzdt/a.md", repo.page("town/gzdt/a.md", "打击某某传销活动。\n").read_bytes())
         if f.rule == "sensitive.local-term"]
     assert found[0].message == "本县禁用词“某某传销”。" and found[0].severity == "warning"

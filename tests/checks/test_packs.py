@@ -10,7 +10,7 @@ import pytest
 from govsite.compliance.context import checker_for
 from govsite.compliance.run import check_snippet as check_text
 from checks.findings import CATEGORIES
-from govsite.core.county import PACKS_DIR, Project
+from govsite.core.county import PACKS_DIR, County
 from checks.rules import load_rules
 
 RULESET = load_rules(None)
@@ -40,7 +40,7 @@ def test_every_data_rule_has_examples():
 def checker(tmp_path_factory):
     from tests.conftest import Repo
 
-    return checker_for(Project(Repo(tmp_path_factory.mktemp("packs") / "site").root))
+    return checker_for(County(Repo(tmp_path_factory.mktemp("packs") / "site").root))
 
 
 @pytest.mark.parametrize("rule_id,kind,text", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from govsite.compliance.context import checker_for
 from govsite.compliance.fixes import apply_fixes
-from govsite.core.county import Project
+from govsite.core.county import County
 from checks.rules import safe_to_fix
 from tests.conftest import Repo
 
@@ -57,7 +57,7 @@ class FixBench:
 
     def __init__(self, root: Path) -> None:
         self.repo = Repo(root)
-        self.checker = checker_for(Project(self.repo.root))
+        self.checker = checker_for(County(self.repo.root))
         self.path = self.repo.root / REL
         self.path.parent.mkdir(parents=True)
 

@@ -15,7 +15,7 @@ from govsite.compliance.context import checker_for
 from checks.findings import Finding
 from govsite.core.pages import Page, parse_page
 from govsite.core.units import Unit, parse_unit
-from govsite.core.county import Project
+from govsite.core.county import County
 from checks.textio import UnreadableFile, decode_text
 from tests.conftest import UNIT_YML, Repo
 
@@ -33,7 +33,7 @@ def _no_known_crash(text: str) -> bool:
 def checker(tmp_path_factory: pytest.TempPathFactory) -> Checker:
     repo = Repo(tmp_path_factory.mktemp("robust") / "site")
     repo.page("town/gzdt/other.md", "另一篇。\n")  # something for relative links to find
-    return checker_for(Project(repo.root))
+    return checker_for(County(repo.root))
 
 
 # -- generators ----------------------------------------------------------------------------------------------

@@ -104,10 +104,10 @@ def test_the_result_cache_key_changes_with_the_score(monkeypatch: pytest.MonkeyP
     import checks.typo as typo
     from checks.rules import load_rules
     from govsite.compliance.cache import fingerprint
-    from govsite.core.county import Project
+    from govsite.core.county import County
 
     root = copy_sample(tmp_path / "c")
-    project = Project(root)
+    project = County(root)
     rules = load_rules(root)
     if not typo.model_identity().endswith("|trigrams"):
         pytest.skip("this machine scores without libime's trigrams already")
