@@ -8,6 +8,9 @@ import sys
 
 from govsite.core.county import County
 from tests.conftest import REPO
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 
 def test_sample_county_has_the_units_and_pages_the_design_asks_for():

@@ -11,6 +11,8 @@ import pytest
 from govsite.core import workdays
 from tests.govsite.audit.conftest_audit import AuditRepo, findings
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 NEWS = ("gzdt", "工作动态", "news", "weekly")
 
 

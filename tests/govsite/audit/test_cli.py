@@ -14,6 +14,8 @@ import pytest
 from govsite.audit.dashboard import write_dashboard
 from tests.govsite.audit.repo import Repo, page, unit_yml
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 REPO = Path(__file__).resolve().parents[3]
 
 

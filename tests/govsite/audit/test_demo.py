@@ -10,6 +10,9 @@ from govsite.audit.run import run_audit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "benchmarks"))
 from demo_history import make_demo  # noqa: E402
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 
 def test_demo_history_names_each_problem_with_article_and_fix(tmp_path):

@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 SCHEMAS = REPO / "tests" / "schemas"
 SARIF_SCHEMA = REPO / "build" / "schemas" / "sarif-2.1.0.json"
 

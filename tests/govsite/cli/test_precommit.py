@@ -7,6 +7,9 @@ import sys
 from pathlib import Path
 
 from tests.conftest import REPO
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 
 def _run(root: Path, *args: str, env: dict) -> subprocess.CompletedProcess:

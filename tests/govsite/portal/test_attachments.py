@@ -10,6 +10,8 @@ from govsite.portal.build import build_site
 from govsite.portal.verdict import Verdict as GateResult
 from tests.govsite.portal.conftest import git, make_county
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 PAGE = "---\ntitle: {title}\nformed: 2026-11-26\n---\n{body}\n"
 APPROVED = "content/office/yaowen/2026-11-26-fujian.md"
 BLOCKED = "content/office/yaowen/2026-11-26-weishen.md"

@@ -16,7 +16,8 @@ from tests.govsite.portal.browser import CHROMIUM, DESKTOP, MOBILE, browser, scr
 
 AXE = Path(__file__).resolve().parents[3] / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="需要 Debian chromium：apt-get install -y chromium")
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="需要 Debian chromium：apt-get install -y chromium")]
 
 
 def _titles(county: Path) -> dict[str, str]:

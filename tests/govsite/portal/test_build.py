@@ -15,6 +15,8 @@ from govsite.core.pages import parse_page
 from govsite.portal.catalog import PAGE_SIZE, rel_url
 from tests.govsite.portal.conftest import REPO, git, govsite, make_county
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 
 def html(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")

@@ -8,6 +8,9 @@ from pathlib import Path
 from govsite.portal.digests import render_digests
 from govsite.portal.digests import MANIFEST, page_digest, read_manifest
 from tests.govsite.portal.conftest import make_county
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 
 def _content_pages(root: Path) -> set[str]:

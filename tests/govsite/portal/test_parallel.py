@@ -11,6 +11,8 @@ from govsite.core.errors import GovsiteError
 from govsite.portal.build import build_site
 from govsite.portal.verdict import Verdict as GateResult
 
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
+
 
 def _tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}

@@ -10,6 +10,9 @@ import jinja2
 from govsite.portal import skeleton
 from govsite.portal.build import build_site
 from govsite.portal.verdict import Verdict as GateResult
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 MAIN = ("<title>{{ page.meta.title }} - 站</title><link rel=\"canonical\" href=\"{{ page.canonical_url }}\">"
         "{% if page.toc | first is defined %}<a href=\"{{ (page.toc | first).url }}\">跳转</a>{% endif %}"

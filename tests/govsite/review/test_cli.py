@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 from .conftest import NOW, PEOPLE
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 REPO = Path(__file__).resolve().parents[3]
 

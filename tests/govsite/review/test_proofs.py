@@ -14,6 +14,9 @@ from tests.govsite.review.conftest import verify_repository
 
 from .conftest import failures_for
 from .test_cli import govsite
+import pytest
+
+pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 
 REPO = Path(__file__).resolve().parents[3]
 
