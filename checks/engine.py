@@ -20,7 +20,7 @@ from checks.detectors import load_detector
 from checks.detectors.view import PageView
 from checks.findings import INPUT_RULES, Finding, whole_line
 from checks.kinds import Hit
-from checks.prose import mask_prose, title_span
+from checks.prose import UNCLOSED_COMMENT, mask_prose, title_span
 from checks.rules import Rule, RuleSet
 from checks.textio import UnreadableFile, decode_text
 
@@ -108,6 +108,8 @@ class Checker:
         else:
             page, problems = self.reader.read(rel, text)
             findings.extend(self._schema(problems))
+            if "<!--" in text:
+                findings.extend(self._schema(_unclosed_comments(rel, text, page.body_start)))
             masked = mask_prose(text, page.body_start, title_span(text, page.body_start))
         view = PageView(page=page, masked=masked, context=self.context, shared=self.shared)
         if cross_file is not True:
@@ -171,7 +173,14 @@ class Checker:
             return findings
         extra: list[Finding] = []
         valid = []
+        categories = {r.category for r in self.ruleset.rules.values()}
         for s in sups:
+            if s.rule not in self.ruleset.rules and s.rule not in categories:
+                if report_bad:
+                    extra.append(whole_line(rel, s.comment_line, "schema", "schema.suppression-rule", "error",
+                                            f"豁免的规则“{s.rule}”不存在，这条豁免不起作用。请用 govsite rules 查看规则 id "
+                                            "（如 privacy.mobile），或写类别名（如 privacy）。"))
+                continue
             if not s.reason:
                 if report_bad:
                     extra.append(whole_line(rel, s.comment_line, "schema", "schema.suppression-reason", "error",
@@ -199,6 +208,16 @@ class Checker:
             findings.append(whole_line(rel, 1, "schema", "schema.empty", "error",
                                        "稿件为空。请写入头部信息和正文，或删除该文件。"))
         return findings
+
+
+def _unclosed_comments(rel: str, text: str, body_start: int) -> list[Finding]:
+    m = UNCLOSED_COMMENT.search(text, body_start)
+    if m is None:
+        return []
+    line = text.count("\n", 0, m.start()) + 1
+    return [whole_line(rel, line, "schema", "schema.unclosed-comment", "error",
+                       "HTML 注释“<!--”没有结束（缺少“-->”）：其后的文字在网页上会被吞掉或原样显示。请补上“-->”，"
+                       "或删除“<!--”。")]
 
 
 def blob_id(raw: bytes) -> str:

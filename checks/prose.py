@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)", re.S | re.M)
-_COMMENT = re.compile(r"<!--.*?(-->|\Z)", re.S)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)  # an unclosed one hides nothing: its text is checked (and reported)
+UNCLOSED_COMMENT = re.compile(r"<!--(?!.*?-->)", re.S)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _LINK_TARGET = re.compile(r"(?<=\])\([^)\n]*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)

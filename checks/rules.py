@@ -84,7 +84,12 @@ def parse_pack(text: str, rel: str) -> tuple[list[Rule], list[Finding]]:
         doc = load_yaml(text)
     except YamlSyntaxError as exc:
         return [], [whole_line(rel, exc.line, "schema", "schema.yaml-syntax", "error", exc.message)]
+    if doc.data is not None and not isinstance(doc.data, dict):
+        bad(1, "规则包应为键值表，写成 category: <类别> 和 rules: [<规则>, …]，见 docs/design.md；这个文件中的规则都没有生效。")
     data = doc.data if isinstance(doc.data, dict) else {}
+    if not isinstance(data.get("rules", []), list):
+        bad(doc.line("rules"), "规则包的 rules 应为列表（每条规则以 - 开头）；这个文件中的规则都没有生效。")
+        data = {}
     pack_category = data.get("category")
     rules: list[Rule] = []
     for i, item in enumerate(data.get("rules") or []):

@@ -39,6 +39,8 @@ class YamlDoc:
 
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    # keys written twice in one mapping: (key path, line of the first, line of the second); the second wins
+    duplicates: list[tuple[KeyPath, int, int]] = field(default_factory=list)
 
     def line(self, *path: Any) -> int:
         """The line of ``path``, or of its nearest ancestor that has one."""
@@ -57,17 +59,49 @@ class YamlSyntaxError(Exception):
         self.line = line
 
 
-def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], offset: int) -> None:
+def _index_lines(node: yaml.Node, path: KeyPath, lines: dict[KeyPath, int], offset: int,
+                 duplicates: list[tuple[KeyPath, int, int]]) -> None:
     lines[path] = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 child = path + (key.value,)
-                _index_lines(value, child, lines, offset)
-                lines[child] = key.start_mark.line + 1 + offset
+                here = key.start_mark.line + 1 + offset
+                if key.value in seen:
+                    duplicates.append((child, seen[key.value], here))
+                seen[key.value] = here
+                _index_lines(value, child, lines, offset, duplicates)
+                lines[child] = here
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, path + (i,), lines, offset)
+            _index_lines(item, path + (i,), lines, offset, duplicates)
+
+
+MAX_DEPTH = 32        # nesting a page or unit file never needs; deeper input is refused, not recursed into
+MAX_NODES = 100_000   # scalars, lists and mappings in one document
+
+
+def _bounded(node: yaml.Node, first_line: int) -> None:
+    """Refuse what would make readers loop or grow without bound: anchors reused by aliases (``&a`` / ``*a``,
+    the "billion laughs" and self-reference), nesting deeper than MAX_DEPTH, more than MAX_NODES nodes."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen:
+            raise YamlSyntaxError("YAML 中使用了锚点和引用（& 与 *）。稿件头部、单位文件和配置中不允许引用，请直接写出内容。",
+                                  current.start_mark.line + first_line)
+        seen.add(id(current))
+        if depth > MAX_DEPTH or len(seen) > MAX_NODES:
+            raise YamlSyntaxError(f"YAML 嵌套过深或内容过多（超过 {MAX_DEPTH} 层或 {MAX_NODES} 项），不像是稿件头部或单位文件。"
+                                  "请检查缩进和括号是否成对。", current.start_mark.line + first_line)
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in current.value)
 
 
 def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
@@ -79,6 +113,8 @@ def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _bounded(node, first_line)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -95,9 +131,10 @@ def load_yaml(text: str, first_line: int = 1, lines: bool = True) -> YamlDoc:
     finally:
         loader.dispose()
     index: dict[KeyPath, int] = {(): first_line}
+    duplicates: list[tuple[KeyPath, int, int]] = []
     if node is not None and lines:
-        _index_lines(node, (), index, offset)
-    return YamlDoc(data=data, lines=index)
+        _index_lines(node, (), index, offset, duplicates)
+    return YamlDoc(data=data, lines=index, duplicates=duplicates)
 
 
 def as_date(value: Any) -> dt.date | None:

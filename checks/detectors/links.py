@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from checks.detectors.view import PageView
 from checks.kinds import Hit
 
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)|<!--.*?(?:-->|\Z)|`[^`\n]+`", re.S | re.M)
+_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)|<!--.*?-->|`[^`\n]+`", re.S | re.M)
 _INLINE = re.compile(r"(!?)\[((?:[^\]\n]|\\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HTML_ATTR = re.compile(r"<(?:a|img|link|script|iframe|source)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.I)

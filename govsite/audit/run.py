@@ -90,6 +90,9 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     categories = project.categories
     site = project.site
     step("读取 git 历史")
+    from govsite.git.repo import require_full_history  # noqa: PLC0415
+
+    require_full_history(root)  # a shallow clone would date every page by its oldest fetched commit
     history = read_timeline(root)
     step("还原审计日的内容")
     snap = take_snapshot(root, as_of, set(categories) or None, history=history)

@@ -58,6 +58,30 @@ def parse_front(path: str, raw: bytes) -> tuple[str, dt.date | None]:
     return page.title, page.formed
 
 
+def read_fronts(root: Path, paths: dict[str, str]) -> dict[str, tuple[str, dt.date | None]]:
+    """Blob → (title, formed) for every blob of ``paths`` (blob → a path it has): parsed once per page version
+    and kept in the cache root, keyed by the content model's code, so a daily audit reads only new versions."""
+    import hashlib  # noqa: PLC0415
+    import pickle  # noqa: PLC0415
+
+    from checks.cachedir import read_pickle, user_cache_dir, write_atomic  # noqa: PLC0415
+    from govsite.compliance.cache import content_model_digest  # noqa: PLC0415
+
+    key = hashlib.sha1(f"{root.resolve()}\0{content_model_digest()}".encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    file = user_cache_dir() / "audit" / f"fronts-{key}.pickle"
+    stored = read_pickle(file)
+    known: dict[str, tuple[str, dt.date | None]] = stored if isinstance(stored, dict) else {}
+    missing = [b for b in paths if b not in known]
+    if missing:
+        data = read_blobs(root, missing)
+        for blob in missing:
+            known[blob] = parse_front(paths[blob], data.get(blob, b""))
+    out = {b: known[b] for b in paths}
+    if missing or len(known) != len(out):
+        write_atomic(file, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+    return out
+
+
 def commit_index(history: Timeline, as_of: dt.date) -> int:
     """Index of the last commit whose China-time date is on or before ``as_of`` (-1: none)."""
     best = -1
@@ -98,14 +122,14 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
     snap.units, snap.unit_problems = load_units_at(root, commit, categories)
     state = history.snapshot(idx)
     firsts = history.first_added()
-    blobs = read_blobs(root, [s.blob for s in state.values() if s.path.endswith(".md")])
+    fronts = read_fronts(root, {s.blob: path for path, s in state.items() if path.endswith(".md")})
     for path, st in state.items():
         if not path.endswith(".md"):
             continue
         parts = path.split("/")
         if len(parts) < 4:
             continue
-        title, formed = parse_front(path, blobs.get(st.blob, b""))
+        title, formed = fronts.get(st.blob, ("", None))
         published = china_date(st.published)
         snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed, published,
                                     china_date(firsts.get(path, st.published)))

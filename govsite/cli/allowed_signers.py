@@ -26,7 +26,9 @@ def run(args: argparse.Namespace) -> int:
     if not text:
         raise GovsiteError("人员名单中没有登记任何签名公钥（units/*.yml 的 people[].keys）。请先登记公钥。")
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        from govsite.core.outputs import write_report
+
+        write_report(Path(args.output), text)
         print(f"已写入 {args.output}（{text.count(chr(10))} 把密钥）。", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -32,6 +32,10 @@ def run(args: argparse.Namespace) -> int:
     from govsite.core.errors import GovsiteError
     from govsite.core.county import find_root
 
+    if args.output:
+        from govsite.core.outputs import report_file
+
+        report_file(Path(args.output))  # before the work, not after it
     root = find_root() if args.root is None else Path(args.root).resolve()
     as_of = None
     if args.as_of:
@@ -68,10 +72,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = render_text(report)
     if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise GovsiteError(f"无法写入 {args.output}：{exc.strerror}。请检查目录是否存在、是否有写权限。") from None
+        from govsite.core.outputs import write_report
+
+        write_report(Path(args.output), text)
         print(render_summary(report) + f" 报告已写入 {args.output}。", file=sys.stderr)
     else:
         sys.stdout.write(text)

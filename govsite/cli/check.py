@@ -23,28 +23,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--jobs", type=int, default=None, help="并行进程数（默认按文件数和 CPU 自动选择）")
 
 
-def _select(project, args: argparse.Namespace) -> list[Path]:
-    from govsite.core.errors import GovsiteError
+def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
+    """The pages to check, and the findings about what content/ may not hold among the chosen entries
+    (symbolic links, special files, pages not named ``*.md``: govsite.core.tree)."""
+    import os  # noqa: PLC0415
 
+    from govsite.core.errors import GovsiteError
+    from govsite.core.tree import entry_problem
+
+    if not args.paths and not args.changed:
+        return project.content_files(), project.content_problems()
     if args.changed:
         from govsite.git.refs import changed_files, default_base
 
         base = args.base or default_base(project.root)
-        return [p for p in changed_files(project.root, base) if project.rel(p).startswith("content/")]
-    if not args.paths:
-        return project.content_files()
-    out: list[Path] = []
-    for raw in args.paths:
-        p = Path(raw)
-        if not p.is_absolute():
-            p = (Path.cwd() / p)
-        if p.is_dir():
-            out.extend(sorted(x for x in p.rglob("*.md") if x.is_file()))
+        chosen = [p for p in changed_files(project.root, base, follow=False) if project.rel(p).startswith("content/")]
+    else:
+        chosen = []
+        for raw in args.paths:
+            p = Path(raw) if Path(raw).is_absolute() else Path.cwd() / raw
+            if not os.path.lexists(p):
+                raise GovsiteError(f"路径不存在：{raw}。请检查拼写，或不带参数检查全部稿件。")
+            chosen.append(p)
+    pages: list[Path] = []
+    problems = []
+    scan = project.content_scan
+    for p in chosen:
+        rel = project.rel(p)
+        st = os.lstat(p)
+        problem = entry_problem(rel, st.st_mode, p.name) if rel.startswith("content/") else None
+        if problem is not None:
+            problems.append(problem)
+        elif p.is_dir() and not p.is_symlink():
+            inside = rel.rstrip("/") + "/"
+            pages += [q for q in scan.pages if project.rel(q).startswith(inside)]
+            problems += [f for f in scan.problems if f.path.startswith(inside)]
         elif p.is_file():
-            out.append(p)
-        elif not p.exists():
-            raise GovsiteError(f"路径不存在：{raw}。请检查拼写，或不带参数检查全部稿件。")
-    return out
+            pages.append(p)
+    return pages, problems
 
 
 FIX_ROUNDS = 5  # one fix can make another rule apply (文号 brackets, then its punctuation): repeat until none
@@ -79,19 +95,26 @@ def run(args: argparse.Namespace) -> int:
     from govsite.compliance.context import checker_for
     from govsite.compliance.run import check_paths
 
+    if args.output:
+        from govsite.core.outputs import report_file
+
+        report_file(Path(args.output))  # before the work, not after it
     project = open_project(args)
-    paths = _select(project, args)
+    paths, refused = _select(project, args)
     # units/ and site_config/ files given explicitly are checked by loading the project (always done)
     pages = [p for p in paths if p.suffix == ".md"]
     checker = checker_for(project)
     result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
     if args.fix:
         result = _fix(project, pages, args, checker, result)
+    result.add(checker._schema(refused))
     render = formatter(args.format)
     report = render(result.findings, checked=result.checked, rules=checker.ruleset.rules,
                     show_suppressed=args.show_suppressed)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        from govsite.core.outputs import write_report
+
+        write_report(Path(args.output), report)
         if args.format != "text":
             sys.stdout.write(formatter("text")(result.findings, checked=result.checked))
     else:

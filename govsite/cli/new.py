@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     if column_id not in unit.columns:
         raise GovsiteError(f"{unit.name}没有栏目“{column_id}”。已有栏目：{'、'.join(f'{c.id}（{c.title}）' for c in unit.columns.values())}。")
     title = " ".join(args.title).strip()
+    if not title:
+        raise GovsiteError("标题不能为空。请写出稿件标题，例如：govsite new dachang/gzdt 大昌镇召开森林防火工作会")
     try:
         formed = dt.date.fromisoformat(args.formed) if args.formed else dt.date.today()
     except ValueError:

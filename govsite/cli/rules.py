@@ -27,6 +27,11 @@ def run(args: argparse.Namespace) -> int:
     rules = sorted(ruleset.rules.values(), key=lambda r: (r.category, r.id))
     if args.filter:
         rules = [r for r in rules if args.filter in r.id or args.filter == r.category]
+        if not rules:
+            from govsite.core.errors import GovsiteError
+
+            cats = "、".join(f"{c}（{CATEGORY_NAMES.get(c, c)}）" for c in sorted({r.category for r in ruleset.rules.values()}))
+            raise GovsiteError(f"没有 id 或类别包含“{args.filter}”的规则。类别有：{cats}。")
     if args.format == "json":
         data = [{"id": r.id, "category": r.category, "kind": r.kind, "level": r.level, "message": r.message,
                  "explain": r.explain, "source": r.source} for r in rules]

@@ -24,11 +24,17 @@ def run(args: argparse.Namespace) -> int:
     from govsite.core.county import find_root
     from govsite.review.gate import verify_repository
 
+    if args.report:
+        from govsite.core.outputs import report_file
+
+        report_file(Path(args.report))  # before the work, not after it
     root = find_root() if args.root is None else Path(args.root).resolve()
     report = verify_repository(root, args.rev, args.base, git_signatures=args.git_signatures,
                                proofs=False if args.no_proofs else None, render_digests=render_digests)
     if args.report:
-        Path(args.report).write_text(report.to_json() + "\n", encoding="utf-8")
+        from govsite.core.outputs import write_report
+
+        write_report(Path(args.report), report.to_json() + "\n")
     if not args.quiet:
         for f in report.failures:
             print(f"{f.path}: [{f.tier}] {f.reason}", file=sys.stderr)

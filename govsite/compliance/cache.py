@@ -50,7 +50,7 @@ class ResultCache:
 
 
 @functools.lru_cache(maxsize=1)
-def _content_model_digest() -> str:
+def content_model_digest() -> str:
     """The content model's code (it writes the ``schema`` findings)."""
     digest = hashlib.sha1()
     core = Path(__file__).resolve().parents[1] / "core"
@@ -65,7 +65,7 @@ def fingerprint(project: County, ruleset: RuleSet) -> str:
     from checks.engine import code_digest  # noqa: PLC0415
     from checks.typo import model_identity  # noqa: PLC0415
 
-    digest = hashlib.sha1("\0".join((ruleset.fingerprint, code_digest(), _content_model_digest(),
+    digest = hashlib.sha1("\0".join((ruleset.fingerprint, code_digest(), content_model_digest(),
                                      model_identity())).encode())
     for folder in ("units", "site_config"):
         base = project.root / folder

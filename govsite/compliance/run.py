@@ -31,6 +31,11 @@ class CheckRun:
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == "error" and not f.suppressed)
 
+    def add(self, findings: list[Finding]) -> None:
+        """Findings found outside the pages (about content/ itself), in report order."""
+        self.findings.extend(findings)
+        self.findings.sort(key=lambda f: f.sort_key)
+
 
 # The checker a forked worker process uses: set just before the fork, so the children share the parent's
 # loaded rules and typo model instead of unpickling them (fork copies memory; nothing else reads this).

@@ -10,6 +10,7 @@ from typing import Any
 
 from checks import PACKS_DIR
 from govsite.core.errors import GovsiteError
+from govsite.core.tree import ContentScan, scan_content
 from checks.findings import Finding, whole_line
 from govsite.core.units import Unit, UnitSet, load_units
 from checks.textio import UnreadableFile, read_text
@@ -125,8 +126,17 @@ class County:
         return str(self.site.get("operator_unit") or "bigdata")
 
     def content_files(self) -> list[Path]:
-        """Every Markdown page under content/, sorted."""
-        return sorted(p for p in (self.root / "content").rglob("*.md") if p.is_file())
+        """Every page under content/ (regular ``*.md`` files, links never followed), sorted; what content/ may
+        not hold is in :meth:`content_problems`."""
+        return self.content_scan.pages
+
+    @functools.cached_property
+    def content_scan(self) -> ContentScan:
+        return scan_content(self.root)
+
+    def content_problems(self) -> list[Finding]:
+        """Symbolic links, special files, pages not named ``*.md``, control characters in names (govsite.core.tree)."""
+        return self.content_scan.problems
 
     def rel(self, path: Path) -> str:
         if path.is_absolute() and ".." not in path.parts:

@@ -32,6 +32,14 @@ class FieldReader:
             out += f"[{part + 1}]" if isinstance(part, int) else (("." if out else "") + str(part))
         return out or "（根）"
 
+    def duplicate_keys(self) -> None:
+        """A key written twice in one mapping: YAML keeps the second silently, the editor is told."""
+        for keypath, first, second in self.doc.duplicates:
+            self.problems.append(whole_line(
+                self.path, second, "schema", "schema.duplicate-key", "error",
+                f"{self.what}中“{self.label(keypath)}”写了两次（第 {first} 行和第 {second} 行），只有后一个生效。"
+                "请删除多余的一行。"))
+
     def mapping(self, value: Any, keypath: KeyPath) -> dict[Any, Any]:
         if isinstance(value, dict):
             return value

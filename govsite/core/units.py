@@ -166,6 +166,7 @@ def parse_unit(text: str, path: str, file_id: str | None = None,
     except YamlSyntaxError as exc:
         return None, [whole_line(path, exc.line, "schema", "schema.yaml-syntax", "error", exc.message)]
     r = FieldReader(doc, path, "单位文件")
+    r.duplicate_keys()
     top = r.mapping(doc.data, ())
     if not top:
         r.problem((), "schema.missing", "单位文件为空或不是键值表。请参照 docs/design.md 填写 id、name、kind 等字段。")

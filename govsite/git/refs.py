@@ -57,8 +57,9 @@ def changed_paths(root: Path, base: str, head: str = "HEAD", prefixes: tuple[str
     return {parts[i + 1]: parts[i] for i in range(0, len(parts) - 1, 2) if parts[i]}
 
 
-def changed_files(root: Path, base: str) -> list[Path]:
-    """Files changed against ``base`` (committed, staged or not) plus untracked ones, that still exist."""
+def changed_files(root: Path, base: str, follow: bool = True) -> list[Path]:
+    """Files changed against ``base`` (committed, staged or not) plus untracked ones, that still exist
+    (``follow=False``: also symbolic links and other entries that are not regular files, for the caller to refuse)."""
     if resolve(root, base) is None:
         raise GovsiteError(f"基准“{base}”不是有效的 git 提交或分支。请用 --base 指定正确的分支。")
     mb = merge_base(root, base, "HEAD") or base
@@ -66,7 +67,10 @@ def changed_files(root: Path, base: str) -> list[Path]:
         "utf-8", "surrogateescape").split("\0")
     names += process.run(root, "ls-files", "--others", "--exclude-standard", "-z").decode(
         "utf-8", "surrogateescape").split("\0")
-    return [root / n for n in sorted(set(filter(None, names))) if (root / n).is_file()]
+    import os  # noqa: PLC0415
+
+    keep = (lambda p: p.is_file()) if follow else (lambda p: os.path.lexists(p) and not p.is_dir())
+    return [root / n for n in sorted(set(filter(None, names))) if keep(root / n)]
 
 
 def root_commits(root: Path, head: str) -> list[str]:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from govsite.core.errors import GovsiteError
+from govsite.core.outputs import site_folder
+from govsite.core.tree import scan_content
 from govsite.portal import parallel
 from govsite.portal.output import replace_dir, temp_dir_beside
 from govsite.portal.state import BuildState, HandOver, Services
@@ -53,7 +55,12 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     root = root.resolve()
     if not (root / "content").is_dir():
         raise GovsiteError("仓库中没有 content/ 目录，无法构建网站。", str(root))
-    output = (output or root / "site").resolve()
+    _refuse_broken_county(root)
+    refused = scan_content(root).problems
+    if refused:  # before MkDocs walks content/: it would follow links and block on pipes
+        lines = "\n".join(f"  {f.path}：{f.message}" for f in refused[:50])
+        raise GovsiteError(f"content/ 中有 {len(refused)} 个不能发布的条目，未开始构建，已发布的网站未被改动：\n{lines}")
+    output = site_folder(root, output or root / "site")
     services = services or Services()
     workers = workers or parallel.default_workers()
     staged = None
@@ -67,6 +74,17 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     finally:
         if staged is not None and not staged.joined:  # the build stopped before the site was written
             staged.abort()
+
+
+def _refuse_broken_county(root: Path) -> None:
+    """A unit file or site configuration that cannot be read would silently drop that unit from the portal."""
+    from govsite.core.county import County  # noqa: PLC0415
+
+    broken = [p for p in County(root).all_problems() if p.severity == "error"]
+    if broken:
+        lines = "\n".join(f"  {p.path}:{p.line}: {p.message}" for p in broken[:30])
+        raise GovsiteError(f"单位文件或站点配置有 {len(broken)} 处错误，构建会漏掉相应单位的网页，未开始构建，"
+                           f"已发布的网站未被改动：\n{lines}\n请先改正（govsite check 可逐条查看）。")
 
 
 def _nice(prepare: Any) -> Any:

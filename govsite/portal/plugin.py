@@ -136,6 +136,13 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             st.skeletons = skeleton.Skeletons(env)
         return env
 
+    def on_page_read_source(self, page: Any, config: Any) -> str | None:
+        """The page as the content model read it (on_files): MkDocs gets the body behind an empty front
+        matter, so it neither reads the file again nor parses the YAML its own way (on_page_markdown sets
+        the content model's fields as the page's meta)."""
+        parsed = self.st.sources.get(page.file.src_uri)
+        return None if parsed is None else "---\n{}\n---\n" + parsed[1]
+
     def on_page_markdown(self, markdown: str, page: Any, config: Any, files: Any) -> str:
         st = self.st
         if page.file.src_uri in st.generated:

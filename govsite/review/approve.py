@@ -145,7 +145,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     plan: list[tuple[str, list[Target]]] = []
     for unit_id, items in sorted(groups.items()):
         person = _check_signer(roster, latest, unit_id, public, role, tier, today)
-        authors = commits.author_emails(root, mb, head, [t.path for t in items])
+        authors = {identity(a) for a in commits.author_emails(root, mb, head, [t.path for t in items])}
         refused = author_refusal(person, tier, TIER_NAMES[tier], authors)
         if refused is not None:
             raise GovsiteError(f"{refused.reason}。依据《管理办法》{ARTICLE_NUMBERS[refused.article]}，请由其他人员审核。")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from checks.textio import UnreadableFile, decode_text
-from govsite.core.pages import parse_page
+from govsite.core.pages import review_flags
 from govsite.git.objects import NULL_BLOB, cat_batch, tree_blobs
 from govsite.review.judge import Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES, TIER_NAMES, TIER_ROLES
@@ -120,10 +120,9 @@ def _files_at(gate: Gate, prefix: str) -> dict[str, str]:
 
 def page_flags(path: str, raw: bytes) -> tuple[bool, tuple[str, ...]]:
     """``major`` and ``co_units`` of a page version, as the content model reads them (the same fields the
-    check and the portal see). A page whose front matter cannot be read counts as major: the principal signs."""
+    check and the portal see). A page that cannot be decoded counts as major: the principal signs."""
     try:
         text = decode_text(raw).text
     except UnreadableFile:
         return True, ()
-    page, _problems = parse_page(path, text, None, lines=False)
-    return page.major or page.front_unreadable, page.co_units
+    return review_flags(path, text)

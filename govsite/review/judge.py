@@ -116,7 +116,8 @@ class Gate:
         self._digest_error = ""
 
     def _content_authors(self) -> dict[tuple[str, str], set[str]]:
-        """(path, blob) → everyone who changed the path within the change that produced that blob.
+        """(path, blob) → everyone who changed the path within the change that produced that blob (their
+        e-mails in the form :func:`~govsite.review.policy.identity` gives).
 
         Also fills ``content_time``: the latest commit time among the commits producing the blob.
         """
@@ -128,7 +129,7 @@ class Gate:
             if c is None:
                 continue
             key = (ch.path, NULL_BLOB if ch.status == "D" else ch.new)
-            by_path.setdefault(ch.path, []).append((ch.commit, c.author_email))
+            by_path.setdefault(ch.path, []).append((ch.commit, identity(c.author_email)))
             producers.setdefault(key, []).append(ch.commit)
             if key not in self.content_time or c.committer_time > self.content_time[key]:
                 self.content_time[key] = c.committer_time

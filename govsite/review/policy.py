@@ -98,8 +98,9 @@ def signer_refusal(person: Person, unit_id: str, tier: str, label: str, day: dt.
 
 
 def author_refusal(person: Person, tier: str, label: str, authors: set[str], where: str = "") -> Refusal | None:
-    """Why the author of the version may not sign ``tier``, or None."""
-    if author_may_sign(tier) or identity(person.email) not in {identity(a) for a in authors}:
+    """Why the author of the version may not sign ``tier``, or None. ``authors``: the e-mails of everyone who
+    wrote the version, in the form :func:`identity` gives."""
+    if author_may_sign(tier) or identity(person.email) not in authors:
         return None
     at = f"；{where}" if where else ""
     return Refusal(f"{person.name} 是这一版内容的作者（内容作者只能签一审、一校{at}），不能签署{label}", "17")

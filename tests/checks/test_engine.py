@@ -96,3 +96,19 @@ def test_engine_typo_inside_an_explained_rule_is_not_reported_twice(repo):
     found = [f for f in findings_for(repo, "对下一阶段工作进行布署。\n") if f.category == "typo"]
     assert [f.rule for f in found] == ["typo.bushu"]
     assert found[0].suggestion == "部署"
+
+
+def test_a_suppression_naming_no_rule_is_an_error_and_silences_nothing(repo):
+    from tests.checks.detectors.test_privacy import VALID_ID
+
+    found = findings_for(repo, f"<!-- govsite: allow privacy.idnumber 写错了规则名 -->\n身份证号{VALID_ID}。\n")
+    assert any(f.rule == "schema.suppression-rule" and "privacy.idnumber" in f.message for f in found)
+    assert any(f.rule == "privacy.id-number" and not f.suppressed for f in found)
+
+
+def test_an_unclosed_comment_hides_nothing_from_the_checks(repo):
+    from tests.checks.detectors.test_privacy import VALID_ID
+
+    found = findings_for(repo, f"正文。<!-- 备注没有结束\n申请人身份证号{VALID_ID}。\n")
+    assert any(f.rule == "schema.unclosed-comment" and f.line == 5 for f in found)  # the body starts on line 5
+    assert any(f.rule == "privacy.id-number" for f in found)  # the text after it is checked

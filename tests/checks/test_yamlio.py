@@ -21,3 +21,17 @@ def test_syntax_error_has_line_and_chinese_message():
         load_yaml("a: 1\nb: [1, 2\nc: 3\n")
     assert exc.value.line >= 2
     assert "YAML 格式错误" in exc.value.message
+
+
+
+@pytest.mark.parametrize("text", [
+    "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",   # billion laughs, small
+    "a: &a [*a]\n",                                             # refers to itself
+    "base: &b {x: 1}\nother:\n  <<: *b\n",                       # merge keys are aliases too
+    "a: " + "[" * 200 + "]" * 200 + "\n",                        # nesting no page needs
+])
+def test_yaml_that_could_loop_or_grow_without_bound_is_refused_with_a_message(text: str) -> None:
+    for lines in (True, False):
+        with pytest.raises(YamlSyntaxError) as exc:
+            load_yaml(text, lines=lines)
+        assert "锚点" in exc.value.message or "嵌套过深" in exc.value.message

@@ -148,3 +148,48 @@ def test_empty_binary_and_bom_crlf_pages(repo):
     assert "content/town/gzdt/bom.md" not in by_path  # a BOM and CRLF line ends are fine
     assert any(f["path"] == "content/town/gzdt/empty.md" for f in findings)
     assert code == 2  # an unreadable (binary) file is an input problem
+
+
+@pytest.mark.parametrize("target", ["missing-folder/report.json", "."])
+def test_a_report_path_that_cannot_be_written_is_a_usage_error(repo, tmp_path, target) -> None:
+    repo.page("town/gzdt/a.md", "本镇召开会议。\n")
+    proc = repo.govsite("check", "--format", "json", "--output", str(tmp_path / target))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert ("不存在" in proc.stderr) or ("是一个目录" in proc.stderr)
+
+
+def test_links_pipes_and_odd_page_names_under_content_are_errors(repo) -> None:
+    import json
+    import os
+
+    base = repo.root / "content" / "town" / "gzdt"
+    repo.page("town/gzdt/a.md", "本镇召开会议。\n")
+    (base / "leak.md").symlink_to("/etc/passwd")
+    os.mkfifo(base / "pipe.md")
+    (base / "B.MD").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    proc = repo.govsite("check", "--format", "json", "--no-cache")
+    assert proc.returncode == 1, proc.stderr
+    found = {(f["path"], f["rule"]) for f in json.loads(proc.stdout)["findings"]}
+    assert {("content/town/gzdt/leak.md", "schema.symlink"), ("content/town/gzdt/pipe.md", "schema.special-file"),
+            ("content/town/gzdt/B.MD", "schema.page-name")} <= found
+    one = repo.govsite("check", "--format", "json", "--no-cache", str(base / "leak.md"))  # named explicitly
+    assert one.returncode == 1 and "schema.symlink" in one.stdout and "root:" not in one.stdout
+
+
+def test_rules_with_an_unknown_category_and_new_with_an_empty_title_are_usage_errors(repo) -> None:
+    proc = repo.govsite("rules", "nosuchcategory")
+    assert proc.returncode == 2 and "privacy" in proc.stderr and "0 条" not in proc.stdout
+    proc = repo.govsite("new", "town/gzdt", " ")
+    assert proc.returncode == 2 and "标题不能为空" in proc.stderr
+    assert not list((repo.root / "content" / "town").rglob("*.md"))
+
+
+def test_a_county_rule_pack_that_is_a_list_is_reported(repo) -> None:
+    import json
+
+    (repo.root / "site_config" / "rules").mkdir()
+    (repo.root / "site_config" / "rules" / "local.yml").write_text("- id: x\n  kind: existence\n", encoding="utf-8")
+    repo.page("town/gzdt/a.md", "本镇召开会议。\n")
+    proc = repo.govsite("check", "--format", "json", "--no-cache")
+    rules = {(f["path"], f["rule"]) for f in json.loads(proc.stdout)["findings"]}
+    assert ("site_config/rules/local.yml", "schema.rule-pack") in rules and proc.returncode == 1

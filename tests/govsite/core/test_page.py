@@ -70,3 +70,14 @@ def test_major_other_than_true_or_false_is_major_and_reported():
 def test_an_unknown_co_unit_is_kept_so_its_consent_is_still_required():
     page, problems = _parse("title: 标题\nformed: 2026-11-20\nco_units: [nowhere]\n")
     assert page.co_units == ("nowhere",) and [p.rule for p in problems] == ["schema.unknown-unit"]
+
+
+def test_a_key_written_twice_is_reported_where_the_second_stands():
+    page, problems = _parse("title: 第一个\nformed: 2026-11-20\ntitle: 第二个\n")
+    [dup] = [p for p in problems if p.rule == "schema.duplicate-key"]
+    assert dup.line == 4 and "第 2 行和第 4 行" in dup.message and page.title == "第二个"
+
+
+def test_an_oversized_field_is_reported_not_taken_silently():
+    page, problems = _parse(f"title: {'长' * 200_000}\nformed: 2026-11-20\n")
+    assert [p.rule for p in problems] == ["schema.too-long"] and "200000" in problems[0].message

@@ -159,6 +159,7 @@ def test_build_refuses_without_verification(county: Path, tmp_path: Path) -> Non
     out = tmp_path / "published"
     out.mkdir()
     (out / "index.html").write_text("旧网站", encoding="utf-8")
+    (out / "render-digests.json").write_text("{}", encoding="utf-8")  # an earlier build's mark
     proc = govsite(county, "build", "-o", str(out))
     assert proc.returncode == 1
     assert "发布核验未通过，拒绝发布" in proc.stderr
@@ -204,6 +205,7 @@ def test_output_replaced_atomically(county: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.mkdir()
     (out / "stale.html").write_text("旧", encoding="utf-8")
+    (out / "render-digests.json").write_text("{}", encoding="utf-8")  # an earlier build's mark
     proc = govsite(county, "build", "--preview", "--no-search", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
@@ -519,3 +521,45 @@ def test_the_portal_shows_a_page_as_the_content_model_reads_it(tmp_path: Path) -
     html = (tmp_path / "site" / "dachang" / "gzdt" / "crlf" / "index.html").read_text(encoding="utf-8")
     assert "<h1" in html and "换行符不同的稿件</h1>" in html
     assert "formed:" not in html and "正文一段。" in html
+
+
+@pytest.mark.parametrize("where", [".", "content", "units/x", ".git", ".."])
+def test_an_output_over_the_repository_is_refused_and_nothing_is_deleted(tmp_path: Path, where: str) -> None:
+    root = make_county(tmp_path / "c")
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(root / where))
+    assert proc.returncode == 2 and "输出目录" in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_a_folder_that_holds_something_else_is_not_replaced(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    mine = tmp_path / "documents"
+    mine.mkdir()
+    (mine / "工作.docx").write_bytes(b"x")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(mine))
+    assert proc.returncode == 2 and "不是 govsite 构建出的文件" in proc.stderr
+    assert (mine / "工作.docx").read_bytes() == b"x"
+
+
+def test_a_build_refuses_links_and_pipes_under_content_without_reading_them(tmp_path: Path) -> None:
+    import os
+
+    root = make_county(tmp_path / "c")
+    files = root / "content" / "dachang" / "gzdt" / "files"
+    files.mkdir(exist_ok=True)
+    (files / "passwd.txt").symlink_to("/etc/passwd")
+    os.mkfifo(root / "content" / "dachang" / "gzdt" / "pipe.md")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))  # would block on the pipe
+    assert proc.returncode == 2 and "schema" not in proc.stderr.split("：")[0]
+    assert "符号链接" in proc.stderr and "命名管道" in proc.stderr and "已发布的网站未被改动" in proc.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_broken_unit_file_stops_the_build_instead_of_dropping_the_unit(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    (root / "units" / "dachang.yml").write_text("id: dachang\nname: [未闭合\n", encoding="utf-8")
+    git(root, "commit", "-q", "-am", "写坏的单位文件")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 2 and "units/dachang.yml" in proc.stderr and "未开始构建" in proc.stderr
+    assert not (tmp_path / "site").exists()

@@ -46,6 +46,7 @@ def test_a_failing_worker_fails_the_build_and_leaves_the_site(county: Path, tmp_
     out = tmp_path / "site"
     out.mkdir()
     (out / "index.html").write_text("旧网站", encoding="utf-8")
+    (out / "render-digests.json").write_text("{}", encoding="utf-8")  # an earlier build's mark
     with pytest.raises(GovsiteError) as failed:
         build_site(county, out, preview=True, gate=GateResult(ok=False), workers=2)
     assert "并行渲染的第 2 个进程失败" in str(failed.value) and "模拟的渲染故障" in str(failed.value)

@@ -390,3 +390,12 @@ def test_major_as_the_content_model_reads_it_whatever_the_spelling(county):
 
     parsed, problems = parse_page(page, decode_text((county.root / page).read_bytes()).text, None)
     assert parsed.major and any(p.rule == "schema.type" and "major" in p.message for p in problems)
+
+
+def test_major_spelt_as_a_yaml_escape_still_needs_the_principal(county):
+    """The gate reads the page as the check and the portal do: "\\u006dajor" is the key major."""
+    page = county.write_page(**{'"\\u006dajor"': "true"})
+    county.commit_all("重大信息（转义写法）", who="liming")
+    county.three_tiers([page])
+    [reason] = failures_for(verify_repository(county.root), page, "principal")
+    assert "缺少主要负责人签发" in reason

@@ -40,7 +40,7 @@ def test_departure_window_and_role_each_refuse_with_their_article() -> None:
 def test_the_author_signs_tier_one_and_the_first_proof_only_whatever_the_case_of_the_email() -> None:
     assert author_may_sign("1") and author_may_sign("proof-1") and not author_may_sign("2")
     who = person()
-    assert author_refusal(who, "1", "一审", {"zhangke@dachang.gov.cn"}) is None
-    refused = author_refusal(who, "2", "二审", {"zhangke@dachang.gov.cn"})
+    assert author_refusal(who, "1", "一审", {identity("zhangke@dachang.gov.cn")}) is None
+    refused = author_refusal(who, "2", "二审", {identity("ZhangKe@dachang.gov.cn")})
     assert refused is not None and refused.article == "17" and "内容作者" in refused.reason
     assert author_refusal(who, "2", "二审", {"someone@dachang.gov.cn"}) is None
