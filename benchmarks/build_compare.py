@@ -5,7 +5,8 @@ revisions of this repository (checked out into temporary worktrees, their Python
 A and B ``--runs`` times so that a slower stretch of a shared machine hits both, and prints the median and
 best wall time, the median CPU time (with child processes), and the size of the output (total, and the mean
 article page). ``--args-a`` / ``--args-b`` add build options for one side only, e.g. the same revision
-with and without a feature; ``--env-a`` / ``--env-b`` set environment variables (revisions before the portal
+with and without a feature (the pairs alternate their order, A B then B A, so that neither side always runs on
+the warmer machine); ``--env-a`` / ``--env-b`` set environment variables (revisions before the portal
 became a plugin switched features with ``GOVSITE_NO_SKELETON=1``):
 
     .venv/bin/python benchmarks/build_compare.py HEAD~1 HEAD --pages 1000 --units 66 --runs 5
@@ -106,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             walls: dict[str, list[float]] = {"A": [], "B": []}
             cpus: dict[str, list[float]] = {"A": [], "B": []}
             sizes: dict[str, tuple[int, int]] = {}
-            for _ in range(max(1, a.runs)):
-                for side in ("A", "B"):
+            for run in range(max(1, a.runs)):
+                # A B, then B A: whichever goes second in a pair runs on a warmer (or busier) machine
+                for side in (("A", "B") if run % 2 == 0 else ("B", "A")):
                     out = work / f"site-{side}"
                     before = os.times()
                     wall = build_once(trees[side], root, out, envs[side], args[side])
@@ -121,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             for tree in trees.values():
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], check=False)
     units = f"{a.units} units" if a.units else "the sample's units"
-    print(f"{a.pages} pages, {units}, {a.runs} alternating runs each, no search")
+    print(f"{a.pages} pages, {units}, {a.runs} runs each in ABBA order, no search")
     print("| side | revision | env | wall median | wall best | CPU median | site size | article page |")
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for side, rev in (("A", a.a), ("B", a.b)):
