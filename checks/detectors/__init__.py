@@ -25,6 +25,7 @@ DETECTORS: dict[str, str] = {
     "norm.halfwidth_punctuation": "checks.detectors.norm:halfwidth_punctuation",
     "norm.image_alt": "checks.detectors.norm:image_alt",
     "typo.engine": "checks.detectors.typo:engine",
+    "html.unsafe": "checks.detectors.html:unsafe",
 }
 
 Detector = Callable[..., Iterable[Hit]]

@@ -7,9 +7,11 @@ import gzip
 import io
 from email.utils import format_datetime
 from pathlib import Path
+from html import escape as e
 from xml.sax.saxutils import escape as x
 
 from govsite.portal.catalog import FEED_ITEMS, Article
+from govsite.portal.sanitize import text_only
 
 from govsite.core.china import CHINA as CST
 
@@ -27,7 +29,7 @@ def rss(title: str, link: str, description: str, items: list[Article], base_url:
         url = base_url + a.url
         rows.append(f"<item><title>{x(a.title)}</title><link>{x(url)}</link><guid isPermaLink=\"true\">{x(url)}</guid>"
                     f"<pubDate>{format_datetime(_when(a))}</pubDate>"
-                    + (f"<description>{x(a.summary)}</description>" if a.summary else "")
+                    + (f"<description>{x(e(text_only(a.summary)))}</description>" if a.summary else "")
                     + f"<source url=\"{x(base_url)}\">{x(a.source)}</source></item>")
     text = ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
             f"<title>{x(title)}</title><link>{x(link)}</link><description>{x(description)}</description>"

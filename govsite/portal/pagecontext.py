@@ -10,6 +10,7 @@ from typing import Any
 
 from govsite.portal import render
 from govsite.portal.catalog import Article, rel_url
+from govsite.portal.sanitize import safe_url
 from govsite.portal.state import BuildState
 
 log = logging.getLogger("mkdocs.govsite")
@@ -73,7 +74,7 @@ def page_info(st: BuildState, context: dict[str, Any], page: Any) -> dict[str, A
             kind="article", unverified=not a.verified, index_no=a.index_no, publisher=unit.name,
             formed=a.formed.isoformat() if a.formed else "", published=a.published.date().isoformat() if a.published
             else "", doc_number=a.doc_number, category=a.category, source=a.source,
-            repost_from=a.repost_from, repost_url=a.repost_url,
+            repost_from=a.repost_from, repost_url=safe_url(a.repost_url),
             crumbs=[("首页", rel_url(here, "")), (unit.display_name, rel_url(here, f"{unit.id}/")),
                     (col.title, rel_url(here, render.column_url(unit.id, col.id)))],
         )

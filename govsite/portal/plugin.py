@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
 from govsite.core.china import CHINA as CST
-from govsite.portal import digests, files, finish, openings, pagecontext, parallel, render, skeleton, theme
+from govsite.portal import (digests, files, finish, openings, pagecontext, parallel, render, sanitize, skeleton,
+                            theme)
 from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
 
@@ -89,14 +91,17 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         base_url = str(site.get("base_url") or "https://www.example.gov.cn/")
         if not base_url.endswith("/"):
             base_url += "/"
-        config["site_name"] = str(site.get("name") or "政府门户网站")
+        # what passes through MkDocs' and Material's templates is printed as it is: hand it over escaped
+        config["site_name"] = escape(str(site.get("name") or "政府门户网站"))
         config["site_url"] = base_url
-        config["site_description"] = str(site.get("description") or "")
-        config["copyright"] = str(site.get("copyright") or "")
+        config["site_description"] = escape(str(site.get("description") or ""))
+        config["copyright"] = escape(str(site.get("copyright") or ""))
         built = dt.datetime.fromtimestamp(epoch, CST)
         units, closed = openings.open_units(project.units, built.date())
         config["nav"] = _nav(units)
-        config["extra"]["govsite"] = {"preview": opts.preview, "site": site}
+        # the theme prints site fields escaped; an address is linked only with a safe scheme
+        shown = {**site, "interaction_url": sanitize.safe_url(str(site.get("interaction_url") or ""))}
+        config["extra"]["govsite"] = {"preview": opts.preview, "site": shown}
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:  # after the county's own overrides (custom_dir), before Material
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
@@ -150,6 +155,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         parsed = st.sources.pop(page.file.src_uri, None)
         if parsed is not None:  # the content model's reading of the page, not MkDocs' own
             page.meta, markdown = dict(parsed[0]), parsed[1]
+            if isinstance(page.meta.get("title"), str):  # Material prints it as it is: hand it over escaped
+                page.meta["title"] = escape(page.meta["title"])
         if st.use_skeletons and page.file.src_uri in st.catalog.by_src and "template" not in page.meta:
             page.meta["template"] = skeleton.TEMPLATE  # the filled skeleton when there is one, else main.html
         return markdown
@@ -159,6 +166,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         body = pagecontext.generated_body(st, page.file.src_uri)
         if body is not None:
             return body
+        html = sanitize.clean(html)  # only allow-listed HTML leaves the build (no script, handlers, frames)
         pagecontext.accessibility_warnings(page.file.src_uri, html)
         if "<h1" in html:
             html = pagecontext.demote_headings(html)
@@ -263,8 +271,8 @@ def _nav(units: dict[str, Any]) -> list[Any]:
         members = [u for u in units.values() if u.kind in kinds]
         if not members:
             continue
-        nav.append({label: [{u.display_name: [{"单位首页": f"{u.id}/index.md"}]
-                             + [{c.title: f"{u.id}/{c.id}/index.md"} for c in u.columns.values()]}
+        nav.append({label: [{escape(u.display_name): [{"单位首页": f"{u.id}/index.md"}]
+                             + [{escape(c.title): f"{u.id}/{c.id}/index.md"} for c in u.columns.values()]}
                             for u in members]})
     return nav
 

@@ -12,6 +12,7 @@ from html import escape as e
 from typing import Any
 
 from govsite.core.units import UPDATE_NAMES
+from govsite.portal.sanitize import safe_url
 from govsite.portal.catalog import HOME_LATEST, PAGE_SIZE, UNIT_LATEST, Article, Catalog, rel_url
 
 KIND_GROUPS = (("乡镇（街道）", ("township", "subdistrict")), ("县政府部门", ("department",)), ("其他单位", ("agency",)))
@@ -101,7 +102,7 @@ def _is_notice_column(units: dict[str, Any], a: Article) -> bool:
 
 
 def _interaction(here: str, site: dict[str, Any], unit: Any) -> str:
-    url = str(site.get("interaction_url") or "")
+    url = safe_url(str(site.get("interaction_url") or ""))
     phone = unit.contact.phone if unit is not None else str((site.get("contact") or {}).get("phone") or "")
     who = unit.name if unit is not None else str(site.get("name") or "")
     link = (f'<a class="gs-button" href="{e(url)}" rel="noopener">我要写信（政民互动）</a>' if url
