@@ -20,7 +20,7 @@ from checks.detectors import load_detector
 from checks.detectors.view import PageView
 from checks.findings import INPUT_RULES, Finding, whole_line
 from checks.kinds import Hit
-from checks.prose import UNCLOSED_COMMENT, mask_prose, title_span
+from checks.prose import UNCLOSED_COMMENT, mask_prose, printed_spans, visible_text
 from checks.rules import Rule, RuleSet
 from checks.textio import UnreadableFile, decode_text
 
@@ -110,8 +110,11 @@ class Checker:
             findings.extend(self._schema(problems))
             if "<!--" in text:
                 findings.extend(self._schema(_unclosed_comments(rel, text, page.body_start)))
-            masked = mask_prose(text, page.body_start, title_span(text, page.body_start))
-        view = PageView(page=page, masked=masked, context=self.context, shared=self.shared)
+            printed = printed_spans(text, page.body_start)
+            masked = mask_prose(text, page.body_start, printed)
+            visible = visible_text(text, page.body_start, printed)
+        view = PageView(page=page, masked=masked, context=self.context, shared=self.shared,
+                        visible=visible if cross_file is not True else "")
         if cross_file is not True:
             for rule_id, hits in self.matcher.find(masked).items():
                 findings.extend(self._to_findings(view, self.ruleset.rules[rule_id], hits, {}))

@@ -54,17 +54,53 @@ _TRIGGERS = ((_FENCE, ("```", "~~~")), (_COMMENT, ("<!--",)), (_INLINE_CODE, ("`
              (_TABLE_RULE, ("---",)), (_ATTR_LIST, ("{",)))
 
 
-def mask_prose(text: str, body_start: int, title_span: tuple[int, int] | None = None) -> str:
-    """Return ``text`` with non-prose characters blanked (same length, newlines kept)."""
+def _front_blanks(body_start: int, keep: tuple[int, int] | list[tuple[int, int]] | None) -> list[tuple[int, int]]:
+    """The spans of the front matter to blank: all of it but the ``keep`` spans (values the page prints)."""
+    kept = [keep] if isinstance(keep, tuple) else sorted(keep or [])
     spans: list[tuple[int, int]] = []
-    if title_span:
-        spans += [(0, title_span[0]), (title_span[1], body_start)]
-    else:
-        spans.append((0, body_start))
+    pos = 0
+    for start, end in kept:
+        if start >= pos:
+            spans.append((pos, start))
+            pos = end
+    spans.append((pos, body_start))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def mask_prose(text: str, body_start: int, title_span: tuple[int, int] | list[tuple[int, int]] | None = None) -> str:
+    """Return ``text`` with non-prose characters blanked (same length, newlines kept). ``title_span``: the
+    span (or spans) of front-matter values the page prints, which the text rules judge too."""
+    spans = _front_blanks(body_start, title_span)
     for pattern, triggers in _TRIGGERS:
         if any(t in text for t in triggers):
             spans.extend((m.start(), m.end()) for m in pattern.finditer(text, body_start))
     return blank_spans(text, spans)
+
+
+def visible_text(text: str, body_start: int, keep: list[tuple[int, int]]) -> str:
+    """Everything of the page that reaches the published site, for the privacy and secrecy detectors: the
+    body as it is (code, link targets such as ``tel:``, attributes and comments included) and the printed
+    front-matter values; the rest of the front matter blanked."""
+    return blank_spans(text, _front_blanks(body_start, keep))
+
+
+# front-matter values a page prints: title, summary, source, 文号, 主题分类, and the repost's source name
+_PRINTED = re.compile(r"^[ \t]*(?:title|summary|source|doc_number|category|from):[ \t]*(['\"]?)(.*?)\1[ \t]*$", re.M)
+_FLOW_FROM = re.compile(r"\bfrom:[ \t]*(['\"]?)([^,}'\"\n]*)\1")
+
+
+def printed_spans(text: str, body_start: int) -> list[tuple[int, int]]:
+    """Offsets of the front-matter values the page prints (see :data:`_PRINTED`), so checks judge them."""
+    front = text[:body_start]
+    spans = [(m.start(2), m.end(2)) for m in _PRINTED.finditer(front) if m.end(2) > m.start(2)]
+    if "{" in front:
+        spans += [(m.start(2), m.end(2)) for m in _FLOW_FROM.finditer(front) if m.end(2) > m.start(2)]
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if not out or s >= out[-1][1]:
+            out.append((s, e))
+    return out
 
 
 def title_span(text: str, body_start: int) -> tuple[int, int] | None:

@@ -1,4 +1,6 @@
-"""Personal data (个人隐私, Art. 16(1), 39): resident ID, mobile, bank card and passport numbers.
+"""Personal data (个人隐私, Art. 16(1), 39): resident ID, mobile, bank card and passport numbers, wherever the
+published page carries them: body text, code, link targets (``tel:``), attributes, comments and the printed
+front-matter fields (title, summary, source, 文号, 主题分类, repost source).
 
 Numbers are validated (region, birth date and GB 11643 checksum; Luhn for cards), so ordinary figures do not
 fire; masked forms such as 5002371985****1234 never match, and the units' own published office numbers are fine.
@@ -57,7 +59,7 @@ def luhn_ok(digits: str) -> bool:
 
 
 def id_number(view: PageView) -> Iterator[Hit]:
-    for m in _ID.finditer(view.masked):
+    for m in _ID.finditer(view.visible or view.masked):
         if valid_id_number(m.group(0)):
             masked = m.group(0)[:6] + "********" + m.group(0)[14:]
             yield Hit(m.start(), m.end(), masked)
@@ -65,7 +67,7 @@ def id_number(view: PageView) -> Iterator[Hit]:
 
 def mobile(view: PageView) -> Iterator[Hit]:
     published = view.context.published_numbers
-    for m in _MOBILE.finditer(view.masked):
+    for m in _MOBILE.finditer(view.visible or view.masked):
         digits = m.group(1) + m.group(2) + m.group(3)
         if digits in published:
             continue
@@ -74,7 +76,7 @@ def mobile(view: PageView) -> Iterator[Hit]:
 
 def bank_card(view: PageView) -> Iterator[Hit]:
     published = view.context.published_numbers
-    for m in _CARD.finditer(view.masked):
+    for m in _CARD.finditer(view.visible or view.masked):
         digits = re.sub(r"\D", "", m.group(0))
         if not 16 <= len(digits) <= 19 or digits in published:
             continue
@@ -85,5 +87,5 @@ def bank_card(view: PageView) -> Iterator[Hit]:
 
 
 def passport(view: PageView) -> Iterator[Hit]:
-    for m in _PASSPORT.finditer(view.masked):
+    for m in _PASSPORT.finditer(view.visible or view.masked):
         yield Hit(m.start(), m.end(), m.group(0)[0] + "****" + m.group(0)[-4:])

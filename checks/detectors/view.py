@@ -18,6 +18,7 @@ class PageView:
     context: CheckContext
     shared: dict = field(default_factory=dict)  # per-run data detectors share (lists, published numbers)
     memo: dict = field(default_factory=dict)    # per-page data detectors share (the page's links)
+    visible: str = ""  # all of the page that reaches the site (prose.visible_text): for privacy and secrecy
 
     @functools.cached_property
     def line_starts(self) -> list[int]:

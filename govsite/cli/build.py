@@ -36,6 +36,12 @@ def run(args: argparse.Namespace) -> int:
     except GateRefused as refused:
         _explain_refusal(refused)
         return 1
+    if result.held:
+        print(f"govsite build: 以下 {len(result.held)} 篇稿件已通过审核，但仍有未豁免的错误，本次不发布"
+              "（《管理办法》第十六条）：", file=sys.stderr)
+        for path, lines in sorted(result.held.items()):
+            print(f"  {path}：{lines[0]}" + (f"（另有 {len(lines) - 1} 处）" if len(lines) > 1 else ""), file=sys.stderr)
+        print("请改正后重新审核，或按规定写明豁免理由（govsite check 查看全部问题）。", file=sys.stderr)
     mode = "预览" if result.preview else "正式"
     extra = f"，其中 {result.unverified} 篇未审核（已加“未审核”横幅）" if result.preview and result.unverified else ""
     print(f"govsite build: {mode}构建完成：{result.articles} 篇稿件{extra}，共 {result.pages} 个页面，"

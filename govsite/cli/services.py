@@ -49,6 +49,22 @@ def _scan_page(html: str) -> Any:
     return scan_written_page(html)
 
 
+def blocking_findings(root: Path, pages: list[str]) -> dict[str, list[str]]:
+    """Pages with error-level findings that no exemption covers: page → the findings, one line each."""
+    from govsite.compliance.run import check_paths  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
+
+    county = County(root)
+    run = check_paths(county, [root / p for p in pages])
+    wanted = set(pages)
+    out: dict[str, list[str]] = {}
+    for f in run.findings:
+        if f.path in wanted and f.severity == "error" and not f.suppressed:
+            out.setdefault(f.path, []).append(f"第 {f.line} 行 [{f.rule}] {f.message}")
+    return out
+
+
 def portal_services() -> Services:
-    """The portal's gate (:func:`review_gate`) and scorecard (:mod:`govsite.audit.dashboard`)."""
-    return Services(gate=review_gate, dashboard=Dashboard(_prepare_dashboard, _finish_dashboard, _scan_page))
+    """The portal's gate (:func:`review_gate`), scorecard (:mod:`govsite.audit.dashboard`) and checks."""
+    return Services(gate=review_gate, dashboard=Dashboard(_prepare_dashboard, _finish_dashboard, _scan_page),
+                    findings=blocking_findings)

@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ class BuildResult:
     seconds: float
     preview: bool
     state: BuildState | None = None
+    held: dict[str, list[str]] = field(default_factory=dict)  # published build: pages held back, and why
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
@@ -113,11 +114,18 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         pending = parallel.run_forked("发布核验（govsite verify）", judge, root)
     elif gate is None:
         gate = judge(root)
+    held: dict[str, list[str]] = {}
     if not preview:
         blocking = unit_problems(root, County(root).units)
         assert gate is not None
         if blocking or not gate.ok:
             raise GateRefused(gate, blocking)
+        if services.findings is not None:
+            # signed is not enough: a page whose errors no exemption covers stays off the portal (Art. 16)
+            pages = sorted(p for p in gate.verified if p.startswith("content/") and p.endswith(".md"))
+            held = services.findings(root, pages)
+            if held:
+                gate = Verdict(ok=gate.ok, verified=gate.verified - set(held), report=gate.report, note=gate.note)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     _logging(verbose)
     start = time.monotonic()
@@ -155,7 +163,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     return BuildResult(output=output, articles=len(st.catalog.articles),
                        pages=len(st.catalog.articles) + len(st.generated),
                        unverified=sum(1 for a in st.catalog.articles if not a.verified),
-                       seconds=time.monotonic() - start, preview=preview, state=st)
+                       seconds=time.monotonic() - start, preview=preview, state=st, held=held)
 
 
 def load_config(root: Path, site_dir: Path) -> Any:

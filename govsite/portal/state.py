@@ -31,12 +31,17 @@ class Dashboard:
     task: str = "读网看板（internal/dashboard/）生成"
 
 
+# repository paths of pages → for each page with error-level findings that no exemption covers, their messages
+Findings = Callable[[Path, list[str]], dict[str, list[str]]]
+
+
 @dataclass
 class Services:
     """What the portal needs from outside itself; the plugin works without them (previews only)."""
 
     gate: Gate | None = None
     dashboard: Dashboard | None = None
+    findings: Findings | None = None  # the compliance checks: a published build holds back what they block
 
 
 @dataclass

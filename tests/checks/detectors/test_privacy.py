@@ -53,3 +53,14 @@ def test_units_own_published_number_is_fine(repo):
 
 def test_passport(repo):
     assert any(f.rule == "privacy.passport" for f in findings_for(repo, "护照号码E12345678。\n"))
+
+
+def test_private_numbers_are_found_wherever_the_published_page_carries_them(repo):
+    """Code spans, tel: links, attributes and the printed front-matter fields reach the site too (Art. 39)."""
+    from tests.conftest import findings_for
+
+    front = "title: 通知\nformed: 2026-11-20\nsummary: 联系人手机13812345671\nsource: 镇政府13912345672\n"
+    body = ("代码中的 `13712345673` 号码。\n\n[致电](tel:13612345674)\n\n"
+            "<span title=\"13512345675\">悬停</span>\n")
+    found = {f.line for f in findings_for(repo, body, front) if f.rule == "privacy.mobile"}
+    assert found == {4, 5, 7, 9, 11}, found

@@ -563,3 +563,27 @@ def test_a_broken_unit_file_stops_the_build_instead_of_dropping_the_unit(tmp_pat
     proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
     assert proc.returncode == 2 and "units/dachang.yml" in proc.stderr and "未开始构建" in proc.stderr
     assert not (tmp_path / "site").exists()
+
+
+def test_an_approved_page_with_an_unexempted_error_is_held_back(county: Path, tmp_path: Path) -> None:
+    """Signed is not enough (Art. 16): a verified page with a resident's ID number stays off the portal."""
+    from govsite.cli.services import portal_services
+    from govsite.portal.build import build_site
+    from govsite.portal.verdict import Verdict as GateResult
+    from tests.checks.detectors.test_privacy import VALID_ID
+
+    root = make_county(tmp_path / "c")
+    urls = [u for u, _ in articles(root)]
+    leak, clean = (root / "content" / f"{urls[0][:-1]}.md"), (root / "content" / f"{urls[1][:-1]}.md")
+    leak.write_text(leak.read_text(encoding="utf-8") + f"\n申请人身份证号{VALID_ID}。\n", encoding="utf-8")
+    git(root, "commit", "-qam", "泄露身份证号")
+    keep = {f"content/{urls[0][:-1]}.md", f"content/{urls[1][:-1]}.md"}
+    services = portal_services()
+    services.gate = None
+    result = build_site(root, tmp_path / "site", preview=False, search=False, dashboard=False,
+                        gate=GateResult(ok=True, verified=keep), services=services)
+    assert list(result.held) == [f"content/{urls[0][:-1]}.md"] and "privacy.id-number" in result.held[
+        f"content/{urls[0][:-1]}.md"][0]
+    assert result.articles == 1 and clean.is_file()
+    assert not (tmp_path / "site" / urls[0] / "index.html").exists()
+    assert (tmp_path / "site" / urls[1] / "index.html").exists()
