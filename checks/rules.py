@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from checks import PACKS_DIR, regexcache
+from checks.detectors import DETECTORS
 from checks.errors import CheckError
 from checks.findings import CATEGORIES, SEVERITIES, Finding, whole_line
 from checks.textio import UnreadableFile, read_text
@@ -138,6 +139,9 @@ def parse_pack(text: str, rel: str) -> tuple[list[Rule], list[Finding]]:
         if kind == "code" and not rule.detector:
             bad(line, f"规则 {rid} 是 code，需要 detector。")
             continue
+        if kind == "code" and rule.detector not in DETECTORS and rule.detector != "schema":
+            bad(line, f"规则 {rid} 的 detector“{rule.detector}”不存在（可用：{'、'.join(sorted(DETECTORS))}）。")
+            continue
         if rule.regex:
             flags = re.IGNORECASE if rule.ignorecase else 0
             try:
@@ -162,6 +166,8 @@ def load_rules(root: Path | None) -> RuleSet:
 
     problems: list[Finding] = []
     digest = hashlib.sha1()
+    for code in (Path(__file__), Path(__file__).parent / "detectors" / "__init__.py"):
+        digest.update(code.read_bytes())  # the parser and the detector names decide what a pack means
     texts: list[tuple[str, str]] = []
     for path, rel in _pack_files(root):
         try:

@@ -48,6 +48,13 @@ def decode_text(raw: bytes) -> TextFile:
             f"文件过大（{len(raw) // 1024} KB，上限 {MAX_BYTES // 1024} KB），不像是一篇网页稿件。"
             "请拆分为多篇，或把数据作为附件另行发布。",
         )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Word's "Unicode text" and Windows Notepad's "Unicode" save UTF-16, which looks binary
+        raise UnreadableFile(
+            "schema.encoding",
+            "文件是 UTF-16 编码（Word 或记事本“Unicode”格式），不是 UTF-8。请在编辑器中“另存为 UTF-8”，"
+            "或用 iconv -f UTF-16 -t UTF-8 原文件 > 新文件 转换后再提交。",
+        )
     if b"\x00" in raw[:8192]:
         raise UnreadableFile(
             "schema.binary",

@@ -19,6 +19,7 @@ DETECTORS: dict[str, str] = {
     "links.external_domain": "checks.detectors.links:external_domain",
     "links.shortener": "checks.detectors.links:shortener",
     "links.internal": "checks.detectors.links:internal",
+    "links.malformed": "checks.detectors.links:malformed",
     "source.repost_missing": "checks.detectors.source:repost_missing",
     "source.repost_incomplete": "checks.detectors.source:repost_incomplete",
     "source.unauthoritative": "checks.detectors.source:unauthoritative",

@@ -7,6 +7,7 @@ which the county extends in ``site_config/lists/domains.yml``.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -95,10 +96,28 @@ def _links(view: PageView) -> list[Link]:
     return view.memo["links"]
 
 
+def is_malformed(target: str) -> bool:
+    """A link no browser can open: a bracket that is no IPv6 address, an impossible port (``http://[::1/a``)."""
+    try:
+        parts = urlsplit(target.strip())
+        parts.port  # noqa: B018 - raises for an impossible port
+    except ValueError:
+        return True
+    return False
+
+
+def malformed(view: PageView) -> Iterator[Hit]:
+    for link in _links(view):
+        if is_malformed(link.target):
+            yield Hit(link.start, link.end, None, detail={"target": link.target.strip()})
+
+
 def external_domain(view: PageView) -> Iterator[Hit]:
     allowed = _list(view, "allowed_domains")
     shorteners = _list(view, "shorteners")
     for link in _links(view):
+        if is_malformed(link.target):
+            continue  # reported by link.malformed
         host = _host(link.target)
         if host and not _suffix_match(host, allowed) and not _suffix_match(host, shorteners):
             yield Hit(link.start, link.end, None, detail={"host": host})
@@ -144,6 +163,10 @@ def anchors(path: Path) -> frozenset[str]:
         return frozenset()
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def internal(view: PageView) -> Iterator[Hit]:
     """Relative links to pages, anchors and attachments that do not exist."""
     root = view.context.root
@@ -165,12 +188,15 @@ def internal(view: PageView) -> Iterator[Hit]:
             file = page_path.parent / PurePosixPath(path_part)
         if path_part:
             resolved = Path(*file.parts)
+            if not _inside(Path(os.path.normpath(resolved)), root / "content"):
+                yield Hit(link.start, link.end, None, rule="link.outside-content", detail={"target": path_part})
+                continue
             candidates = [resolved]
             if path_part.endswith("/"):
                 candidates = [resolved / "index.md", resolved / "README.md"]
             elif not resolved.suffix:
                 candidates.append(resolved.with_suffix(".md"))
-            found = next((c for c in candidates if c.exists()), None)
+            found = next((c for c in candidates if os.path.exists(c)), None)  # False for a name too long
             if found is None:
                 shown = path_part
                 yield Hit(link.start, link.end, None, rule="link.internal-missing",

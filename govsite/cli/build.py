@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from typing import Any
 from pathlib import Path
 
 
@@ -30,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
     output = Path(args.output) if args.output else None
     if args.workers is not None and args.workers < 1:
         raise GovsiteError("--workers 至少为 1。")
+    signal.signal(signal.SIGTERM, _stop)
     try:
         result = build_site(root, output, preview=args.preview, search=not args.no_search, verbose=args.verbose,
                             workers=args.workers, skeletons=not args.no_skeletons, services=portal_services())
@@ -49,6 +52,11 @@ def run(args: argparse.Namespace) -> int:
     serve = "govsite serve" if args.output is None else f"govsite serve -d {result.output}"
     print(f"在浏览器中查看：{serve}（然后打开 http://127.0.0.1:8000/）")
     return 0
+
+
+def _stop(signum: int, frame: Any) -> None:  # noqa: ARG001
+    """SIGTERM (a stopped CI job, systemd) unwinds like Ctrl-C: workers stopped, scratch folders removed."""
+    raise KeyboardInterrupt
 
 
 def _explain_refusal(refused: object) -> None:

@@ -41,8 +41,11 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
         if parts[0] in st.closed or (not st.preview and not verified):
             files.remove(f)  # the gate: only verified content is published
             continue
-        st.pages[path] = f.dest_uri
         page = read_page(path, Path(f.abs_src_path), st.units)
+        if page is None:
+            files.remove(f)  # a preview shows what it can; a published build never gets here (the checks held it)
+            continue
+        st.pages[path] = f.dest_uri
         st.sources[f.src_uri] = (page.front, page.body.lstrip("\n"))  # what MkDocs renders (plugin.on_page_markdown)
         if gated:
             referenced |= references(f.src_uri, page.text)
@@ -96,15 +99,28 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
 
 
 def read_page(path: str, file: Path, units: dict[str, Any]) -> Any:
-    """A content page as the content model reads it; an unreadable file is a page without front matter
-    (the checks report it; the build shows what it can)."""
+    """A content page as the content model reads it, or None (with a warning naming it) when it cannot be read
+    as UTF-8 text or holds a link MkDocs cannot render: it is left out rather than shown as an empty or garbled
+    page, or failing the whole build."""
+    from checks.detectors.links import is_malformed, page_links  # noqa: PLC0415
     from checks.textio import UnreadableFile, decode_text  # noqa: PLC0415
 
     try:
         text = decode_text(file.read_bytes()).text
-    except (OSError, UnreadableFile):
-        text = ""
-    return parse_page(path, text, units, lines=False)[0]
+    except UnreadableFile as exc:
+        log.warning("govsite: %s 无法读取，未放入本次构建：%s", path, exc.message)
+        return None
+    except OSError as exc:
+        log.warning("govsite: %s 无法读取（%s），未放入本次构建。请检查文件是否存在、是否有读取权限。",
+                    path, exc.strerror or exc)
+        return None
+    page = parse_page(path, text, units, lines=False)[0]
+    broken = next((link.target for link in page_links(page.text, page.body_start) if is_malformed(link.target)), None)
+    if broken is not None:  # MkDocs cannot render it; the checks report it as link.malformed
+        log.warning("govsite: %s 中的链接地址“%s”格式不正确，该稿件未放入本次构建。请从浏览器地址栏重新复制完整的网址。",
+                    path, broken.strip())
+        return None
+    return page
 
 
 def share_out(st: BuildState, plan: list[search.Shard]) -> dict[str, int]:

@@ -1,10 +1,15 @@
-"""The output directory: build into a temporary sibling, then swap it in atomically."""
+"""The output directory: build into a temporary sibling, then swap it in atomically.
+
+Scratch folders (临时目录) are named ``.govsite-<purpose>-<pid>-…`` beside the output: the repository's
+``.gitignore`` covers them, and a build removes those a killed build (its process gone) left behind.
+"""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -13,9 +18,45 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+SCRATCH_PREFIX = ".govsite-"
+_SCRATCH = re.compile(r"\.govsite-(building|index|old)-(\d+)-[^/]+")
+
+
+def scratch_dir(beside: Path, purpose: str) -> Path:
+    """A new scratch folder next to ``beside``, named for its purpose and this process."""
+    beside.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{purpose}-{os.getpid()}-", dir=beside.parent))
+
+
 def temp_dir_beside(target: Path) -> Path:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    sweep_stale(target.parent)
+    return scratch_dir(target, "building")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def sweep_stale(folder: Path) -> list[Path]:
+    """Remove the scratch folders of builds that were killed (their process is gone); returns them."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _SCRATCH.fullmatch(entry.name)
+        if m is None or not entry.is_dir(follow_symlinks=False) or _alive(int(m.group(2))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -40,7 +81,7 @@ def replace_dir(new: Path, target: Path) -> None:
     if _exchange(new, target):
         shutil.rmtree(new)  # ``new`` now holds the old site
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    old = scratch_dir(target, "old")
     os.rmdir(old)
     os.rename(target, old)
     os.rename(new, target)

@@ -38,6 +38,33 @@ def default_workers() -> int:
     return max(1, min(MAX_WORKERS, cpus))
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _prctl() -> Callable[..., int] | None:
+    import ctypes  # noqa: PLC0415
+
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not Linux
+        return None
+
+
+def die_with_parent(parent: int) -> Callable[[], None]:
+    """What a child of ``parent`` runs first (after fork, before exec): the kernel sends it SIGTERM when
+    ``parent`` dies, so a killed build leaves no render worker or Pagefind behind. Safe to run between fork
+    and exec (``preexec_fn``): libc is looked up here, in the parent."""
+    prctl = _prctl()
+
+    def arm() -> None:
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above
+            os._exit(1)
+
+    return arm
+
+
 class WorkerFailed(Exception):
     """A worker process failed; the message is in Chinese and says which and why."""
 
@@ -146,10 +173,12 @@ def fork_team(n: int, on_term: Callable[[], None]) -> Team:
     """Fork ``n - 1`` workers; returns this process's view of the team. ``on_term`` runs in a worker that is
     told to stop (SIGTERM) before it leaves."""
     team = Team()
+    arm = die_with_parent(os.getpid())
     for k in range(1, n):
         read, write = Pipe(duplex=False)
         pid = os.fork()
         if pid == 0:  # the worker
+            arm()
             read.close()
             for c in team.children:
                 c.conn.close()
@@ -196,8 +225,10 @@ class Forked:
 def run_forked(what: str, fn: Callable[..., Any], *args: Any) -> Forked:
     """Run ``fn(*args)`` in a forked process; ``join()`` waits and returns its (picklable) result."""
     read, write = Pipe(duplex=False)
+    arm = die_with_parent(os.getpid())
     pid = os.fork()
     if pid == 0:
+        arm()
         read.close()
         _answer_and_leave(write, lambda: fn(*args))
     write.close()
@@ -256,8 +287,10 @@ def run_staged(what: str, prepare: Callable[..., Any], finish: Callable[..., Any
     calls ``go(*more)``; ``join()`` returns what ``finish`` returned. Without a ``go`` it leaves quietly."""
     read, write = Pipe(duplex=False)
     go_read, go_write = Pipe(duplex=False)
+    arm = die_with_parent(os.getpid())
     pid = os.fork()
     if pid == 0:
+        arm()
         read.close()
         go_write.close()
 

@@ -15,11 +15,13 @@ index is itself chunked, so the browser never loads a whole-site index.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from govsite.core.errors import GovsiteError
+from govsite.portal import parallel
 
 SHARDS = 8  # at most this many shard indexes (each one chunked); the browser merges them
 SHARD_PAGES = 1250  # about this many pages per shard: each Pagefind run first loads its Chinese dictionary (~0.3 s)
@@ -78,11 +80,10 @@ class Indexer:
     ready: list[Shard] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        import tempfile  # noqa: PLC0415
+        from govsite.portal.output import scratch_dir  # noqa: PLC0415
 
         self.exe = str(pagefind_executable())
-        self.site_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.scratch = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}-index-", dir=self.site_dir.parent))
+        self.scratch = scratch_dir(self.site_dir, "index")
         for s in self.shards:
             for u in s.units:
                 self.by_unit[u] = s
@@ -117,7 +118,7 @@ class Indexer:
         shard.proc = subprocess.Popen(
             [self.exe, "--site", str(self.scratch), "--glob", f"{folders}/**/index.html",
              "--output-path", str(self.site_dir / "pagefind" / shard.name), "--silent"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=parallel.die_with_parent(os.getpid()))
 
     def _finish(self, shard: Shard) -> None:
         assert shard.proc is not None

@@ -57,3 +57,13 @@ def test_pack_files_are_all_loaded():
     names = {p.stem for p in PACKS_DIR.glob("*.yml")}
     assert {"secrecy", "privacy", "political", "sensitive", "typo", "norm", "ad", "emotion", "source",
             "schema", "link"} <= names
+
+
+def test_a_code_rule_naming_no_detector_is_a_pack_problem():
+    from checks.rules import parse_pack
+
+    text = ("category: privacy\nrules:\n  - id: privacy.x\n    kind: code\n    detector: privacy.idnumber\n"
+            "    level: error\n    message: 有身份证号。\n    explain: 第十六条。\n")
+    rules, problems = parse_pack(text, "site_config/rules/mine.yml")
+    assert rules == [] and len(problems) == 1
+    assert "privacy.idnumber" in problems[0].message and "privacy.id_number" in problems[0].message

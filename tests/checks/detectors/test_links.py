@@ -42,3 +42,27 @@ def test_internal_links_pages_anchors_and_attachments(repo):
 
 def test_links_inside_code_are_ignored(repo):
     assert rules_of(findings_for(repo, "`https://shop.example.com`\n\n```\n[x](missing.md)\n```\n")) == []
+
+
+def test_links_that_leave_content_are_errors(repo):
+    """Art. 16–17: only reviewed files in content/ may reach the portal."""
+    (repo.root / "site_config" / "keys.yml").write_text("x: 1\n", encoding="utf-8")
+    body = ("见[配置](../../../site_config/keys.yml)、[口令](../../../../../../../../etc/passwd)"
+            "和[本栏目](../gzdt/a.md)。\n")
+    found = [f for f in findings_for(repo, body) if f.category == "link"]
+    assert [(f.rule, f.severity) for f in found] == [("link.outside-content", "error")] * 2
+    assert "../../../site_config/keys.yml" in found[0].message and "files/" in found[0].message
+
+
+def test_a_link_to_a_name_too_long_for_the_file_system_is_a_missing_target(repo):
+    name = "长" * 200 + ".pdf"
+    found = [f for f in findings_for(repo, f"见[附件](files/{name})和[稿件](../tzgg/{'a' * 300}.md)。\n")
+             if f.category == "link"]
+    assert [f.rule for f in found] == ["link.internal-missing"] * 2
+
+
+def test_a_link_no_browser_can_open_is_reported_as_malformed_not_as_a_domain(repo):
+    found = [f for f in findings_for(repo, "见[通知](http://[::1/a)和<http://a.gov.cn:端口/>。\n")
+             if f.category in ("ad", "link")]
+    assert [f.rule for f in found] == ["link.malformed", "link.malformed"]
+    assert "http://[::1/a" in found[0].message and "重新复制" in found[0].message

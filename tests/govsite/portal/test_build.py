@@ -556,6 +556,29 @@ def test_a_build_refuses_links_and_pipes_under_content_without_reading_them(tmp_
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.parametrize("codec", ["gbk", "utf-16"])
+def test_a_page_that_is_not_utf8_is_left_out_of_a_preview_with_a_warning(tmp_path: Path, codec: str) -> None:
+    root = make_county(tmp_path / "c")
+    page = root / "content" / "dachang" / "gzdt" / "2026-11-30-bianma.md"
+    page.write_bytes("---\ntitle: 编码测试\ndate: 2026-11-30\n---\n\n正文。\n".encode(codec))
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    assert "content/dachang/gzdt/2026-11-30-bianma.md 无法读取，未放入本次构建" in proc.stderr
+    assert ("GBK" if codec == "gbk" else "UTF-16") in proc.stderr
+    assert not (tmp_path / "site" / "dachang" / "gzdt" / "2026-11-30-bianma").exists()
+    assert "编码测试" not in html(tmp_path / "site", "dachang/gzdt")
+
+
+def test_a_page_with_a_link_no_browser_can_open_is_left_out_of_a_preview(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    page = root / "content" / "dachang" / "gzdt" / "2026-11-30-lianjie.md"
+    page.write_text("---\ntitle: 链接测试\ndate: 2026-11-30\n---\n\n见[通知](http://[::1/a)。\n", encoding="utf-8")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    assert "2026-11-30-lianjie.md 中的链接地址“http://[::1/a”格式不正确" in proc.stderr
+    assert not (tmp_path / "site" / "dachang" / "gzdt" / "2026-11-30-lianjie").exists()
+
+
 def test_a_broken_unit_file_stops_the_build_instead_of_dropping_the_unit(tmp_path: Path) -> None:
     root = make_county(tmp_path / "c")
     (root / "units" / "dachang.yml").write_text("id: dachang\nname: [未闭合\n", encoding="utf-8")
