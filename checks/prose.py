@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 
-_FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)", re.S | re.M)
-_COMMENT = re.compile(r"<!--.*?-->", re.S)  # an unclosed one hides nothing: its text is checked (and reported)
+# what the portal's Markdown shows as code: a fenced block only once it is closed (an unclosed fence is text)
+FENCE = r"^(```|~~~)[^\n]*\n.*?^\1[ \t]*$"
+COMMENT = r"<!--.*?-->"  # an unclosed one hides nothing: its text is checked (and reported)
+INLINE_CODE = r"`[^`\n]+`"
+CODE = re.compile(f"{FENCE}|{COMMENT}|{INLINE_CODE}", re.S | re.M)  # code and comments, for the link detectors
+_FENCE = re.compile(FENCE, re.S | re.M)
+_COMMENT = re.compile(COMMENT, re.S)
 UNCLOSED_COMMENT = re.compile(r"<!--(?!.*?-->)", re.S)
-_INLINE_CODE = re.compile(r"`[^`\n]+`")
+_INLINE_CODE = re.compile(INLINE_CODE)
 _LINK_TARGET = re.compile(r"(?<=\])\([^)\n]*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:[^\n]*$", re.M)
 _AUTOLINK = re.compile(r"<(?:https?|mailto|ftp):[^>\s]*>")

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from checks.detectors.view import PageView
 from checks.html import TAGS, URL_SCHEMES
 from checks.kinds import Hit
-from checks.prose import blank_spans
+from checks.prose import CODE, blank_spans
 
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)|`[^`\n]+`|<!--.*?-->", re.S | re.M)
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _HANDLER = re.compile(r"(?:^|[\s\"'/{])(on[a-z]+)\s*=", re.I)
 _URL_ATTR = re.compile(r"\b(href|src|action|formaction|data|poster|background|xlink:href)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)", re.I)
@@ -44,7 +43,7 @@ def unsafe(view: PageView) -> Iterator[Hit]:
     start = view.page.body_start
     if not any(t in text for t in ("<", "{", "](")):
         return
-    clean = blank_spans(text, [(m.start(), m.end()) for m in _CODE.finditer(text, start)]) if "`" in text or "~~~" in text or "<!--" in text else text
+    clean = blank_spans(text, [(m.start(), m.end()) for m in CODE.finditer(text, start)]) if "`" in text or "~~~" in text or "<!--" in text else text
     repost = view.page.repost
     if repost is not None and repost.url and _bad_url(repost.url):
         lo, hi = view.line_span(repost.line)

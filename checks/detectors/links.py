@@ -18,7 +18,6 @@ from urllib.parse import unquote, urlsplit
 from checks.detectors.view import PageView
 from checks.kinds import Hit
 
-_CODE = re.compile(r"^(```|~~~)[^\n]*\n.*?(^\1[ \t]*$|\Z)|<!--.*?-->|`[^`\n]+`", re.S | re.M)
 _INLINE = re.compile(r"(!?)\[((?:[^\]\n]|\\\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\n]*?[\"'])?\s*\)")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HTML_ATTR = re.compile(r"<(?:a|img|link|script|iframe|source)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.I)
@@ -39,13 +38,13 @@ class Link:
 
 def page_links(text: str, body_start: int) -> list[Link]:
     """Every link target in the page body outside code, with its offsets."""
-    from checks.prose import blank_spans
+    from checks.prose import CODE, blank_spans
 
     if not any(t in text for t in ("](", "]:", "<", "://", "www.")):
         return []  # most pages: no link of any kind
     clean = text
     if any(t in text for t in ("`", "~~~", "<!--")):
-        clean = blank_spans(text, [(m.start(), m.end()) for m in _CODE.finditer(text, body_start)])
+        clean = blank_spans(text, [(m.start(), m.end()) for m in CODE.finditer(text, body_start)])
     links: list[Link] = []
     taken: list[tuple[int, int]] = []
     for m in _INLINE.finditer(clean, body_start):

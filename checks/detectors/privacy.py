@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from checks.detectors.view import PageView
 from checks.kinds import Hit
 
-_ID = re.compile(r"(?<![0-9A-Za-z*])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9A-Za-z*])")
-_MOBILE = re.compile(r"(?<![0-9A-Za-z*+-])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z*])")
-_CARD = re.compile(r"(?<![0-9A-Za-z*])(?:\d[ -]?){15,18}\d(?![0-9A-Za-z*])")
+# an ID number is checked by its date and checksum, so it is found even when letters touch it
+# ("编号abc500237…"); Markdown emphasis (**…**) never hides a number
+_ID = re.compile(r"(?<![0-9])(\d{6})(\d{4})(\d{2})(\d{2})\d{3}[0-9Xx](?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z+-])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z])")
+_CARD = re.compile(r"(?<![0-9A-Za-z])(?:\d[ -]?){15,18}\d(?![0-9A-Za-z])")
 _PASSPORT = re.compile(r"(?<![0-9A-Za-z])(?:[EGDSP]\d{8}|E[A-HJ-NP-Z]\d{7})(?![0-9A-Za-z])")
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53,
               54, 61, 62, 63, 64, 65, 71, 81, 82, 91}

@@ -66,3 +66,11 @@ def test_a_link_no_browser_can_open_is_reported_as_malformed_not_as_a_domain(rep
              if f.category in ("ad", "link")]
     assert [f.rule for f in found] == ["link.malformed", "link.malformed"]
     assert "http://[::1/a" in found[0].message and "重新复制" in found[0].message
+
+
+def test_an_unclosed_fence_hides_nothing(repo):
+    """The portal shows text after an unclosed ``` or ~~~ as text, with its links live: so do the checks."""
+    for fence in ("```", "~~~"):
+        found = [f.rule for f in findings_for(repo, f"{fence}\n见[x](http://[::1/a)和[y](gone.md)。\n")
+                 if f.category == "link"]
+        assert sorted(found) == ["link.internal-missing", "link.malformed"], fence

@@ -64,3 +64,10 @@ def test_private_numbers_are_found_wherever_the_published_page_carries_them(repo
             "<span title=\"13512345675\">悬停</span>\n")
     found = {f.line for f in findings_for(repo, body, front) if f.rule == "privacy.mobile"}
     assert found == {4, 5, 7, 9, 11}, found
+
+
+def test_emphasis_or_letters_touching_a_number_do_not_hide_it(repo):
+    """Found by fuzzing the build: a bold ID number, or one after letters, was shown on the page unchecked."""
+    body = f"**{VALID_ID}**\n\n编号abc{VALID_ID}\n\n联系**13812345678**\n\n卡号**{CARD}**\n"
+    found = [f.rule for f in findings_for(repo, body) if f.category == "privacy"]
+    assert found == ["privacy.id-number", "privacy.id-number", "privacy.mobile", "privacy.bank-card"]

@@ -579,6 +579,17 @@ def test_a_page_with_a_link_no_browser_can_open_is_left_out_of_a_preview(tmp_pat
     assert not (tmp_path / "site" / "dachang" / "gzdt" / "2026-11-30-lianjie").exists()
 
 
+def test_fenced_blocks_are_code_on_the_page_as_in_the_checks(tmp_path: Path) -> None:
+    root = make_county(tmp_path / "c")
+    page = root / "content" / "dachang" / "gzdt" / "2026-11-30-daima.md"
+    page.write_text("---\ntitle: 代码测试\ndate: 2026-11-30\n---\n\n~~~\n[链接](https://a.gov.cn/)\n~~~\n",
+                    encoding="utf-8")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    body = html(tmp_path / "site", "dachang/gzdt/2026-11-30-daima")
+    assert "<pre><code>[链接](https://a.gov.cn/)\n</code></pre>" in body and 'href="https://a.gov.cn/"' not in body
+
+
 def test_a_broken_unit_file_stops_the_build_instead_of_dropping_the_unit(tmp_path: Path) -> None:
     root = make_county(tmp_path / "c")
     (root / "units" / "dachang.yml").write_text("id: dachang\nname: [未闭合\n", encoding="utf-8")
