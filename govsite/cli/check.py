@@ -33,6 +33,7 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
 
     if not args.paths and not args.changed:
         return project.content_files(), project.content_problems()
+    raw_of: dict[Path, str] = {}  # a path as the user wrote it
     if args.changed:
         from govsite.git.refs import changed_files, default_base
 
@@ -45,6 +46,7 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
             if not os.path.lexists(p):
                 raise GovsiteError(f"路径不存在：{raw}。请检查拼写，或不带参数检查全部稿件。")
             chosen.append(p)
+            raw_of[p] = raw
     pages: list[Path] = []
     problems = []
     scan = project.content_scan
@@ -56,8 +58,13 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
             problems.append(problem)
         elif p.is_dir() and not p.is_symlink():
             inside = rel.rstrip("/") + "/"
-            pages += [q for q in scan.pages if project.rel(q).startswith(inside)]
-            problems += [f for f in scan.problems if f.path.startswith(inside)]
+            found = [q for q in scan.pages if project.rel(q).startswith(inside)]
+            held = [f for f in scan.problems if f.path.startswith(inside)]
+            if not found and not held:
+                raise GovsiteError(f"{raw_of.get(p, rel)} 是一个文件夹，其中没有稿件（.md 文件）。请指定稿件文件，"
+                                   "或 content/ 下含有稿件的文件夹。")
+            pages += found
+            problems += held
         elif p.is_file():
             pages.append(p)
     return pages, problems

@@ -53,6 +53,14 @@ def test_missing_path_is_a_usage_error(repo):
     assert proc.returncode == 2 and "路径不存在" in proc.stderr
 
 
+def test_a_folder_without_pages_is_a_usage_error_not_zero_files_checked(repo):
+    repo.page("town/gzdt/a.md")
+    (repo.root / "content" / "town" / "gzdt" / "b.md").mkdir()  # a folder that looks like a page
+    proc = repo.govsite("check", "content/town/gzdt/b.md")
+    assert proc.returncode == 2 and "content/town/gzdt/b.md 是一个文件夹，其中没有稿件" in proc.stderr
+    assert repo.govsite("check", "content/town").returncode == 0
+
+
 def test_json_report_matches_its_schema_and_suppressed_findings_stay(repo):
     jsonschema = pytest.importorskip("jsonschema")
     repo.page("town/gzdt/a.md", "机密★1年 <!-- govsite: allow secrecy 历史档案说明 -->\n会议强调,要抓好落实。\n")
