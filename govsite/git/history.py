@@ -87,7 +87,9 @@ def load_history(root: Path, head: str) -> History:
 
 @dataclass(frozen=True)
 class PathChange:
-    """One changed path in one non-merge commit (``git log --raw``)."""
+    """One changed path in one commit (``git log --raw``); for a merge, a path whose result differs from every
+    parent (what the merge itself wrote: a conflict resolution or content slipped into it), ``old`` being the
+    first parent's blob."""
 
     commit: str
     path: str
@@ -97,8 +99,10 @@ class PathChange:
 
 
 def path_changes(root: Path, head: str, prefixes: tuple[str, ...]) -> list[PathChange]:
-    """Every change under ``prefixes`` in every non-merge commit reachable from ``head``; one git process."""
-    out = process.run(root, "log", "--raw", "--no-renames", "--no-abbrev", "-z", "--format=\x01C %H", head, "--", *prefixes)
+    """Every change under ``prefixes`` in every commit reachable from ``head``, merges included (what a merge
+    wrote itself, ``--diff-merges=dense-combined``); one git process."""
+    out = process.run(root, "log", "--raw", "--no-renames", "--no-abbrev", "-z", "--diff-merges=dense-combined",
+                      "--format=\x01C %H", head, "--", *prefixes)
     changes: list[PathChange] = []
     fields = out.split(b"\0")
     current = ""
@@ -111,11 +115,16 @@ def path_changes(root: Path, head: str, prefixes: tuple[str, ...]) -> list[PathC
             current = head_line[3:].strip()
             text = rest.lstrip("\n")
         if text.startswith(":"):
-            meta = text[1:].split()
+            k = len(text) - len(text.lstrip(":"))  # one colon per parent
+            meta = text[k:].split()
             path = fields[i].decode("utf-8", "surrogateescape") if i < n else ""
             i += 1
-            if len(meta) >= 5:
+            if k == 1 and len(meta) >= 5:
                 changes.append(PathChange(current, path, meta[2], meta[3], meta[4][:1]))
+            elif len(meta) >= 2 * k + 2:  # a merge: k+1 modes, k+1 blobs (the parents', then the result)
+                old, new = meta[k + 1], meta[2 * k + 1]
+                status = "D" if set(new) == {"0"} else ("A" if set(old) == {"0"} else "M")
+                changes.append(PathChange(current, path, old, new, status))
     return changes
 
 

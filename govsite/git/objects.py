@@ -124,15 +124,24 @@ def read_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
     return {b: obj[1] for b, obj in found.items() if obj is not None and obj[0] == "blob"}
 
 
-def tree_blobs(root: Path, rev: str, prefix: str) -> dict[str, str]:
-    """Path → blob id of every regular file or symlink under ``prefix`` at ``rev`` (``ls-tree -r``)."""
+def tree_entries(root: Path, rev: str, prefix: str) -> dict[str, tuple[str, str, str]]:
+    """Path → (mode, type, object id) of every entry under ``prefix`` at ``rev`` (``ls-tree -r``): regular
+    files are ``100644``/``100755`` blobs, symbolic links ``120000`` blobs, submodules ``160000`` commits."""
     out = process.run(root, "ls-tree", "-r", "-z", "--full-tree", rev, "--", prefix)
-    blobs: dict[str, str] = {}
+    entries: dict[str, tuple[str, str, str]] = {}
     for entry in out.split(b"\0"):
         if not entry:
             continue
         meta, _, path = entry.partition(b"\t")
         parts = meta.split()
-        if len(parts) == 3 and parts[1] == b"blob":
-            blobs[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
-    return blobs
+        if len(parts) == 3:
+            entries[path.decode("utf-8", "surrogateescape")] = (parts[0].decode(), parts[1].decode(), parts[2].decode())
+    return entries
+
+
+REGULAR_MODES = ("100644", "100755")
+
+
+def tree_blobs(root: Path, rev: str, prefix: str) -> dict[str, str]:
+    """Path → blob id of every regular file or symlink under ``prefix`` at ``rev``."""
+    return {path: oid for path, (_, kind, oid) in tree_entries(root, rev, prefix).items() if kind == "blob"}

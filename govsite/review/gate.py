@@ -11,7 +11,7 @@ from pathlib import Path
 
 from checks.textio import UnreadableFile, decode_text
 from govsite.core.pages import review_flags
-from govsite.git.objects import NULL_BLOB, cat_batch, tree_blobs
+from govsite.git.objects import NULL_BLOB, REGULAR_MODES, cat_batch, tree_blobs, tree_entries
 from govsite.review.judge import Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES, TIER_NAMES, TIER_ROLES
 from govsite.review.proofs import proof_results
@@ -42,9 +42,16 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
     """See :func:`verify_repository`."""
     root = root.resolve()
     gate = Gate(root, rev, base, only, git_signatures, proofs, render_digests)
-    pages = _files_at(gate, "content/")
+    entries = tree_entries(gate.root, gate.head, "content/")
+    pages = {p: oid for p, (mode, kind, oid) in entries.items() if kind == "blob" and mode in REGULAR_MODES}
     unit_files = _files_at(gate, "units/")
     report = VerifyReport(ok=True, rev=gate.head, base=gate.mb, approvals=len(gate.approvals), proofs=gate.proofs)
+    for path, (mode, kind, oid) in sorted(entries.items()):
+        why = entry_refusal(path, mode, kind)
+        if why and (only is None or path in only):
+            report.failures.append(Failure(path, "1-3", f"{why}{ARTICLES['17']}", "17"))
+            report.results[path] = PathResult(path, oid, "refused", [TierResult("1-3", "invalid", reasons=[why])])
+            pages.pop(path, None)
     wanted = sorted(p for p in pages if p.endswith(".md") and (only is None or p in only))
     texts = cat_batch(root, [pages[p] for p in wanted])
     for path in wanted:
@@ -112,6 +119,21 @@ def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: l
     report.results[path] = result
     if result.ok:
         report.verified.add(path)
+
+
+def entry_refusal(path: str, mode: str, kind: str) -> str:
+    """Why an entry under content/ cannot be published whatever its approvals, or ''. Only regular files
+    with printable names: a symbolic link or a submodule escapes what approvals bind, a control character
+    in a name can forge what a reviewer sees."""
+    if kind == "commit":
+        return f"{path} 是子模块（gitlink），不是文件：其内容不在本仓库中，无法审核。请删除并以普通文件提交。"
+    if mode == "120000":
+        return f"{path} 是符号链接：它指向的内容不受审核约束。请删除并以普通文件提交。"
+    if kind != "blob" or mode not in REGULAR_MODES:
+        return f"{path} 不是普通文件（类型 {mode}），不能发布。"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in path):
+        return f"文件名含控制字符（如换行）：{path!r}，审核人员看到的名称可能与实际不符。请改名后重新提交并审核。"
+    return ""
 
 
 def _files_at(gate: Gate, prefix: str) -> dict[str, str]:

@@ -51,16 +51,46 @@ class Approval:
     problems: list[str] = field(default_factory=list)
 
 
+_TRAILER_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*:([ \t]|$)")
+
+
+def trailer_block(message: str) -> tuple[list[str], list[str]]:
+    """(the lines of the final trailer block, the lines before it). The block is the last paragraph when
+    every line of it reads ``Name: value``; otherwise the message has none."""
+    lines = message.replace("\r\n", "\n").replace("\r", "\n").rstrip().split("\n")
+    start = len(lines)
+    while start > 0 and lines[start - 1].strip():
+        start -= 1
+    block = lines[start:]
+    if start == 0 or not block or not all(_TRAILER_LINE.match(line) for line in block):
+        return [], lines  # a message that is all one paragraph has a subject, not trailers
+    return block, lines[:start]
+
+
 def parse_message(message: str) -> Approval | None:
-    """The approval in a commit message, or ``None`` when it has no ``Review-Tier`` trailer."""
+    """The approval in a commit message, or ``None`` when it has no ``Review-Tier`` trailer.
+
+    Trailers are read from the final trailer block only (as git reads them): a ``Review-`` line anywhere
+    else, for instance in a file name or an opinion, makes the approval malformed rather than count."""
     if "Review-Tier:" not in message:
         return None
+    block, before = trailer_block(message)
     values: dict[str, list[str]] = {}
-    for name, value in _TRAILER.findall(message.replace("\r\n", "\n")):
-        values.setdefault(name, []).append(value)
+    for line in block:
+        m = _TRAILER.match(line)
+        if m is not None:
+            values.setdefault(m.group(1), []).append(m.group(2))
+    stray = [line for line in before if _TRAILER.match(line.strip())]
     if "Review-Tier" not in values:
-        return None
+        if not stray:
+            return None
+        return Approval(tier="", unit="", problems=["Review- 行必须全部位于提交说明末尾的一段（尾注），"
+                                                    "此提交的审核信息不在末尾，不能作为审核意见"])
     approval = Approval(tier=values["Review-Tier"][0].strip().lower(), unit=(values.get("Review-Unit") or [""])[0])
+    if stray:
+        approval.problems.append("提交说明正文中夹有 Review- 行（只有末尾一段的 Review- 行有效），疑似伪造，不能作为审核意见")
+    if len(values["Review-Tier"]) > 1 or len(values.get("Review-Unit", [])) > 1:
+        approval.problems.append("Review-Tier 或 Review-Unit 出现了不止一次")
     if approval.tier not in TIERS:
         approval.problems.append(f"审核层级“{approval.tier}”无效，只能是 {'、'.join(TIERS)}")
     if not approval.unit:
@@ -90,8 +120,8 @@ def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist
     first = blobs[0][0] if blobs else ""
     subject = f"审核：{TIER_NAMES.get(tier, tier)} {encode_path(first)}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
     lines = [subject, ""]
-    if note:
-        lines += [note, ""]
+    if note:  # an opinion is prose: no line of it may read as a trailer
+        lines += ["\n".join(("> " + line) if _TRAILER_LINE.match(line) else line for line in note.splitlines()), ""]
     lines += [f"Review-Tier: {tier}", f"Review-Unit: {unit}"]
     lines += [f"Review-Blob: {encode_path(path)} {blob}" for path, blob in blobs]
     lines += [f"Review-Render: {encode_path(path)} {digest}" for path, digest in (renders or [])]
