@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,14 @@ UPDATE_NAMES = {
 }
 MAX_KEY_WINDOW_DAYS = 92  # Art. 38: credentials change every 3 months
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# a roster e-mail is plain ASCII: a look-alike letter (Cyrillic а for Latin a) would make a second person
+ROSTER_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def identity(email: str) -> str:
+    """Who an e-mail address names (身份), in the one form every comparison uses: Unicode-normalised,
+    trimmed, case-folded. Rosters admit ASCII addresses only (:data:`ROSTER_EMAIL`)."""
+    return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 @dataclass(frozen=True)
@@ -268,6 +277,17 @@ def parse_unit(text: str, path: str, file_id: str | None = None,
             email=r.get(p, "email", kp, str, required=True) or "",
             roles=tuple(good_roles), left=r.get(p, "left", kp, dt.date), line=doc.line(*kp),
         )
+        if person.email and not ROSTER_EMAIL.fullmatch(person.email.strip()):
+            r.problem(kp + ("email",), "schema.email",
+                      f"邮箱“{person.email}”不是规范的英文邮箱地址（含有中文、全角或形近字符）。人员名单中的邮箱只能由英文字母、"
+                      "数字和 . _ - @ 组成；在改正并经批准之前，此人不能签署审核意见。")
+            unit.people.append(person)
+            continue
+        seen = [q for q in unit.people if identity(q.email) == identity(person.email)]
+        if person.email and seen:
+            r.problem(kp + ("email",), "schema.duplicate-person",
+                      f"邮箱“{person.email}”在人员名单中出现了两次。一个人只登记一次，把全部角色写在同一条的 roles 里。")
+            continue
         for kkp, k in r.items(p, "keys", kp):
             r.unknown_keys(k, _KEY_KEYS, kkp)
             key = r.get(k, "key", kkp, str, required=True)
@@ -289,6 +309,13 @@ def parse_unit(text: str, path: str, file_id: str | None = None,
                               "依据《管理办法》第三十八条，口令每 3 个月更换一次：请缩短有效期，到期后登记新密钥。")
                 if person.left and end > person.left:
                     end = person.left  # Art. 37: nothing signs after the person left
+            owner = next((q for q in unit.people for qk in q.keys if key and qk.key_type_and_body == " ".join(key.split()[:2])),
+                         None)
+            if owner is not None:
+                usable = False
+                r.problem(kkp + ("key",), "schema.key-shared",
+                          f"这把签名公钥已登记给 {owner.name}。一把密钥只能属于一个人（《管理办法》第十九条：审核须可追责到人）；"
+                          "请每人用自己的密钥（ssh-keygen -t ed25519 生成）。")
             if usable and key and start and end:
                 person.keys.append(SigningKey(key=key, valid_from=start, valid_until=end, line=doc.line(*kkp)))
         unit.people.append(person)

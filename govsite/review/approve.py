@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govsite.core.errors import GovsiteError
-from govsite.core.units import ROLE_NAMES, Person
+from govsite.core.units import ROLE_NAMES, Person, identity
 from govsite.git import commits
 from govsite.git.objects import NULL_BLOB, tree_blobs
 from govsite.git.refs import changed_paths, default_base, merge_base, require_commit
 from govsite.git.repo import config_value, open_repo
 from govsite.review.trust import office_unit
 from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
-                                   author_refusal, identity, signer_refusal)
+                                   author_refusal, signer_refusal)
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster
 from govsite.review.trailers import format_message

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from govsite.core.units import Person
+from govsite.core.units import Person, identity
 from govsite.git.history import load_history, path_changes
 from govsite.git.objects import NULL_BLOB, Commit
 from govsite.git.refs import merge_base, require_commit
 from govsite.git.repo import open_repo
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
-from govsite.review.policy import REQUIRED_CHECKLIST, author_refusal, identity, signer_refusal
+from govsite.review.policy import REQUIRED_CHECKLIST, author_refusal, signer_refusal
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster, load_rosters
 from govsite.review.trailers import Approval, parse_message
@@ -109,6 +109,7 @@ class Gate:
             units = {id(u): u for r in self.rosters.values() for u in r.units.values()}.values()
             self._sig.update(git_signature_checks(root, list(self.approvals), units))
         self._trust: dict[tuple[str, str], bool] = {}
+        self._unit_versions: dict[str, Any] = {}  # units/ blob → its Unit (for self-grants)
         self._office: str | None = None
         self._config: dict[str, Any] | None = None
         self.proofs = self.require_proofs() if proofs is None else proofs
@@ -117,13 +118,14 @@ class Gate:
 
     def _content_authors(self) -> dict[tuple[str, str], set[str]]:
         """(path, blob) → everyone who changed the path within the change that produced that blob (their
-        e-mails in the form :func:`~govsite.review.policy.identity` gives).
+        e-mails in the form :func:`~govsite.core.units.identity` gives).
 
         Also fills ``content_time``: the latest commit time among the commits producing the blob.
         """
         self.content_time: dict[tuple[str, str], dt.datetime] = {}
+        self.producers: dict[tuple[str, str], list[str]] = {}  # (path, blob) → the commits that wrote it
         by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, author)]
-        producers: dict[tuple[str, str], list[str]] = {}
+        producers = self.producers
         for ch in self.changes:
             c = self.history.commits.get(ch.commit)
             if c is None:
@@ -207,6 +209,11 @@ class Gate:
         day = commit.signing_day
         unit = roster.units.get(slot.unit)
         holders = roster.find_key(sig.key)
+        owners = {identity(p.email) for _, p in holders}
+        if len(owners) > 1:
+            names = "、".join(f"{p.name}（{u.id}）" for u, p in holders)
+            return Verdict(False, reason=(f"审核意见 {short} 的签名密钥同时登记给了 {names}：一把密钥只能属于一个人，"
+                                          f"无法确定是谁签署的。请改正人员名单并经批准后重新签署"), article="19")
         mine = [p for u, p in holders if u.id == slot.unit]
         if not mine:
             if holders:
@@ -221,9 +228,9 @@ class Gate:
                     f"审核按变更前的人员名单判断，同一合并请求中修改的人员名单不能授予角色。{FIX['roster']}"), article="17")
             listed = roster.mentions(sig.key)
             if listed:
-                return Verdict(False, reason=(f"审核意见 {short} 的签名密钥在 {listed} 中登记有误（有效期超过 3 个月、"
-                                              f"结束早于开始或缺少日期），不被承认。请修正人员名单并经批准后重新签署"),
-                               article="38")
+                why, article = self.roster_refusal(roster, listed)
+                return Verdict(False, reason=(f"审核意见 {short} 的签名密钥在 {listed} 中的登记不被承认：{why}"
+                                              f"请修正人员名单并经批准后重新签署"), article=article)
             return Verdict(False, reason=(f"审核意见 {short} 的签名密钥（{sig.key_fingerprint}）不在人员名单中。"
                                           f"{FIX['roster']}"), article="19")
         person = mine[0]
@@ -235,11 +242,67 @@ class Gate:
                                      f"审核意见 {short}")
         if refused is not None:
             return Verdict(False, person, refused.reason, refused.article)
+        if path.startswith("units/"):
+            granted = self.self_grant(person, roster, path, blob)
+            if granted:
+                return Verdict(False, person, (f"审核意见 {short}：{person.name} 批准的人员名单变更给了自己新的角色（{granted}）。"
+                                               "任何人都不能批准给自己授权的变更，须由县政府办公室另一名分管负责人批准"), "17")
         file = roster.files.get(slot.unit)
         if unit is not None and file is not None and not self.trusted(*file):
             return Verdict(False, person, (f"审核所依据的人员名单 {file[0]}（版本 {file[1][:10]}）未经县政府办公室分管负责人批准，"
                                            f"其中的角色不能作为依据"), "17")
         return Verdict(True, person)
+
+    @staticmethod
+    def roster_refusal(roster: Roster, path: str) -> tuple[str, str]:
+        """Why a unit file that lists a key gives it no usable entry: its first roster problem, and the article."""
+        from govsite.core.units import parse_unit  # noqa: PLC0415
+
+        text = roster.texts.get(path, "")
+        problems = [p for p in parse_unit(text, path, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])[1]
+                    if p.rule in ("schema.key-window", "schema.email", "schema.key-shared", "schema.duplicate-person")]
+        if not problems:
+            return "有效期缺失或格式不正确。", "38"
+        first = problems[0]
+        return f"第 {first.line} 行：{first.message}", "38" if first.rule == "schema.key-window" else "19"
+
+    def self_grant(self, person: Person, roster: Roster, path: str, blob: str) -> str:
+        """The roles the version ``blob`` of the unit file ``path`` gives ``person`` that the roster the approval
+        is judged by did not (Chinese, '' when none): nobody approves a change that grants themselves a role."""
+        from govsite.core.units import ROLE_NAMES, parse_unit  # noqa: PLC0415
+        from govsite.git.objects import cat_batch  # noqa: PLC0415
+
+        if blob not in self._unit_versions:
+            obj = cat_batch(self.root, [blob]).get(blob)
+            unit = None
+            if obj is not None and obj[0] == "blob":
+                try:
+                    unit = parse_unit(obj[1].decode("utf-8-sig"), path, path.rsplit("/", 1)[-1].rsplit(".", 1)[0])[0]
+                except (UnicodeDecodeError, ValueError):
+                    unit = None
+            self._unit_versions[blob] = unit
+        new = self._unit_versions[blob]
+        if new is None:
+            return ""
+        me = identity(person.email)
+        keys = {k.key_type_and_body for k in person.keys}
+        # the roster before the version was written, and the one the approval is judged by: a role the
+        # version gives that either lacked is a grant (a fast-forwarded change has its own commit as base)
+        before = [self.history.commits[c].parents[0] for c in self.producers.get((path, blob), [])
+                  if c in self.history.commits and self.history.commits[c].parents]
+        olds = [roster] + [r for r in load_rosters(self.root, sorted(set(before))).values()] if before else [roster]
+
+        def roles(unit: Any) -> set[str]:
+            return {r for p in (unit.people if unit else []) if identity(p.email) == me
+                    or keys & {k.key_type_and_body for k in p.keys} for r in p.roles}
+
+        had = [roles(self._unit_file(r, path)) for r in olds]
+        gained = roles(new) - set[str].intersection(*had)
+        return "、".join(ROLE_NAMES.get(r, r) for r in sorted(gained))
+
+    @staticmethod
+    def _unit_file(roster: Roster, path: str) -> Any:
+        return next((u for uid, u in roster.units.items() if roster.files.get(uid, ("", ""))[0] == path), None)
 
     # ---- roster trust ---------------------------------------------------------------------------------
     def site_config(self) -> dict[str, Any]:

@@ -6,10 +6,9 @@ same rules (and words) the publish gate applies afterwards.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
-from govsite.core.units import ROLE_NAMES, Person
+from govsite.core.units import ROLE_NAMES, Person, identity
 
 TIERS = ("1", "2", "3", "principal", "consent", "proof-1", "proof-2", "proof-3")
 PROOF_TIERS = ("proof-1", "proof-2", "proof-3")
@@ -63,11 +62,6 @@ class Refusal:
 
     reason: str
     article: str
-
-
-def identity(email: str) -> str:
-    """One form of an e-mail address for every comparison (Unicode-normalised, case-folded, trimmed)."""
-    return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 def author_may_sign(tier: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from govsite.core.units import Person
+from govsite.core.units import Person, identity
 from govsite.review.judge import FIX, Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES
 from govsite.review.report import Failure, TierResult
@@ -37,7 +37,7 @@ def choose_three(gate: Gate, cands: list[list[tuple[str, Person]]],
         limit += 1
         if limit > 5000:
             break
-        emails = {p.email for _, p in combo}
+        emails = {identity(p.email) for _, p in combo}
         if len(emails) < 3:
             continue
         distinct_found = True

@@ -193,7 +193,7 @@ def test_new_media_under_a_year_is_not_cleaned_up(repo: AuditRepo) -> None:
 
 # -- roster hygiene ------------------------------------------------------------------------------------------
 def test_roster_keys_and_departed_people(repo: AuditRepo) -> None:
-    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOx {n}"
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOx{n} {n}"
     extra = ("people:\n"
              f"  - name: 李明\n    email: a@example.gov.cn\n    roles: [editor]\n    keys:\n"
              f"      - {{key: '{key.format(n='a')}', valid_from: 2026-02-20, valid_until: 2026-03-19}}\n"

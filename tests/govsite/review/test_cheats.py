@@ -3,6 +3,7 @@ in principle, with page, tier, reason and article; and the honest variant beside
 
 from __future__ import annotations
 
+from govsite.core.units import load_units
 from govsite.review.trailers import format_message, parse_message
 from tests.govsite.review.conftest import verify_repository
 
@@ -115,3 +116,89 @@ def test_content_written_in_a_merge_is_dated_by_it(county):
     county.approve("zhaozhen", "3", [page])
     [reason] = failures_for(verify_repository(county.root), page, "1")
     assert "早于被审核内容的提交时间" in reason and "第十九条" in reason
+
+
+# -- 4. who someone is: one normal form, ASCII roster addresses --------------------------------------------
+
+def _county_with_roster(tmp_path, keys, people):
+    """A county whose first commit's dachang roster is ``people(county)`` (fgw and office as usual)."""
+    from .conftest import County, unit_yaml
+
+    c = County(tmp_path / "custom", keys)
+    c.root.mkdir()
+    c.git("init", "-q", "-b", "main")
+    c.write_units()
+    (c.root / "units" / "dachang.yml").write_text(unit_yaml("dachang", "巫山县大昌镇人民政府", people(c)),
+                                                  encoding="utf-8")
+    (c.root / "site_config").mkdir()
+    (c.root / "site_config" / "site.yml").write_text("name: 巫山县人民政府\nreview:\n  require_proofs: false\n",
+                                                     encoding="utf-8")
+    c.commit_all("初始化", who="wangoffice", date="2026-10-02T09:00:00+08:00")
+    c.git("checkout", "-q", "-b", "mr")
+    return c
+
+
+def test_one_person_under_two_spellings_of_an_address_is_one_person(tmp_path, keys):
+    """Before: ``Dup@`` and ``dup@`` were two people to the three-different-people rule, one to the author rule."""
+    c = _county_with_roster(tmp_path, keys, lambda c: [
+        c.person("liming"), c.person("zhaozhen"),
+        c.person("sunli", name="dup", email="Dup@dachang.gov.cn", roles=["editor"]),
+        c.person("zhangke", name="dup", email="dup@dachang.gov.cn", roles=["section_head"])])
+    page = c.write_page()
+    c.commit_all("稿件", who="liming")
+    c.approve("sunli", "1", [page])
+    c.approve("zhangke", "2", [page])
+    c.approve("zhaozhen", "3", [page])
+    report = verify_repository(c.root)
+    assert page not in report.verified
+    assert any("出现了两次" in r for r in failures_for(report, page, "2")), failures_for(report, page, "2")
+
+
+def test_a_look_alike_address_cannot_sign(tmp_path, keys):
+    c = _county_with_roster(tmp_path, keys, lambda c: [
+        c.person("liming"), c.person("zhaozhen"), c.person("zhangke", email="zh\u0430ngke@dachang.gov.cn")])  # Cyrillic а
+    page = c.write_page()
+    c.commit_all("稿件", who="liming")
+    c.three_tiers([page])
+    [reason] = failures_for(verify_repository(c.root), page, "2")
+    assert "不是规范的英文邮箱地址" in reason and "第十九条" in reason
+
+
+# -- 9. a key belongs to one person; nobody grants themselves a role ---------------------------------------
+
+def test_a_key_registered_to_two_people_signs_as_neither(tmp_path, keys):
+    c = _county_with_roster(tmp_path, keys, lambda c: [
+        c.person("liming"), c.person("zhaozhen"), c.person("zhangke"),
+        c.person("sunli", key=c.pub("zhangke"), roles=["section_head"])])
+    page = c.write_page()
+    c.commit_all("稿件", who="liming")
+    c.three_tiers([page])
+    report = verify_repository(c.root)
+    assert page in report.verified  # the first holder keeps the key; the second entry is refused
+    problems = [p.message for p in load_units(c.root).problems]
+    assert any("已登记给 zhangke" in m for m in problems)
+    # across two unit files, the same key under two people signs for nobody
+    fgw = c.root / "units" / "fgw.yml"
+    fgw.write_text(fgw.read_text(encoding="utf-8").replace(c.pub("zhoufgw"), c.pub("zhangke")), encoding="utf-8")
+    c.commit_all("fgw 登记了同一把密钥", who="wangoffice")
+    c.approve("wangoffice", "3", ["units/fgw.yml"], unit="office")
+    c.merge()
+    c.git("checkout", "-q", "-b", "mr2")
+    page2 = c.write_page("second.md", body="第二篇。")
+    c.commit_all("第二篇", who="liming")
+    c.three_tiers([page2])
+    [reason] = failures_for(verify_repository(c.root), page2, "2")
+    assert "同时登记给了" in reason and "第十九条" in reason
+
+
+def test_nobody_approves_a_roster_change_that_grants_themselves_a_role(county):
+    roster = county.root / "units" / "dachang.yml"
+    county.write_units(grant={"wangoffice": ["leader"]}, extra={"dachang": [county.person("wangoffice",
+                                                                                          roles=["leader"])]})
+    county.commit_all("办公室领导把自己加为大昌镇分管负责人", who="liming")
+    county.approve("wangoffice", "3", ["units/dachang.yml"], unit="office")
+    report = verify_repository(county.root)
+    assert "units/dachang.yml" not in report.verified
+    [reason] = failures_for(report, "units/dachang.yml")
+    assert "给了自己新的角色（分管负责人）" in reason and "第十七条" in reason
+    assert roster.is_file()

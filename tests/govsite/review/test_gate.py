@@ -370,7 +370,7 @@ def test_key_with_a_window_longer_than_three_months_is_not_accepted(tmp_path, ke
     c.approve("stranger", "2", [page])
     c.approve("zhaozhen", "3", [page])
     reasons = failures_for(verify_repository(c.root), page, "2")
-    assert any("有效期超过 3 个月" in r and "第三十八条" in r for r in reasons)
+    assert any("超过 3 个月" in r and "第三十八条" in r for r in reasons), reasons
 
 
 def test_major_as_the_content_model_reads_it_whatever_the_spelling(county):

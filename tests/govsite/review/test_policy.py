@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from govsite.core.units import Person, SigningKey
-from govsite.review.policy import author_may_sign, author_refusal, identity, signer_refusal
+from govsite.core.units import identity
+from govsite.review.policy import author_may_sign, author_refusal, signer_refusal
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKey"
 D = dt.date
