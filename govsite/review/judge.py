@@ -23,7 +23,7 @@ from govsite.git.refs import merge_base, require_commit
 from govsite.git.repo import open_repo
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
-from govsite.review.policy import REQUIRED_CHECKLIST, author_refusal, signer_refusal
+from govsite.review.policy import REQUIRED_CHECKLIST, Refusal, author_refusal, signer_refusal
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster, load_rosters
 from govsite.review.trailers import Approval, parse_message
@@ -99,7 +99,9 @@ class Gate:
         self.changes = path_changes(root, self.head, ("content/", "units/"))
         self.authors = self._content_authors()
         roots = [s for s, c in self.history.commits.items() if not c.parents]
-        needed = {self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
+        self.target_tip = require_commit(root, base) if base is not None else None
+        needed = ({self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
+                  | {t for t in (self.target_of(s) for s in self.approvals) if t is not None})
         self.rosters = load_rosters(self.root, sorted(needed))
         self.trusted_files = {f for r in roots for f in self.rosters[r].files.values()}
         self.latest = self.rosters[self.head]
@@ -165,6 +167,16 @@ class Gate:
         for future in self._pending:
             self._sig.update(future.result())
         self._pending = []
+
+    def target_of(self, commit: str) -> str | None:
+        """The target branch as it stood when the change holding ``commit`` was merged (the merge's first
+        parent), or as it is now for a merge request under review: roles and keys must hold there too, so a
+        withdrawal takes effect at once for every branch not yet merged."""
+        change = self.change_of.get(commit)
+        if change == "merge-request":
+            return self.target_tip
+        c = self.history.commits.get(change) if change else None
+        return c.parents[0] if c is not None and c.parents else None
 
     def roster_for(self, commit: str) -> Roster:
         return self.rosters[self.bases.get(commit, self.head)]
@@ -238,6 +250,8 @@ class Gate:
                     None)
         refused = signer_refusal(person, slot.unit, slot.tier, slot.label, day, sig.key, left, f"审核意见 {short}")
         if refused is None:
+            refused = self.withdrawn(sha, person, slot, day, sig.key, short)
+        if refused is None:
             refused = author_refusal(person, slot.tier, slot.label, self.authors.get((path, blob), set()),
                                      f"审核意见 {short}")
         if refused is not None:
@@ -303,6 +317,23 @@ class Gate:
     @staticmethod
     def _unit_file(roster: Roster, path: str) -> Any:
         return next((u for uid, u in roster.units.items() if roster.files.get(uid, ("", ""))[0] == path), None)
+
+    def withdrawn(self, sha: str, person: Person, slot: Slot, day: dt.date, key: str, short: str) -> Refusal | None:
+        """Why the signer no longer holds the key or the role on the target branch (withdrawn, demoted, gone),
+        or None. The target's roster only takes away here, so it needs no approval of its own to count."""
+        target = self.target_of(sha)
+        if target is None or target == self.bases.get(sha):
+            return None
+        now = self.rosters[target]
+        entry = next((p for u, p in now.find_key(key) if u.id == slot.unit and identity(p.email) == identity(person.email)),
+                     None)
+        if entry is None:
+            return Refusal(f"{person.name} 的这把签名密钥已从单位“{slot.unit}”的人员名单中撤销（目标分支上的现行名单不再登记它），"
+                           f"撤销立即生效，撤销前建立的分支也不能再用它签署（审核意见 {short}）。请用现行名单中登记的密钥重新签署",
+                           "19")
+        refused = signer_refusal(entry, slot.unit, slot.tier, slot.label, day, key, None,
+                                 f"审核意见 {short}，按目标分支上的现行人员名单")
+        return refused
 
     # ---- roster trust ---------------------------------------------------------------------------------
     def site_config(self) -> dict[str, Any]:

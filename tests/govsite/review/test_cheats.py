@@ -202,3 +202,68 @@ def test_nobody_approves_a_roster_change_that_grants_themselves_a_role(county):
     [reason] = failures_for(report, "units/dachang.yml")
     assert "给了自己新的角色（分管负责人）" in reason and "第十七条" in reason
     assert roster.is_file()
+
+
+# -- 5. a withdrawal takes effect at once, also for branches made before it ----------------------------------
+
+def _withdraw_on_main(county, change):
+    """On main: the office changes dachang's roster (``change(county)`` rewrites it), approved and merged."""
+    county.git("checkout", "-q", "-b", "withdraw", "main")
+    change(county)
+    county.commit_all("撤销", who="liming")
+    county.approve("wangoffice", "3", ["units/dachang.yml"], unit="office")
+    county.merge("withdraw", who="wangoffice")
+    county.git("checkout", "-q", "mr")
+
+
+def _branch_with_page(county):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming")
+    return page
+
+
+def test_a_key_withdrawn_on_main_no_longer_signs_on_an_older_branch(county):
+    page = _branch_with_page(county)
+    county.approve("liming", "1", [page])
+    honest = verify_repository(county.root, base="main")
+    _withdraw_on_main(county, lambda c: c.write_units(extra=None) or _drop_key(c, "zhangke"))
+    county.approve("zhangke", "2", [page])
+    county.approve("zhaozhen", "3", [page])
+    report = verify_repository(county.root, base="main")
+    [reason] = failures_for(report, page, "2")
+    assert "已从单位“dachang”的人员名单中撤销" in reason and "第十九条" in reason
+    assert not failures_for(honest, page, "1")
+    county.merge()  # merged anyway: main judges the change by main as it stood at the merge
+    assert page not in verify_repository(county.root).verified
+
+
+def test_a_demoted_reviewer_no_longer_signs_on_an_older_branch(county):
+    page = _branch_with_page(county)
+    _withdraw_on_main(county, lambda c: c.write_units(grant={"zhangke": ["editor"]}))
+    county.three_tiers([page])
+    [reason] = failures_for(verify_repository(county.root, base="main"), page, "2")
+    assert "不是科室负责人" in reason and "现行人员名单" in reason and "第十七条" in reason
+
+
+def test_a_reviewer_promoted_on_main_signs_only_after_the_branch_is_rebuilt_on_it(county):
+    page = _branch_with_page(county)
+    _withdraw_on_main(county, lambda c: c.write_units(grant={"sunli": ["editor", "section_head"]}))
+    county.approve("liming", "1", [page])
+    county.approve("sunli", "2", [page])
+    county.approve("zhaozhen", "3", [page])
+    [reason] = failures_for(verify_repository(county.root, base="main"), page, "2")
+    assert "不是科室负责人" in reason  # judged at the base too: promotion after merge
+    county.git("merge", "-q", "--no-ff", "main", "-m", "合并主分支", who="liming")
+    county.approve("sunli", "2", [page])
+    county.approve("zhaozhen", "3", [page])
+    assert page in verify_repository(county.root, base="main").verified
+
+
+def _drop_key(county, who: str) -> None:
+    path = county.root / "units" / "dachang.yml"
+    text = path.read_text(encoding="utf-8")
+    key = county.pub(who)
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if key in line)
+    del lines[i - 1:i + 3]  # "keys:", the key, its two dates
+    path.write_text("\n".join(lines), encoding="utf-8")
