@@ -39,6 +39,8 @@ def run(args: argparse.Namespace) -> int:
     except GateRefused as refused:
         _explain_refusal(refused)
         return 1
+    if result.verdict is not None:
+        _explain_held_back(result.verdict)
     if result.held:
         print(f"govsite build: 以下 {len(result.held)} 篇稿件已通过审核，但仍有未豁免的错误，本次不发布"
               "（《管理办法》第十六条）：", file=sys.stderr)
@@ -59,11 +61,39 @@ def _stop(signum: int, frame: Any) -> None:  # noqa: ARG001
     raise KeyboardInterrupt
 
 
+def _explain_held_back(verdict: Any, limit: int = 100) -> None:
+    """What the published build kept at an earlier version or left out, and why (the gate's first reason)."""
+    earlier = sorted(verdict.versions)
+    left_out = sorted(p for p in verdict.failing if p.startswith("content/") and p not in verdict.versions)
+
+    def show(paths: list[str]) -> None:
+        for path in paths[:limit]:
+            print(f"  {path}：{verdict.failing.get(path, '').split('。')[0]}", file=sys.stderr)
+        if len(paths) > limit:
+            print(f"  ……另有 {len(paths) - limit} 篇（govsite verify 查看完整清单）", file=sys.stderr)
+
+    if earlier:
+        print(f"govsite build: 以下 {len(earlier)} 篇稿件的最新修改未通过审核，网站上继续显示它最后一次通过三审三校的版本：",
+              file=sys.stderr)
+        show(earlier)
+    if left_out:
+        print(f"govsite build: 以下 {len(left_out)} 篇稿件（或删除）尚未通过审核，本次不发布，网站上也没有它通过审核的版本：",
+              file=sys.stderr)
+        show(left_out)
+    if earlier or left_out:
+        print("其余稿件照常发布。完成审核后重新构建即可更新（govsite review status 查看每篇缺少哪一级审核）。",
+              file=sys.stderr)
+
+
 def _explain_refusal(refused: object) -> None:
     """Which files block publishing and why: units first (Art. 8), then pages with their failing tiers."""
     units = getattr(refused, "units", [])
     verdict = getattr(refused, "verdict", None)
     failures = list(getattr(getattr(verdict, "report", None), "failures", None) or [])
+    if any(f.path.startswith("units/") for f in failures):  # only these stop the build; pages would be held back
+        failures = [f for f in failures if f.path.startswith("units/")]
+    elif failures and not units:
+        print("govsite build: 没有一篇稿件通过三审三校，网站上也没有可保留的已审核版本，无法发布。", file=sys.stderr)
     by_page: dict[str, list[str]] = {}
     for f in failures:
         by_page.setdefault(f.path, []).append(f.reason.split("：", 1)[0] if "：" in f.reason else str(f.tier))

@@ -20,15 +20,24 @@ def review_gate(root: Path) -> Verdict:
 
     if not is_repository_root(root):
         return Verdict(ok=False, note="仓库没有 git 提交记录，无法核验审核签名。请先提交稿件。")
-    report = verify_repository(root, "HEAD", render_digests=render_digests)
-    return Verdict(ok=bool(report.ok), verified=set(report.verified), report=report)
+    from govsite.git.objects import cat_batch  # noqa: PLC0415
+
+    report = verify_repository(root, "HEAD", render_digests=render_digests, hold=True)
+    earlier = cat_batch(root, sorted(set(report.held.values())))
+    versions = {path: obj[1] for path, blob in report.held.items() if (obj := earlier.get(blob)) is not None}
+    failing: dict[str, str] = {}
+    for f in report.failures:
+        failing.setdefault(f.path, f.reason)
+    return Verdict(ok=bool(report.ok), verified=set(report.verified) | set(versions), report=report,
+                   versions=versions, failing=failing)
 
 
-def render_digests(root: Path, rev: str | None) -> dict[str, str]:
-    """三校 render digests of ``rev``'s pages, from a preview build of that revision (MkDocs is loaded on use)."""
+def render_digests(root: Path, rev: str | None, versions: dict[str, bytes] | None = None) -> dict[str, str]:
+    """三校 render digests of ``rev``'s pages, from a preview build of that revision (MkDocs is loaded on use);
+    ``versions`` replaces some pages by other versions of them (path → bytes) first."""
     from govsite.portal.digests import render_digests as run  # noqa: PLC0415
 
-    return run(root, rev)
+    return run(root, rev, versions)
 
 
 def _prepare_dashboard(root: Path) -> Any:

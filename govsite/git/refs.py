@@ -73,6 +73,8 @@ def changed_files(root: Path, base: str, follow: bool = True) -> list[Path]:
     return [root / n for n in sorted(set(filter(None, names))) if keep(root / n)]
 
 
-def root_commits(root: Path, head: str) -> list[str]:
-    """The parentless commits ``head`` grew from (a normal repository has one: its first commit)."""
-    return process.run(root, "rev-list", "--max-parents=0", head, check=False).decode().split()
+def first_parent_root(root: Path, rev: str) -> str:
+    """The first commit of ``rev``'s first-parent history (other parentless commits it grew from were
+    merged in from unrelated histories)."""
+    out = process.run(root, "rev-list", "--first-parent", "--max-parents=0", rev, check=False).decode().split()
+    return out[-1] if out else rev

@@ -7,6 +7,8 @@ The county's own template overrides (``site_config/theme``) are content: they ar
 
 from __future__ import annotations
 
+import dataclasses
+
 import logging
 import os
 import shutil
@@ -39,6 +41,7 @@ class BuildResult:
     preview: bool
     state: BuildState | None = None
     held: dict[str, list[str]] = field(default_factory=dict)  # published build: pages held back, and why
+    verdict: Verdict | None = None  # published build: the gate's verdict (what it kept at earlier versions)
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
@@ -118,14 +121,15 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     if not preview:
         blocking = unit_problems(root, County(root).units)
         assert gate is not None
-        if blocking or not gate.ok:
+        # one unapproved page does not take the portal offline: it stays out, or at its last approved version
+        if blocking or gate.blocks_publication():
             raise GateRefused(gate, blocking)
         if services.findings is not None:
             # signed is not enough: a page whose errors no exemption covers stays off the portal (Art. 16)
             pages = sorted(p for p in gate.verified if p.startswith("content/") and p.endswith(".md"))
             held = services.findings(root, pages)
             if held:
-                gate = Verdict(ok=gate.ok, verified=gate.verified - set(held), report=gate.report, note=gate.note)
+                gate = dataclasses.replace(gate, verified=gate.verified - set(held))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     _logging(verbose)
     start = time.monotonic()
@@ -163,7 +167,8 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     return BuildResult(output=output, articles=len(st.catalog.articles),
                        pages=len(st.catalog.articles) + len(st.generated),
                        unverified=sum(1 for a in st.catalog.articles if not a.verified),
-                       seconds=time.monotonic() - start, preview=preview, state=st, held=held)
+                       seconds=time.monotonic() - start, preview=preview, state=st, held=held,
+                       verdict=None if preview else gate)
 
 
 def load_config(root: Path, site_dir: Path) -> Any:

@@ -194,9 +194,12 @@ def digests_of_site(site_dir: Path, pages: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
+def render_digests(root: Path, rev: str | None = None, versions: dict[str, bytes] | None = None) -> dict[str, str]:
     """Build a preview of ``rev`` (or of the working tree when None) with the real pipeline, in a temporary
     directory, and return repository path → render digest for every content page it renders.
+
+    ``versions`` (with ``rev`` only): repository path → bytes written over the exported revision first, e.g.
+    the earlier approved versions the published build shows instead of pages whose change is unapproved.
 
     The preview shows every page (verified or not); the review gate is not consulted (so the gate may call
     this), search indexing and the dashboard are skipped. Logging below errors is silenced.
@@ -214,6 +217,11 @@ def render_digests(root: Path, rev: str | None = None) -> dict[str, str]:
         if rev is not None:
             tree = Path(tmp) / "tree"
             epoch = export_tree(root, rev, tree)
+            for path, data in (versions or {}).items():
+                target = tree / path
+                if tree.resolve() in target.resolve().parents:  # repository paths only, never outside the tree
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
         else:
             epoch = head_timestamp(root) or 0
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # the build date decides which units are still open

@@ -41,7 +41,7 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
         if parts[0] in st.closed or (not st.preview and not verified):
             files.remove(f)  # the gate: only verified content is published
             continue
-        page = read_page(path, Path(f.abs_src_path), st.units)
+        page = read_page(path, Path(f.abs_src_path), st.units, st.verdict.versions.get(path))
         if page is None:
             files.remove(f)  # a preview shows what it can; a published build never gets here (the checks held it)
             continue
@@ -98,15 +98,16 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
     return files
 
 
-def read_page(path: str, file: Path, units: dict[str, Any]) -> Any:
+def read_page(path: str, file: Path, units: dict[str, Any], data: bytes | None = None) -> Any:
     """A content page as the content model reads it, or None (with a warning naming it) when it cannot be read
     as UTF-8 text or holds a link MkDocs cannot render: it is left out rather than shown as an empty or garbled
-    page, or failing the whole build."""
+    page, or failing the whole build. ``data``: the version to show instead of the file (the last approved
+    one, when the file's latest change is unapproved)."""
     from checks.detectors.links import is_malformed, page_links  # noqa: PLC0415
     from checks.textio import UnreadableFile, decode_text  # noqa: PLC0415
 
     try:
-        text = decode_text(file.read_bytes()).text
+        text = decode_text(file.read_bytes() if data is None else data).text
     except UnreadableFile as exc:
         log.warning("govsite: %s 无法读取，未放入本次构建：%s", path, exc.message)
         return None

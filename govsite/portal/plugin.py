@@ -83,7 +83,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         blocking = openings.unit_problems(root, project.units)
         for problem in blocking:
             log.warning("%s: %s", problem.path, problem.reason)
-        if not opts.preview and (blocking or not verdict.ok):
+        if not opts.preview and (blocking or verdict.blocks_publication()):
             raise PluginError(_refusal(verdict, blocking))
         epoch = source_date_epoch(root, head_timestamp(root))
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # MkDocs' own dates (sitemap, 404) read this
@@ -256,6 +256,11 @@ def source_date_epoch(root: Path, head: int | None) -> int:
 def _refusal(verdict: Verdict, blocking: list) -> str:
     lines = [f"  - {p.path}：{p.reason}" for p in blocking]
     failures = getattr(verdict.report, "failures", None) or []
+    units = [f for f in failures if f.path.startswith("units/")]
+    if units:  # these stop the build; an unapproved page alone would be held back
+        failures = units
+    elif failures:
+        lines.append("  - 没有一篇稿件通过三审三校，网站上也没有可保留的已审核版本：")
     lines += [f"  - {f.path}（{f.tier}）：{f.reason}" for f in failures[:50]]
     if len(failures) > 50:
         lines.append(f"  ……另有 {len(failures) - 50} 项")

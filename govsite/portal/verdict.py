@@ -20,6 +20,16 @@ class Verdict:
     verified: set[str] = field(default_factory=set)
     report: Any = None  # the gate's own report (opaque here): what explains a refusal to the user
     note: str = ""      # why there is no real verdict (no git history, no gate)
+    # pages whose latest change is unapproved, published at their last approved version: path → its bytes
+    versions: dict[str, bytes] = field(default_factory=dict)
+    # every path that fails the gate → the first reason, in the gate's words
+    failing: dict[str, str] = field(default_factory=dict)
+
+    def blocks_publication(self) -> bool:
+        """Whether the published build must not run at all: nothing may be published, or a roster or
+        column catalogue (units/) is unapproved, which every page of its unit is laid out with."""
+        return not any(p.startswith("content/") for p in self.verified) or any(
+            p.startswith("units/") for p in self.failing)
 
 
 Gate = Callable[[Path], Verdict]

@@ -7,6 +7,7 @@ publishes only ``verified`` pages). Who signs what is :mod:`.policy`; whether on
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from checks.textio import UnreadableFile, decode_text
@@ -14,14 +15,15 @@ from govsite.core.pages import review_flags
 from govsite.git.objects import NULL_BLOB, REGULAR_MODES, cat_batch, tree_blobs, tree_entries
 from govsite.review.judge import Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES, TIER_NAMES, TIER_ROLES
-from govsite.review.proofs import proof_results
+from govsite.review.proofs import DigestOf, proof_results
 from govsite.review.report import Failure, PathResult, RenderDigests, TierResult, VerifyReport
 from govsite.review.select import choose_three, tier_result
 
 
 def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
                       paths: set[str] | None = None, git_signatures: bool = False,
-                      proofs: bool | None = None, render_digests: RenderDigests | None = None) -> VerifyReport:
+                      proofs: bool | None = None, render_digests: RenderDigests | None = None,
+                      now: dt.datetime | None = None, hold: bool = False) -> VerifyReport:
     """Verify every page under content/ at ``rev`` (or only ``paths``).
 
     ``base``: the target branch of a merge request; approvals on ``base..rev`` are judged against the
@@ -32,16 +34,20 @@ def verify_repository(root: Path, rev: str = "HEAD", base: str | None = None,
     preview is built once per run, and only when some proof needs its digest checked.
     ``render_digests(root, rev)``: repository path → render digest of every page of a preview build of
     ``rev`` (the portal's, handed in by the command); without it no proof can be checked.
+    ``now``: the time of the verification (default: the clock); no approval under review may be dated later.
+    ``hold``: also find, for every failing page, the last approved version the published build shows
+    instead (``report.held``; with proofs this costs one more preview build when there is one).
     """
-    return verify(Path(root), rev, base, paths, git_signatures, proofs, render_digests)
+    return verify(Path(root), rev, base, paths, git_signatures, proofs, render_digests, now, hold)
 
 
 def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str] | None = None,
            git_signatures: bool = False, proofs: bool | None = None,
-           render_digests: RenderDigests | None = None) -> VerifyReport:
+           render_digests: RenderDigests | None = None, now: dt.datetime | None = None,
+           hold: bool = False) -> VerifyReport:
     """See :func:`verify_repository`."""
     root = root.resolve()
-    gate = Gate(root, rev, base, only, git_signatures, proofs, render_digests)
+    gate = Gate(root, rev, base, only, git_signatures, proofs, render_digests, now)
     entries = tree_entries(gate.root, gate.head, "content/")
     pages = {p: oid for p, (mode, kind, oid) in entries.items() if kind == "blob" and mode in REGULAR_MODES}
     unit_files = _files_at(gate, "units/")
@@ -57,14 +63,10 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
     for path in wanted:
         blob = pages[path]
         obj = texts.get(blob)
-        major, co_units = page_flags(path, obj[1] if obj else b"")
-        unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
-        slots = [Slot(t, unit_id, TIER_ROLES[t], TIER_NAMES[t], t) for t in ("1", "2", "3")]
-        if major:
-            slots.append(Slot("principal", unit_id, "principal", "主要负责人签发（重大信息）", "principal"))
-        for cu in co_units:
-            slots.append(Slot("consent", cu, "leader", f"会签单位“{cu}”分管负责人的会签同意", f"consent:{cu}"))
-        _judge_page(gate, report, path, blob, slots)
+        result = judge_page(gate, path, blob, obj[1] if obj else b"", report.failures)
+        report.results[path] = result
+        if result.ok:
+            report.verified.add(path)
     removed = sorted({ch.path for ch in gate.changes if ch.status == "D" and ch.path.startswith("content/")
                       and ch.path.endswith(".md") and ch.path not in pages and (only is None or ch.path in only)})
     for path in removed:
@@ -89,11 +91,67 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
         report.results[path] = PathResult(path, blob, "units", [tr])
         if tr.state == "valid":
             report.verified.add(path)
+    if hold and only is None:
+        report.held = hold_back(gate, report, pages)
     report.ok = not report.failures
     return report
 
 
-def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: list[Slot]) -> None:
+def page_slots(path: str, raw: bytes) -> list[Slot]:
+    """The tiers one version of a page needs: 一审, 二审, 三审; the principal for major news; each co-unit's consent."""
+    major, co_units = page_flags(path, raw)
+    unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
+    slots = [Slot(t, unit_id, TIER_ROLES[t], TIER_NAMES[t], t) for t in ("1", "2", "3")]
+    if major:
+        slots.append(Slot("principal", unit_id, "principal", "主要负责人签发（重大信息）", "principal"))
+    for cu in co_units:
+        slots.append(Slot("consent", cu, "leader", f"会签单位“{cu}”分管负责人的会签同意", f"consent:{cu}"))
+    return slots
+
+
+def hold_back(gate: Gate, report: VerifyReport, current: dict[str, str]) -> dict[str, str]:
+    """Pages whose current version fails, each at the newest earlier version that passes every tier and proof
+    (path → blob): the published build keeps showing it, so one unapproved change does not take the page,
+    or the portal, offline. A page never approved has no such version and stays out."""
+    candidates: dict[str, list[str]] = {}
+    for path, result in report.results.items():
+        if result.kind != "page" or result.ok:
+            continue
+        blobs = list(dict.fromkeys(b for _s, b in reversed(gate.by_path.get(path, []))
+                                   if b not in (current.get(path), NULL_BLOB)))
+        if blobs:
+            candidates[path] = blobs
+    if not candidates:
+        return {}
+    raws = {b: obj[1] for b, obj in cat_batch(gate.root, sorted({b for bs in candidates.values() for b in bs})).items()
+            if obj is not None and obj[0] == "blob"}
+
+    def named(_path: str, renders: list[str]) -> tuple[str | None, str]:
+        return renders[0], ""  # first pass: everything but the digest, which needs one build for all
+
+    chosen: dict[str, str] = {}
+    for path, blobs in candidates.items():
+        for b in blobs:
+            if b in raws and judge_page(gate, path, b, raws[b], [], named).ok:
+                chosen[path] = b
+                break
+    if not gate.proofs or not chosen:
+        return chosen
+    digests, why = gate.held_digests({p: raws[b] for p, b in chosen.items()})
+    held: dict[str, str] = {}
+    for path, b in chosen.items():
+        def rendered(p: str, _named: list[str]) -> tuple[str | None, str]:
+            return digests.get(p), why or "预览构建没有生成该页面"
+
+        if judge_page(gate, path, b, raws[b], [], rendered).ok:
+            held[path] = b
+    return held
+
+
+def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Failure],
+               digest_of: DigestOf | None = None) -> PathResult:
+    """Every tier and proof of one version (``blob``, bytes ``raw``) of a page; failures are appended."""
+    slots = page_slots(path, raw)
     found = gate.evaluate(path, blob, slots)
     results: list[TierResult] = []
     three = [found[k][0] for k in ("1", "2", "3")]
@@ -112,13 +170,10 @@ def _judge_page(gate: Gate, report: VerifyReport, path: str, blob: str, slots: l
                 bad = bad + [Verdict(False, reason="主要负责人须在三审签发之后签署", article="17")]
         if chosen and slot.key in ("1", "2", "3"):
             valid = [chosen[("1", "2", "3").index(slot.key)]]
-        results.append(tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, report.failures))
+        results.append(tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, failures))
     if all(three) and chosen is None:
-        report.failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ARTICLES['17']}", "17"))
-    result = PathResult(path, blob, "page", results, proof_results(gate, path, blob, report.failures), gate.proofs)
-    report.results[path] = result
-    if result.ok:
-        report.verified.add(path)
+        failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ARTICLES['17']}", "17"))
+    return PathResult(path, blob, "page", results, proof_results(gate, path, blob, failures, digest_of), gate.proofs)
 
 
 def entry_refusal(path: str, mode: str, kind: str) -> str:

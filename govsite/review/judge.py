@@ -61,10 +61,12 @@ class Gate:
     """All state of one verification run; methods are small and named after the rule they apply."""
 
     THREADED_FROM = 64  # approvals; below this, signatures are checked lazily in the main thread
+    CLOCK_SKEW = dt.timedelta(minutes=15)  # a signer's clock may run this far ahead of the server's
 
     def __init__(self, root: Path, rev: str, base: str | None, only: set[str] | None = None,
                  git_signatures: bool = False, proofs: bool | None = None,
-                 render_digests: RenderDigests | None = None) -> None:
+                 render_digests: RenderDigests | None = None, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime.now(dt.UTC)
         self.git_signatures = git_signatures
         self.render_digests = render_digests
         open_repo(root)
@@ -98,7 +100,11 @@ class Gate:
             self._start_signatures(only)   # runs in threads while git lists the changes below
         self.changes = path_changes(root, self.head, ("content/", "units/"))
         self.authors = self._content_authors()
-        roots = [s for s, c in self.history.commits.items() if not c.parents]
+        # one root of trust: the first commit of the target branch's first-parent history; a parentless
+        # history merged in brings rosters, settings and approvals that count for nothing
+        self.trust_root = self.history.first_parent_chain(tip)[-1]
+        self.native, self.made_on = self._lineage(tip)
+        roots = [self.trust_root]
         self.target_tip = require_commit(root, base) if base is not None else None
         needed = ({self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
                   | {t for t in (self.target_of(s) for s in self.approvals) if t is not None})
@@ -117,6 +123,24 @@ class Gate:
         self.proofs = self.require_proofs() if proofs is None else proofs
         self._digests: dict[str, str] | None = None
         self._digest_error = ""
+
+    def _lineage(self, tip: str) -> tuple[set[str], dict[str, str]]:
+        """(the commits that grew from the root of trust, commit → the newest commit of the target branch's
+        first-parent history it grew from: the point it was made on, whose time it cannot predate)."""
+        mainline = {sha: i for i, sha in enumerate(reversed(self.history.first_parent_chain(tip)))}
+        native: set[str] = set()
+        made_on: dict[str, str] = {}
+        for sha in self.history.order:  # parents before children
+            c = self.history.commits[sha]
+            if sha == self.trust_root or any(p in native for p in c.parents):
+                native.add(sha)
+            if sha in mainline:
+                made_on[sha] = sha
+                continue
+            on = [made_on[p] for p in c.parents if p in made_on]
+            if on:
+                made_on[sha] = max(on, key=lambda m: mainline[m])
+        return native, made_on
 
     def _content_authors(self) -> dict[tuple[str, str], set[str]]:
         """(path, blob) → everyone who changed the path within the change that produced that blob (their
@@ -168,6 +192,44 @@ class Gate:
             self._sig.update(future.result())
         self._pending = []
 
+    def untrusted_time(self, sha: str, commit: Commit, path: str, blob: str) -> Refusal | None:
+        """Why the approval's place in history or its date cannot be trusted, or None (Art. 19: when, and of
+        which version). The signer chooses the date, so it is bounded by commits the signer does not make:
+        not before the point of the target branch it was made on, nor the content; not after the merge
+        that brought it (or, under review, now). It must also come after the version it names was last
+        written: an approval of an earlier incarnation (content changed, then changed back) is spent."""
+        short = sha[:10]
+        when = f"{commit.committer_time:%Y-%m-%d %H:%M}"
+        if sha not in self.native:
+            return Refusal(f"审核意见 {short} 来自与本仓库无关的历史（不源自本仓库的首个提交，是合并进来的另一段独立历史），"
+                           f"不能作为审核证据。请在本仓库的分支上重新签署", "19")
+        on = self.made_on.get(sha)
+        if on is not None and on != sha and commit.committer_time < self.history.commits[on].committer_time:
+            base = self.history.commits[on].committer_time
+            return Refusal(f"审核意见 {short} 的签署时间（{when}）早于它所在分支的起点（目标分支上的提交 {on[:10]}，"
+                           f"{base:%Y-%m-%d %H:%M}），签署时间被倒填。请按实际时间重新签署", "19")
+        written = self.content_time.get((path, blob))
+        if written is not None and commit.committer_time < written:
+            return Refusal(f"审核意见 {short} 的签署时间（{when}）早于被审核内容的提交时间"
+                           f"（{written:%Y-%m-%d %H:%M}），签署日期不可信。请在内容提交之后重新签署", "19")
+        limit, by = self.latest_time(sha)
+        if commit.committer_time > limit + self.CLOCK_SKEW:
+            return Refusal(f"审核意见 {short} 的签署时间（{when}）晚于{by}（{limit:%Y-%m-%d %H:%M}），"
+                           f"签署时间被预填。请按实际时间重新签署", "19")
+        for producer in self.producers.get((path, blob), []):
+            if not self.history.is_ancestor(producer, sha):
+                return Refusal(f"审核意见 {short} 签署在这一版内容最近一次写入（提交 {producer[:10]}）之前：内容在审核后被改动又改回"
+                               f"（如撤销、还原），原来的审核不再适用。请对现在的内容重新审核", "19")
+        return None
+
+    def latest_time(self, sha: str) -> tuple[dt.datetime, str]:
+        """The latest date an approval in ``sha``'s change may carry, and what sets it (Chinese)."""
+        change = self.change_of.get(sha)
+        merge = self.history.commits.get(change) if change and change != sha else None
+        if merge is not None:
+            return merge.committer_time, f"把它合并进主分支的提交 {merge.id[:10]} 的时间"
+        return self.now, "核验的当前时间"
+
     def target_of(self, commit: str) -> str | None:
         """The target branch as it stood when the change holding ``commit`` was merged (the merge's first
         parent), or as it is now for a merge request under review: roles and keys must hold there too, so a
@@ -206,11 +268,9 @@ class Gate:
         if missing:
             return Verdict(False, reason=f"审核意见 {short} 的审核清单（Review-Checklist）缺少：{', '.join(missing)}",
                            article="17")
-        written = self.content_time.get((path, blob))
-        if written is not None and commit.committer_time < written:
-            return Verdict(False, reason=(f"审核意见 {short} 的签署时间（{commit.committer_time:%Y-%m-%d %H:%M}）早于被审核内容的提交时间"
-                                          f"（{written:%Y-%m-%d %H:%M}），签署日期不可信。请在内容提交之后重新签署"),
-                           article="19")
+        refused = self.untrusted_time(sha, commit, path, blob)
+        if refused is not None:
+            return Verdict(False, reason=refused.reason, article=refused.article)
         sig = self.signature(commit)
         if sig is None:
             return Verdict(False, reason=f"审核意见 {short} 没有签名，不能作为审核证据。{FIX['sign']}", article="19")
@@ -338,7 +398,7 @@ class Gate:
     # ---- roster trust ---------------------------------------------------------------------------------
     def site_config(self) -> dict[str, Any]:
         if self._config is None:
-            self._config = root_site_config(self.root, self.head)
+            self._config = root_site_config(self.root, self.head, self.trust_root)
         return self._config
 
     def office_unit(self) -> str:
@@ -365,6 +425,16 @@ class Gate:
             return digest, ""
         return None, (self._digest_error or "预览构建没有生成该稿件的页面（单位或栏目未登记、单位已关停等），"
                       "无法核对校对所针对的排版页面")
+
+    def held_digests(self, versions: dict[str, bytes]) -> tuple[dict[str, str], str]:
+        """Render digests of the revision with some pages replaced by earlier versions (path → bytes), as the
+        published build would show them; (digests, why none)."""
+        try:
+            if self.render_digests is None:
+                raise LookupError("本次核验没有提供排版预览")
+            return self.render_digests(self.root, self.head, versions), ""
+        except Exception as exc:  # noqa: BLE001 - without the build no earlier version can be shown
+            return {}, f"无法构建预览以计算早先版本的渲染摘要（{str(exc).strip() or type(exc).__name__}）"
 
     def trusted(self, path: str, blob: str) -> bool:
         """A units/ file version counts when it is in the first commit or approved by the office's leader."""

@@ -3,6 +3,8 @@ the laid-out page in a preview build of the revision."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from govsite.core.units import ROLE_NAMES, Person
 from govsite.review.judge import Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES, PROOF_TIERS, TIER_NAMES, TIER_ROLES
@@ -10,10 +12,17 @@ from govsite.review.report import Failure, TierResult
 from govsite.review.select import choose_three
 
 
-def proof_results(gate: Gate, path: str, blob: str, failures: list[Failure]) -> list[TierResult]:
+# (path, digests a proof names) → (the digest the page renders to, why none)
+DigestOf = Callable[[str, list[str]], tuple[str | None, str]]
+
+
+def proof_results(gate: Gate, path: str, blob: str, failures: list[Failure],
+                  digest_of: DigestOf | None = None) -> list[TierResult]:
     """Proofreads (一校/二校/三校, Art. 17) of this page: each bound to the current blob (``Review-Blob``) and to
     the current render digest of the preview build (``Review-Render``). Required when ``gate.proofs``;
-    otherwise shown for information only (no failures, no build)."""
+    otherwise shown for information only (no failures, no build). ``digest_of``: where the page's digest
+    comes from (default: the preview build of the revision)."""
+    digest_of = digest_of or (lambda p, _named: gate.render_digest(p))
     required = gate.proofs
     if not required and not any(gate.approvals[s].tier.startswith("proof-") for s, _ in gate.by_path.get(path, [])):
         return []
@@ -43,7 +52,7 @@ def proof_results(gate: Gate, path: str, blob: str, failures: list[Failure]) -> 
                                               f"请先运行 govsite build --preview 查看页面，再用 govsite approve --tier {slot.tier} 签署"),
                                    "17p"))
                 continue
-            current, why = gate.render_digest(path)
+            current, why = digest_of(path, renders)
             if current is None:
                 bad.append(Verdict(False, p, f"{why}（校对意见 {sha[:10]}）", "17p"))
             elif current in renders:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-# repository path → render digest of every page of a preview build of a revision (the portal's, handed in)
-RenderDigests = Callable[[Path, str | None], dict[str, str]]
+# repository path → render digest of every page of a preview build of a revision (the portal's, handed in);
+# the optional third argument replaces some files of the revision (path → bytes) before building
+RenderDigests = Callable[..., dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,14 @@ class VerifyReport:
     base: str | None = None
     approvals: int = 0
     proofs: bool = True  # whether 三校 was required in this run
+    # pages whose current version fails but an earlier version passed every tier and proof: path → that
+    # version's blob, which the published build shows instead (the page stays online as it was approved)
+    held: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def publishable(self) -> set[str]:
+        """Paths the published build may show: verified at this revision, or held at an approved version."""
+        return self.verified | set(self.held)
 
     def to_json(self, details: bool = False) -> str:
         """The JSON report; ``details`` adds every path's tiers (state, signer, commit, reasons)."""
@@ -69,6 +77,7 @@ class VerifyReport:
             "proofs_required": self.proofs,
             "verified_count": len(self.verified), "failure_count": len(self.failures),
             "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
+            "held_at_approved_version": dict(sorted(self.held.items())),
         }
         if details:
             data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,

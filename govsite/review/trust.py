@@ -1,5 +1,8 @@
 """The root of trust (信任根): settings the gate reads from the repository's first commit, never from the
-revision under review, so that a merge request cannot change what is required of itself."""
+revision under review, so that a merge request cannot change what is required of itself.
+
+The first commit is the root of the target branch's first-parent history: a branch cannot change it (it can
+merge in a history of its own, whose first commit then counts for nothing)."""
 
 from __future__ import annotations
 
@@ -7,17 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from govsite.git.objects import cat_batch
-from govsite.git.refs import root_commits
+from govsite.git.refs import first_parent_root
 
 
-def root_site_config(root: Path, head: str) -> dict[str, Any]:
+def root_site_config(root: Path, head: str, first: str | None = None) -> dict[str, Any]:
     """``site_config/site.yml`` as set in the first commit (the root of trust), ``{}`` when absent or broken.
 
     Settings that decide what the gate requires are read from here, not from the revision under review,
-    so a merge request cannot change them for itself.
+    so a merge request cannot change them for itself. ``first``: the root of trust when the caller knows
+    it (the gate: the target branch's), else the root of ``head``'s first-parent history.
     """
-    roots = root_commits(root, head)
-    objs = cat_batch(root, [f"{r}:site_config/site.yml" for r in roots])
+    first = first or first_parent_root(root, head)
+    objs = cat_batch(root, [f"{first}:site_config/site.yml"])
     for obj in objs.values():
         if obj is None or obj[0] != "blob":
             continue

@@ -3,11 +3,13 @@ in principle, with page, tier, reason and article; and the honest variant beside
 
 from __future__ import annotations
 
+import datetime as dt
+
 from govsite.core.units import load_units
 from govsite.review.trailers import format_message, parse_message
 from tests.govsite.review.conftest import verify_repository
 
-from .conftest import failures_for
+from .conftest import NOW, failures_for
 
 BLOB = "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"
 
@@ -267,3 +269,100 @@ def _drop_key(county, who: str) -> None:
     i = next(n for n, line in enumerate(lines) if key in line)
     del lines[i - 1:i + 3]  # "keys:", the key, its two dates
     path.write_text("\n".join(lines), encoding="utf-8")
+
+
+# -- 6. the signer does not choose the time --------------------------------------------------------------
+
+def _branch_after_main_moved(county, when="2026-11-25T09:00:00+08:00"):
+    """main gets a commit on ``when``; a new branch grows from it."""
+    county.git("checkout", "-q", "main")
+    county.git("commit", "-q", "--allow-empty", "-m", "主分支的提交", who="wangoffice", date=when)
+    county.git("checkout", "-q", "-b", "late")
+
+
+def test_an_approval_dated_before_the_point_its_branch_was_made_on_is_refused(county):
+    """A reviewer who left on 11-20 backdates a tier-2 approval (and the content) to before the departure."""
+    _branch_after_main_moved(county)
+    page = county.write_page()
+    county.commit_all("稿件", who="liming", date="2026-11-18T09:00:00+08:00")
+    county.approve("liming", "1", [page], date="2026-11-18T10:00:00+08:00")
+    county.approve("gone", "2", [page], date="2026-11-19T10:00:00+08:00")
+    county.approve("zhaozhen", "3", [page])
+    report = verify_repository(county.root, base="main")
+    [reason] = failures_for(report, page, "2")
+    assert "早于它所在分支的起点" in reason and "倒填" in reason and "第十九条" in reason
+    assert "2026-11-19 10:00" in reason
+
+
+def test_an_approval_dated_in_the_future_is_refused_under_review_and_after_merge(county):
+    page = _branch_with_page(county)
+    county.approve("liming", "1", [page])
+    county.approve("zhangke", "2", [page], date="2026-12-20T09:00:00+08:00")  # inside the key window, not yet
+    county.approve("zhaozhen", "3", [page], date="2026-12-20T10:00:00+08:00")
+    now = dt.datetime.fromisoformat("2026-11-28T12:00:00+08:00")
+    [reason] = failures_for(verify_repository(county.root, base="main", now=now), page, "2")
+    assert "晚于核验的当前时间" in reason and "预填" in reason and "第十九条" in reason
+    county.merge(date="2026-11-28T12:00:00+08:00")
+    reasons = failures_for(verify_repository(county.root, now=now), page, "2")
+    assert len(reasons) == 1 and "晚于把它合并进主分支的提交" in reasons[0]
+
+
+def test_an_honest_approval_a_few_minutes_ahead_of_the_server_counts(county):
+    page = _branch_with_page(county)
+    county.three_tiers([page])
+    now = dt.datetime.fromisoformat(NOW) - dt.timedelta(minutes=10)  # the signer's clock runs 10 minutes fast
+    assert page in verify_repository(county.root, base="main", now=now).verified
+
+
+def test_an_approval_is_spent_when_the_content_is_changed_and_changed_back(county):
+    page = _branch_with_page(county)
+    county.three_tiers([page])
+    county.merge()
+    county.git("checkout", "-q", "-b", "change", "main")
+    county.write_page(body="大昌镇召开森林防火工作部署会，全镇干部参加。")
+    county.commit_all("修改", who="liming")
+    county.three_tiers([page])
+    county.merge("change")
+    assert page in verify_repository(county.root).verified
+    county.git("checkout", "-q", "-b", "revert", "main")
+    county.write_page()  # the first version again, with no new approvals
+    county.commit_all("改回", who="sunli")
+    report = verify_repository(county.root, base="main")
+    reasons = failures_for(report, page, "1")
+    assert reasons and "内容在审核后被改动又改回" in reasons[0] and "第十九条" in reasons[0]
+    county.three_tiers([page])  # reviewed again: it counts
+    assert page in verify_repository(county.root, base="main").verified
+
+
+# -- 7. one root of trust -------------------------------------------------------------------------------
+
+def _foreign_history(county, page_body="大昌镇召开森林防火工作部署会。", proofs_off=True):
+    """An unrelated history (own first commit, own settings, honest-looking approvals by real reviewers),
+    merged into the branch under review."""
+    county.git("checkout", "-q", "--orphan", "foreign")
+    county.git("rm", "-rq", "--cached", ".")
+    if proofs_off:
+        (county.root / "site_config" / "site.yml").write_text(
+            "name: 巫山县人民政府\nregion_code: \"500237\"\nreview:\n  require_proofs: false\n", encoding="utf-8")
+    county.write_units()
+    page = county.write_page(body=page_body)
+    county.commit_all("另一个仓库的首个提交", who="wangoffice", date="2026-10-01T09:00:00+08:00")
+    county.three_tiers([page])
+    county.git("checkout", "-q", "-f", "mr")
+    county.git("merge", "-q", "--allow-unrelated-histories", "-X", "theirs", "foreign", "-m", "合并", who="liming")
+    return page
+
+
+def test_approvals_from_an_unrelated_history_count_for_nothing(county):
+    page = _foreign_history(county)
+    report = verify_repository(county.root, base="main")
+    assert page not in report.verified
+    reasons = failures_for(report, page, "1")
+    assert reasons and "与本仓库无关的历史" in reasons[0] and "第十九条" in reasons[0]
+
+
+def test_the_settings_of_an_unrelated_first_commit_do_not_count(proof_county):
+    _foreign_history(proof_county)
+    assert verify_repository(proof_county.root, base="main").proofs is True
+    proof_county.merge()
+    assert verify_repository(proof_county.root).proofs is True
