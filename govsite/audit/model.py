@@ -11,7 +11,7 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "预警"}
 AREA_NAMES = {
     "freshness": "栏目更新", "homepage": "首页更新", "timeliness": "发布时效", "closing": "关停公告",
     "coverage": "公开覆盖", "new_media": "政务新媒体", "links": "链接", "roster": "人员与密钥",
-    "serious": "严重错误", "interaction": "互动交流",
+    "serious": "严重错误", "interaction": "互动交流", "exemptions": "豁免",
 }
 
 

@@ -22,7 +22,7 @@ from govsite.audit.score import score_units
 from govsite.audit.snapshot import Snapshot, take_snapshot
 from govsite.core.china import today_in_china
 from govsite.audit.timeliness import audit_closing, audit_timeliness
-from govsite.audit.veto import decide, interaction, serious_errors
+from govsite.audit.veto import decide, exemptions, interaction, serious_errors
 
 TIMELINESS_WINDOW_DAYS = 365  # judge pages published in the last year (one assessment period)
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -118,9 +118,10 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     if run_checks:
         step("合规检查（严重错误）")
         serious, note = serious_errors(root, snap)
+    exempted = exemptions(root, snap)
     forged = [f for f in late if f.rule == "audit.timeliness.formed-after-publish"]
     return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest,
-                           findings=home + fresh + late + closing + coverage + media + roster + serious,
+                           findings=home + fresh + late + closing + coverage + media + roster + serious + exempted,
                            serious=serious + forged, serious_note=note)
 
 

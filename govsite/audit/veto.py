@@ -41,6 +41,36 @@ def serious_errors(root: Path, snap: Snapshot) -> tuple[list[AuditFinding], str]
     return out, ""
 
 
+ART_EXEMPT = "《管理办法》第十六条、第十七条（错误级别问题的豁免须经二审认可，个人隐私、保密类问题的豁免须经三审认可）"
+EXEMPT_TIERS = {"2": "二审（科室负责人）", "3": "三审（分管负责人）"}
+
+
+def exemptions(root: Path, snap: Snapshot) -> list[AuditFinding]:
+    """Every exemption written in a published page (``<!-- govsite: allow 规则 理由 -->``), with its reason and who
+    must accept it: an exemption hides a finding from every later report, so the audit lists them all."""
+    from govsite.compliance.exemptions import page_exemptions  # noqa: PLC0415
+
+    if not snap.is_head:
+        return []
+    out: list[AuditFinding] = []
+    for path in sorted(snap.pages):
+        try:
+            text = (root / path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            continue
+        page = snap.pages[path]
+        for e in page_exemptions(text):
+            need = "、".join(EXEMPT_TIERS[t] for t in e.tiers)
+            out.append(AuditFinding(
+                "exemptions", "audit.exemption." + e.rule, "warning" if "3" in e.tiers else "info", page.unit,
+                f"{path} 第 {e.line} 行豁免了 {e.rule}（理由：{e.reason or '未写理由'}）"
+                + (f"，须经{need}认可" if need else "，无须审核人认可"), ART_EXEMPT,
+                "请核实豁免理由属实、确有必要，并已在审核意见中认可（govsite review status 查看）；不应豁免的，请改正稿件后删除豁免。",
+                path=path, column=page.column, evidence={"rule": e.rule, "line": e.line, "reason": e.reason,
+                                                         "tiers": list(e.tiers)}))
+    return out
+
+
 def _run_serious_checks(root: Path, paths: list[Path]):
     """The compliance engine on ``paths``: from the shared result cache when `govsite check` has filled it,
     else only the serious-error rules, uncached (so the shared cache of the full rule set is left alone)."""

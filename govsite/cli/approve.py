@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="会签时代表的单位（默认：签名者所在单位）")
     parser.add_argument("--checklist", help="确认的审核清单项，逗号分隔（默认：第十六条全部十一项）")
     parser.add_argument("--note", default="", help="审核意见说明（写入提交说明）")
+    parser.add_argument("--accept-exemptions", action="store_true",
+                        help="认可稿件中写明的豁免（二审认可错误级别问题的豁免，三审认可个人隐私、保密类豁免）")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,7 +31,11 @@ def run(args: argparse.Namespace) -> int:
     root = find_root() if args.root is None else Path(args.root).resolve()
     checklist = tuple(x.strip() for x in args.checklist.split(",") if x.strip()) if args.checklist else None
     result = approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
-                     checklist, args.note, render_digests=render_digests)
+                     checklist, args.note, render_digests=render_digests, accept_exemptions=args.accept_exemptions)
+    if result.exemptions:
+        print("本次签署认可了以下豁免（已逐条写入审核意见）：")
+        for path, what in result.exemptions:
+            print(f"  {path}：{what}")
     for sha in result.created:
         print(f"已签署审核意见 {sha[:10]}（{args.tier}）。可运行 govsite review status 查看进度。")
     for path in result.skipped:

@@ -22,6 +22,7 @@ from govsite.git.repo import config_value, open_repo
 from govsite.review.trust import office_unit
 from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
                                    author_refusal, signer_refusal)
+from govsite.compliance.exemptions import Exemption, page_exemptions
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster
 from govsite.review.trailers import format_message
@@ -32,6 +33,7 @@ class ApproveResult:
 
     created: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    exemptions: list[tuple[str, str]] = field(default_factory=list)  # (path, description) accepted by signing
 
 
 @dataclass
@@ -71,7 +73,8 @@ def _roster_at(root: Path, commit: str) -> Roster:
 def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: bool = False,
             base: str | None = None, key: str | None = None, unit: str | None = None,
             checklist: tuple[str, ...] | None = None, note: str = "",
-            today: dt.date | None = None, render_digests: RenderDigests | None = None) -> ApproveResult:
+            today: dt.date | None = None, render_digests: RenderDigests | None = None,
+            accept_exemptions: bool = False) -> ApproveResult:
     """Create one signed approval commit per unit for the chosen paths (all checks pass before any commit)."""
     open_repo(root)
     if tier not in TIERS:
@@ -150,15 +153,43 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         if refused is not None:
             raise GovsiteError(f"{refused.reason}。依据《管理办法》{ARTICLE_NUMBERS[refused.article]}，请由其他人员审核。")
         plan.append((unit_id, items))
+    accepted = exemptions_to_accept(root, tier, [t for _u, items in plan for t in items], accept_exemptions)
+    result.exemptions = [(path, e.describe()) for path, e in accepted]
     digests: dict[str, str] = {}
     if tier.startswith("proof-"):
         digests = proof_digests(root, [t.path for _u, items in plan for t in items], render_digests)
     for unit_id, items in plan:
         renders = [(t.path, digests[t.path]) for t in items] if digests else None
+        signed = {t.path for t in items}
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
-                             checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note)
+                             checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note,
+                             exemptions=[(p, e.rule) for p, e in accepted if p in signed])
         result.created.append(commits.commit_empty_signed(root, msg, signing_key))
     return result
+
+
+def exemptions_to_accept(root: Path, tier: str, targets: list[Target], accept: bool) -> list[tuple[str, Exemption]]:
+    """The exemptions in the pages that this tier must accept (path, exemption). Without ``accept`` the
+    reviewer has not said so: refuse, listing them, as the gate would refuse an approval that does not
+    name them (二审 for error-level rules, 三审 for privacy and secrecy; Art. 16–17)."""
+    from govsite.git.objects import cat_batch  # noqa: PLC0415
+
+    pages = [t for t in targets if t.path.startswith("content/") and t.blob != NULL_BLOB]
+    if tier not in ("2", "3") or not pages:
+        return []
+    objs = cat_batch(root, [t.blob for t in pages])
+    found: list[tuple[str, Exemption]] = []
+    for t in pages:
+        obj = objs.get(t.blob)
+        text = obj[1].decode("utf-8-sig", "replace") if obj is not None else ""
+        found += [(t.path, e) for e in page_exemptions(text) if tier in e.tiers]
+    if found and not accept:
+        listed = "\n".join(f"  {path}：{e.describe()}" for path, e in found)
+        who = "二审（科室负责人）" if tier == "2" else "三审（分管负责人）"
+        raise GovsiteError(f"以下稿件写有豁免，须由{who}认可后才生效（《管理办法》第十六条、第十七条）：\n{listed}\n"
+                           f"核实无误、同意豁免的，请加 --accept-exemptions 重新签署（审核意见会逐条记下认可的豁免）；"
+                           f"不同意的，请退回信息员删除豁免并改正稿件。")
+    return found
 
 
 def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | None) -> dict[str, str]:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from checks.textio import UnreadableFile, decode_text
 from govsite.core.pages import review_flags
 from govsite.git.objects import NULL_BLOB, REGULAR_MODES, cat_batch, tree_blobs, tree_entries
+from govsite.compliance.exemptions import Exemption, page_exemptions, unnamed
 from govsite.review.judge import Gate, Slot, Verdict
 from govsite.review.policy import ARTICLES, TIER_NAMES, TIER_ROLES
 from govsite.review.proofs import DigestOf, proof_results
@@ -152,7 +154,18 @@ def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Fail
                digest_of: DigestOf | None = None) -> PathResult:
     """Every tier and proof of one version (``blob``, bytes ``raw``) of a page; failures are appended."""
     slots = page_slots(path, raw)
+    exemptions = page_exemptions(_text(raw))
     found = gate.evaluate(path, blob, slots)
+    for slot in slots[1:3] if exemptions else []:  # 二审, 三审: only an approval naming the exemptions counts
+        valid, bad = found[slot.key]
+        keep = []
+        for chosen_one in valid:
+            missing = unnamed(exemptions, slot.key, gate.approvals[chosen_one[0]].accepted(path))
+            if missing:
+                bad = bad + [Verdict(False, chosen_one[1], _unaccepted(slot, chosen_one, missing), "17")]
+            else:
+                keep.append(chosen_one)
+        found[slot.key] = (keep, bad)
     results: list[TierResult] = []
     three = [found[k][0] for k in ("1", "2", "3")]
     chosen, why = (choose_three(gate, three) if all(three) else (None, ""))
@@ -173,7 +186,27 @@ def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Fail
         results.append(tier_result(slot, valid, bad, gate.stale_note(path, blob, slot.tier), path, failures))
     if all(three) and chosen is None:
         failures.append(Failure(path, "1-3", f"三审：{why}。请由三名不同人员按一审、二审、三审的顺序重新签署。{ARTICLES['17']}", "17"))
-    return PathResult(path, blob, "page", results, proof_results(gate, path, blob, failures, digest_of), gate.proofs)
+    result = PathResult(path, blob, "page", results, proof_results(gate, path, blob, failures, digest_of), gate.proofs)
+    by_tier = {t.tier: gate.approvals[t.commit].accepted(path) for t in results if t.commit in gate.approvals}
+    result.exemptions = [{"line": e.line, "rule": e.rule, "reason": e.reason, "tiers": list(e.tiers),
+                          "accepted_by": [t for t in ("2", "3") if e.rule in by_tier.get(t, set())]}
+                         for e in exemptions]
+    return result
+
+
+def _unaccepted(slot: Slot, chosen: tuple[str, Any], missing: list[Exemption]) -> str:
+    who = "科室负责人" if slot.key == "2" else "分管负责人"
+    what = "错误级别问题的豁免须经二审认可" if slot.key == "2" else "个人隐私、保密类问题的豁免须经三审（分管负责人）认可"
+    return (f"{chosen[1].name} 的{slot.label}（审核意见 {chosen[0][:10]}）没有认可稿件中的豁免："
+            f"{'；'.join(e.describe() for e in missing)}。{what}（第十六条、第十七条）。请{who}核实后用 "
+            f"govsite approve --tier {slot.key} --accept-exemptions 重新签署；不认可的，请退回信息员删除豁免并改正稿件")
+
+
+def _text(raw: bytes) -> str:
+    try:
+        return decode_text(raw).text
+    except UnreadableFile:
+        return ""
 
 
 def entry_refusal(path: str, mode: str, kind: str) -> str:

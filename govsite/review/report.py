@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 # repository path → render digest of every page of a preview build of a revision (the portal's, handed in);
 # the optional third argument replaces some files of the revision (path → bytes) before building
@@ -43,6 +44,8 @@ class PathResult:
     tiers: list[TierResult] = field(default_factory=list)
     proofs: list[TierResult] = field(default_factory=list)  # 三校 (proof-1..3), bound to the render digest
     proofs_required: bool = False  # False: proofs are shown for information only
+    # the page's exemptions (豁免): line, rule, reason, tiers that must accept it, tiers whose approval does
+    exemptions: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +85,6 @@ class VerifyReport:
         if details:
             data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
                                    "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
-                                   "proofs_required": r.proofs_required}
+                                   "proofs_required": r.proofs_required, "exemptions": r.exemptions}
                                for p, r in sorted(self.results.items())}
         return json.dumps(data, ensure_ascii=False, indent=1)

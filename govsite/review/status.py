@@ -11,6 +11,7 @@ STATE_NAMES = {"valid": "已通过", "missing": "缺少", "invalid": "无效", "
 PROOF_STATE_NAMES = {**STATE_NAMES, "stale": "已过期（稿件或排版页面已改动）"}
 TIER_LABELS = {"1": "一审", "2": "二审", "3": "三审", "principal": "主要负责人", "remove": "删除审批",
                "proof-1": "一校", "proof-2": "二校", "proof-3": "三校"}
+EXEMPTION_TIERS = {"2": "二审", "3": "三审"}
 
 
 def branch_status(root: Path, base: str, head: str = "HEAD", proofs: bool | None = None,
@@ -38,6 +39,11 @@ def render(report: VerifyReport) -> str:
             lines.append(f"    {label}：{names.get(t.state, t.state)}{who}{note}")
             for r in t.reasons:
                 lines.append(f"        {r}")
+        for e in result.exemptions:
+            need = "、".join(EXEMPTION_TIERS[t] for t in e["tiers"]) or "无须审核人认可"
+            by = "、".join(EXEMPTION_TIERS[t] for t in e["accepted_by"]) or "尚无"
+            lines.append(f"    豁免：第 {e['line']} 行 {e['rule']}（理由：{e['reason'] or '未写理由'}）——须经{need}认可；"
+                         f"已认可：{by}")
     done = sum(1 for r in report.results.values() if r.ok)
     what = "审核和三校" if report.proofs else "审核"
     lines.append(f"共 {len(report.results)} 项，已完成{what} {done} 项，未完成 {len(report.results) - done} 项。")

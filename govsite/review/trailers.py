@@ -9,7 +9,8 @@
 
 ``Review-Blob`` binds the approval to one exact content (a later edit changes the blob and voids it);
 a blob of forty zeros approves the removal of the path. ``Review-Render: <path> <sha256>`` binds a
-proofread (三校, ``proof-1..3``) to the rendered page.
+proofread (三校, ``proof-1..3``) to the rendered page. ``Review-Exemption: <path> <rule>`` says the reviewer
+accepts an exemption the page makes (``<!-- govsite: allow <rule> 理由 -->``, :mod:`.exemptions`).
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class Approval:
     renders: list[tuple[str, str]] = field(default_factory=list)
     checklist: tuple[str, ...] = ()
     problems: list[str] = field(default_factory=list)
+    exemptions: list[tuple[str, str]] = field(default_factory=list)  # (path, rule) the reviewer accepts
+
+    def accepted(self, path: str) -> set[str]:
+        """The rules whose exemption in ``path`` this approval accepts."""
+        return {rule for p, rule in self.exemptions if p == path}
 
 
 _TRAILER_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*:([ \t]|$)")
@@ -107,6 +113,12 @@ def parse_message(message: str) -> Approval | None:
             approval.renders.append((decode_path(parts[0].strip()), parts[1]))
         else:
             approval.problems.append(f"Review-Render 格式不正确：“{value}”，应为“<路径> <sha256>”")
+    for value in values.get("Review-Exemption", []):
+        parts = value.rsplit(" ", 1)
+        if len(parts) == 2 and re.match(r"^[A-Za-z0-9_.-]+$", parts[1]):
+            approval.exemptions.append((decode_path(parts[0].strip()), parts[1]))
+        else:
+            approval.problems.append(f"Review-Exemption 格式不正确：“{value}”，应为“<路径> <规则>”")
     items: list[str] = []
     for value in values.get("Review-Checklist", []):
         items += [x.strip() for x in re.split(r"[,，、\s]+", value) if x.strip()]
@@ -115,7 +127,8 @@ def parse_message(message: str) -> Approval | None:
 
 
 def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist: tuple[str, ...],
-                   renders: list[tuple[str, str]] | None = None, note: str = "") -> str:
+                   renders: list[tuple[str, str]] | None = None, note: str = "",
+                   exemptions: list[tuple[str, str]] | None = None) -> str:
     """An approval commit message (subject, optional note, trailers)."""
     first = blobs[0][0] if blobs else ""
     subject = f"审核：{TIER_NAMES.get(tier, tier)} {encode_path(first)}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
@@ -125,6 +138,7 @@ def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist
     lines += [f"Review-Tier: {tier}", f"Review-Unit: {unit}"]
     lines += [f"Review-Blob: {encode_path(path)} {blob}" for path, blob in blobs]
     lines += [f"Review-Render: {encode_path(path)} {digest}" for path, digest in (renders or [])]
+    lines += [f"Review-Exemption: {encode_path(path)} {rule}" for path, rule in (exemptions or [])]
     lines.append(f"Review-Checklist: {', '.join(checklist)}")
     return "\n".join(lines) + "\n"
 

@@ -109,3 +109,16 @@ def test_serious_error_from_the_checks_fails_the_single_veto(tmp_path):
     r.commit("2026-11-05", {"content/ceshi/gzdt/b.md": page("动态", "2026-11-05")})
     past = run_audit(tmp_path, D(2026, 11, 2))
     assert {v.id: v.status for v in past.veto}["serious"] == "unknown"
+
+
+def test_the_audit_lists_every_exemption_with_its_reason_and_who_must_accept_it(tmp_path):
+    """Issue 13 point 11: a silenced resident's mobile number is not invisible to the office."""
+    r = Repo(tmp_path)
+    body = "<!-- govsite: allow privacy.mobile 本人同意公开 -->\n联系电话 13812345678。\n"
+    r.commit("2026-11-01", {"units/ceshi.yml": unit_yml(),
+                            "content/ceshi/gzdt/a.md": page("动态", "2026-11-01") + body})
+    report = run_audit(tmp_path, D(2026, 11, 2), run_checks=False)
+    [f] = [f for f in report.findings if f.area == "exemptions"]
+    assert f.path == "content/ceshi/gzdt/a.md" and f.unit == "ceshi" and f.severity == "warning"
+    assert "豁免了 privacy.mobile（理由：本人同意公开），须经二审（科室负责人）、三审（分管负责人）认可" in f.message
+    assert "第十六条" in f.article and f.evidence["tiers"] == ["2", "3"]
