@@ -19,6 +19,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="会签时代表的单位（默认：签名者所在单位）")
     parser.add_argument("--checklist", help="确认的审核清单项，逗号分隔（默认：第十六条全部十一项）")
     parser.add_argument("--note", default="", help="审核意见说明（写入提交说明）")
+    parser.add_argument("--push", action="store_true",
+                        help="签署后推送到远程分支；有人抢先推送时自动取回并在其之后重新签署")
     parser.add_argument("--accept-exemptions", action="store_true",
                         help="认可稿件中写明的豁免（二审认可错误级别问题的豁免，三审认可个人隐私、保密类豁免）")
 
@@ -26,12 +28,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from govsite.cli.services import render_digests
     from govsite.core.county import find_root
-    from govsite.review.approve import approve
+    from govsite.review.approve import ApproveResult, approve, approve_and_push
 
     root = find_root() if args.root is None else Path(args.root).resolve()
     checklist = tuple(x.strip() for x in args.checklist.split(",") if x.strip()) if args.checklist else None
-    result = approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
-                     checklist, args.note, render_digests=render_digests, accept_exemptions=args.accept_exemptions)
+    def sign() -> ApproveResult:
+        return approve(root, args.tier, args.paths, args.all_changed, args.base, args.key, args.unit,
+                       checklist, args.note, render_digests=render_digests, accept_exemptions=args.accept_exemptions)
+
+    result = approve_and_push(root, sign) if args.push else sign()
     if result.exemptions:
         print("本次签署认可了以下豁免（已逐条写入审核意见）：")
         for path, what in result.exemptions:
@@ -43,4 +48,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"未校对 {path}：它不是现有稿件页面（人员名单文件或已删除的稿件），三校只针对排版后的稿件页面。")
             continue
         print(f"未签署 {path}：它属于其他单位（或是人员名单文件，须由县政府办公室分管负责人审批），请由相应人员签署。")
+    if result.pushed:
+        print(result.pushed)
     return 0

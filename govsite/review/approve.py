@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,9 @@ class ApproveResult:
     created: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     exemptions: list[tuple[str, str]] = field(default_factory=list)  # (path, description) accepted by signing
+    parent: str = ""  # the branch tip before signing
+    signed: dict[str, str] = field(default_factory=dict)  # path → the version (blob) signed
+    pushed: str = ""  # after --push: what happened, in Chinese
 
 
 @dataclass
@@ -165,7 +169,97 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
                              checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note,
                              exemptions=[(p, e.rule) for p, e in accepted if p in signed])
         result.created.append(commits.commit_empty_signed(root, msg, signing_key))
+    result.parent = head
+    result.signed = {t.path: t.blob for _u, items in plan for t in items}
+    not_counted = gate_refusal(root, tier, base, [(u, t) for u, items in plan for t in items], digests)
+    if not_counted:
+        from govsite.git.remote import drop_to  # noqa: PLC0415
+
+        drop_to(root, head)  # nothing signed is left behind
+        raise GovsiteError("发布核验不会承认这条审核意见，已撤回本次签署（没有留下提交）：\n" + "\n".join(not_counted))
     return result
+
+
+def approve_and_push(root: Path, sign: Callable[[], ApproveResult], tries: int = 3) -> ApproveResult:
+    """Sign (``sign()``), then push the branch. When another reviewer pushed first, take their commits, sign
+    again after them (the same pages, if their content is unchanged) and push again; say in Chinese what
+    happened. Nothing is pushed that the gate would not count (``sign`` refuses it first)."""
+    from govsite.git import remote as git_remote  # noqa: PLC0415
+    from govsite.git.objects import tree_blobs  # noqa: PLC0415
+
+    result = sign()
+    branch = git_remote.current_branch(root)
+    if not branch:
+        raise GovsiteError("当前不在任何分支上（detached HEAD），无法推送。请先 git switch <分支名>，再重新签署。")
+    up = git_remote.upstream(root)
+    where, target = up if up is not None else ("origin", branch)
+    retried = 0
+    for _ in range(tries):
+        outcome = git_remote.push(root, where, target, set_upstream=up is None)
+        if outcome.ok:
+            result.pushed = (f"已推送到 {where}/{target}。" if not retried else
+                             f"推送时发现其他人刚刚推送了新的提交（如另一位审核人的审核意见），已取回这些提交，"
+                             f"在其之后重新签署并推送到 {where}/{target}。")
+            return result
+        if outcome.why != "behind":
+            git_remote.drop_to(root, result.parent)
+            raise GovsiteError(_push_failure(outcome.why, where, target, outcome.detail))
+        tip = git_remote.fetch(root, where, target)
+        git_remote.drop_to(root, result.parent)  # our approvals go; they are signed again on top of theirs
+        if tip is None or not git_remote.fast_forward(root, tip):
+            raise GovsiteError(f"{where}/{target} 上的提交与本地分支对不上（可能有人改写了分支历史，或本地有未提交的修改挡住了更新）。"
+                               "本次签署已撤回，没有推送。请联系信息员或大数据中心核对分支后重新签署。")
+        now = {**tree_blobs(root, "HEAD", "content/"), **tree_blobs(root, "HEAD", "units/")}
+        moved = [p for p, blob in result.signed.items() if now.get(p, NULL_BLOB) != blob]
+        if moved:
+            raise GovsiteError("你签署之后，其他人推送了对以下稿件的修改：\n" + "\n".join(f"  {p}" for p in moved)
+                               + "\n本次签署已撤回（审核意见只对你看过的版本有效）。已取回最新内容，请查看修改后重新审核签署。")
+        retried += 1
+        result = sign()
+    raise GovsiteError(f"连续 {tries} 次推送时都有人抢先推送了新的提交，本次签署已撤回。请稍后重新签署。")
+
+
+def _push_failure(why: str, where: str, target: str, detail: str) -> str:
+    text = {
+        "denied": f"没有推送到 {where}/{target} 的权限（或分支受保护）。请确认你的账号已加入本单位的项目，"
+                  "审核意见只推送到合并请求的分支，不要直接推送到主分支。",
+        "offline": f"连接不上远程仓库 {where}。请检查网络后重新签署。",
+    }.get(why, f"推送到 {where}/{target} 失败。")
+    return f"{text}本次签署已撤回，没有推送。" + (f"（git 的原话：{detail}）" if detail else "")
+
+
+# what must already be valid before a tier is signed (Art. 17: in order)
+PREVIOUS = {"2": ("1", "一审"), "3": ("2", "二审"), "principal": ("3", "三审（签发）"),
+            "proof-2": ("proof-1", "一校"), "proof-3": ("proof-2", "二校")}
+
+
+def gate_refusal(root: Path, tier: str, base: str, signed: list[tuple[str, Target]],
+                 digests: dict[str, str]) -> list[str]:
+    """Why the publish gate, run on the branch as it now is, does not count the approvals just made (one
+    line per page, with its reasons), or []. The gate itself decides, so approve cannot say yes to what
+    the gate will refuse; and a tier signed before the one it follows is refused here too."""
+    from govsite.review.gate import verify_repository  # noqa: PLC0415
+
+    def same_digests(_root: Path, _rev: str | None, _versions: object = None) -> dict[str, str]:
+        return digests  # approvals are empty commits: the pages render as they did a moment ago
+
+    paths = {t.path for _u, t in signed}
+    report = verify_repository(root, "HEAD", base, paths=paths, render_digests=same_digests if digests else None)
+    out: list[str] = []
+    for unit_id, t in signed:
+        result = report.results.get(t.path)
+        if result is None:
+            continue
+        key = (f"consent:{unit_id}" if tier == "consent" else "remove" if result.kind == "removed" else tier)
+        states = {r.tier: r for r in result.tiers + result.proofs}
+        mine = states.get(key)
+        before = PREVIOUS.get(tier)
+        if before is not None and before[0] in states and states[before[0]].state != "valid":
+            out.append(f"  {t.path}：{before[1]}尚未通过，不能先签{TIER_NAMES[tier]}（《管理办法》第十七条：按顺序审核）。"
+                       f"请等{before[1]}完成后再签署（govsite review status 查看进度）")
+        elif mine is not None and mine.state != "valid":
+            out.append(f"  {t.path}：" + "；".join(r.rstrip("。") for r in mine.reasons))
+    return out
 
 
 def exemptions_to_accept(root: Path, tier: str, targets: list[Target], accept: bool) -> list[tuple[str, Exemption]]:
