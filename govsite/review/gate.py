@@ -191,6 +191,8 @@ def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Fail
     result.exemptions = [{"line": e.line, "rule": e.rule, "reason": e.reason, "tiers": list(e.tiers),
                           "accepted_by": [t for t in ("2", "3") if e.rule in by_tier.get(t, set())]}
                          for e in exemptions]
+    result.returns = [{"by": p.name, "email": p.email, "commit": sha, "note": note}
+                      for sha, p, note in gate.returns_of(path, blob)]
     return result
 
 

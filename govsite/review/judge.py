@@ -23,7 +23,8 @@ from govsite.git.refs import merge_base, require_commit
 from govsite.git.repo import open_repo
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
-from govsite.review.policy import REQUIRED_CHECKLIST, Refusal, author_refusal, signer_refusal
+from govsite.review.policy import (REQUIRED_CHECKLIST, RETURN_ROLES, REVOCATIONS, Refusal, author_refusal,
+                                   signer_refusal)
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster, load_rosters
 from govsite.review.trailers import Approval, parse_message
@@ -123,6 +124,8 @@ class Gate:
         self.proofs = self.require_proofs() if proofs is None else proofs
         self._digests: dict[str, str] | None = None
         self._digest_error = ""
+        self._returns: dict[tuple[str, str], list[tuple[str, Person, str]]] | None = None
+        self._withdrawn: dict[str, str] = {}
 
     def _lineage(self, tip: str) -> tuple[set[str], dict[str, str]]:
         """(the commits that grew from the root of trust, commit → the newest commit of the target branch's
@@ -395,6 +398,81 @@ class Gate:
                                  f"审核意见 {short}，按目标分支上的现行人员名单")
         return refused
 
+    # ---- 退回 and 撤回: records that take approvals back -----------------------------------------------
+    def voided(self, sha: str, path: str, blob: str) -> str:
+        """Why an approval that would count no longer does (Chinese), or '': its signer withdrew it (撤回), or
+        a reviewer returned the version it approves (退回) after it was made."""
+        if self._returns is None:
+            self._judge_revocations()
+        assert self._returns is not None
+        if sha in self._withdrawn:
+            return self._withdrawn[sha]
+        for ret, person, note in self._returns.get((path, blob), []):
+            if not self.history.is_ancestor(ret, sha):
+                return (f"这一版内容已被 {person.name} 退回（退回意见 {ret[:10]}：{note or '未写意见'}），退回前的审核意见作废。"
+                        "请信息员按退回意见修改后重新提交审核")
+        return ""
+
+    def returns_of(self, path: str, blob: str) -> list[tuple[str, Person, str]]:
+        """The valid returns (退回) of one version: (commit, who, opinion), oldest first."""
+        if self._returns is None:
+            self._judge_revocations()
+        assert self._returns is not None
+        return self._returns.get((path, blob), [])
+
+    def _judge_revocations(self) -> None:
+        self._returns = {}
+        self._withdrawn = {}
+        for sha, a in self.approvals.items():
+            if a.tier not in REVOCATIONS:
+                continue
+            signers = self.revoker(sha)
+            if not signers:
+                continue  # unsigned, or not by anyone in the roster: takes nothing back
+            if a.tier == "return":
+                for path, blob in a.blobs:
+                    unit = path.split("/")[1] if path.startswith("content/") and path.count("/") >= 3 else ""
+                    who = next((p for u, p in signers if u.id == unit and set(p.roles) & set(RETURN_ROLES)), None)
+                    if who is not None:
+                        self._returns.setdefault((path, blob), []).append((sha, who, a.note))
+                continue
+            me = identity(signers[0][1].email)
+            for target in a.withdraws:
+                if target in self.approvals and me in self.signer_identities(target):
+                    self._withdrawn[target] = (f"签署人 {signers[0][1].name} 已撤回这条审核意见（撤回记录 {sha[:10]}"
+                                               + (f"：{a.note}" if a.note else "") + "）")
+
+    def revoker(self, sha: str) -> list[tuple[Any, Person]]:
+        """The roster entries that signed the revocation ``sha`` (one person; key in its window, not departed),
+        or [] when it is malformed, unsigned, foreign or not by a registered person."""
+        commit = self.history.commits[sha]
+        a = self.approvals[sha]
+        parent = self.history.commits.get(commit.parents[0]) if len(commit.parents) == 1 else None
+        if a.problems or sha not in self.native or parent is None or parent.tree != commit.tree:
+            return []
+        sig = self.signature(commit)
+        if sig is None or not sig.good:
+            return []
+        holders = self.roster_for(sha).find_key(sig.key)
+        if len({identity(p.email) for _u, p in holders}) != 1:
+            return []
+        day = commit.signing_day
+        return [(u, p) for u, p in holders if self._may_sign(p, day, sig.key)]
+
+    @staticmethod
+    def _may_sign(person: Person, day: dt.date, key: str) -> bool:
+        """Not departed on ``day`` and ``key`` in its window (Art. 37–38); the role is the caller's business."""
+        gone = person.left is not None and day > person.left
+        return not gone and any(k.key_type_and_body == key and k.valid_from <= day <= k.valid_until
+                                for k in person.keys)
+
+    def signer_identities(self, sha: str) -> set[str]:
+        """Who signed the approval ``sha``, by the roster it is judged by (identities; empty when unsigned)."""
+        sig = self.signature(self.history.commits[sha])
+        if sig is None or not sig.good:
+            return set()
+        return {identity(p.email) for _u, p in self.roster_for(sha).find_key(sig.key)}
+
     # ---- roster trust ---------------------------------------------------------------------------------
     def site_config(self) -> dict[str, Any]:
         if self._config is None:
@@ -445,7 +523,7 @@ class Gate:
             return self._trust[key]
         self._trust[key] = False  # cycle guard
         slot = Slot("3", self.office_unit(), "leader", "人员名单变更审批", "3")
-        ok = any(self.judge(sha, self.approvals[sha], slot, path, blob).ok
+        ok = any(self.judge(sha, self.approvals[sha], slot, path, blob).ok and not self.voided(sha, path, blob)
                  for sha, b in self.by_path.get(path, []) if b == blob and self.approvals[sha].tier == "3")
         self._trust[key] = ok
         return ok
@@ -466,6 +544,9 @@ class Gate:
                 if slot.tier == "consent" and a.unit != slot.unit:
                     continue
                 v = self.judge(sha, a, slot, path, blob)
+                why = self.voided(sha, path, blob) if v.ok else ""
+                if why:
+                    v = Verdict(False, v.person, why, "17")
                 if v.ok and v.person is not None:
                     valid.append((sha, v.person))
                 else:

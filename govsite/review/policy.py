@@ -12,8 +12,14 @@ from govsite.core.units import ROLE_NAMES, Person, identity
 
 TIERS = ("1", "2", "3", "principal", "consent", "proof-1", "proof-2", "proof-3")
 PROOF_TIERS = ("proof-1", "proof-2", "proof-3")
+# records that take approvals back (撤销类): 退回 (return a version to its author, with an opinion) and 撤回
+# (a signer withdraws their own approval); signed like approvals, parsed by the same format
+REVOCATIONS = ("return", "withdraw")
+# who may return a version (退回): the reviewers above the author
+RETURN_ROLES = ("section_head", "leader", "principal")
 TIER_NAMES = {"1": "一审", "2": "二审", "3": "三审（签发）", "principal": "主要负责人签发", "consent": "会签同意",
-              "proof-1": "一校", "proof-2": "二校", "proof-3": "三校", "remove": "删除审批"}
+              "proof-1": "一校", "proof-2": "二校", "proof-3": "三校", "remove": "删除审批",
+              "return": "退回", "withdraw": "撤回审核意见"}
 # the role that may sign each tier (审核层级 → 角色)
 TIER_ROLES = {"1": "editor", "2": "section_head", "3": "leader", "principal": "principal", "consent": "leader",
               "proof-1": "editor", "proof-2": "section_head", "proof-3": "leader"}

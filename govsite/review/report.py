@@ -46,6 +46,8 @@ class PathResult:
     proofs_required: bool = False  # False: proofs are shown for information only
     # the page's exemptions (豁免): line, rule, reason, tiers that must accept it, tiers whose approval does
     exemptions: list[dict[str, Any]] = field(default_factory=list)
+    # returns (退回) of this version: who, the record's commit, the opinion
+    returns: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -85,6 +87,6 @@ class VerifyReport:
         if details:
             data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
                                    "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
-                                   "proofs_required": r.proofs_required, "exemptions": r.exemptions}
+                                   "proofs_required": r.proofs_required, "exemptions": r.exemptions, "returns": r.returns}
                                for p, r in sorted(self.results.items())}
         return json.dumps(data, ensure_ascii=False, indent=1)

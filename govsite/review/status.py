@@ -30,6 +30,9 @@ def render(report: VerifyReport) -> str:
         mark = "✓" if result.ok else "✗"
         kind = {"removed": "（删除）", "units": "（人员名单/栏目目录）"}.get(result.kind, "")
         lines.append(f"{mark} {path}{kind}")
+        for back in result.returns:
+            lines.append(f"    退回：{back['by']}（退回意见 {back['commit'][:10]}）：{back['note'] or '未写意见'}")
+            lines.append("        请信息员按退回意见修改稿件，提交后重新从一审开始审核")
         for t in result.tiers + result.proofs:
             label = TIER_LABELS.get(t.tier) or (f"会签（{t.tier.split(':', 1)[1]}）" if t.tier.startswith("consent:") else t.tier)
             who = f" {t.signer} {t.commit[:10]}" if t.state == "valid" and t.signer else ""

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from govsite.git.objects import NULL_BLOB
-from govsite.review.policy import TIER_NAMES, TIERS
+from govsite.review.policy import REVOCATIONS, TIER_NAMES, TIERS
 
 
 _TRAILER = re.compile(r"^(Review-[A-Za-z]+):[ \t]*(.*?)[ \t]*$", re.M)
@@ -51,6 +51,8 @@ class Approval:
     checklist: tuple[str, ...] = ()
     problems: list[str] = field(default_factory=list)
     exemptions: list[tuple[str, str]] = field(default_factory=list)  # (path, rule) the reviewer accepts
+    withdraws: list[str] = field(default_factory=list)  # withdraw: the approval commits taken back
+    note: str = ""  # the opinion (审核意见说明) between the subject and the trailers
 
     def accepted(self, path: str) -> set[str]:
         """The rules whose exemption in ``path`` this approval accepts."""
@@ -97,8 +99,14 @@ def parse_message(message: str) -> Approval | None:
         approval.problems.append("提交说明正文中夹有 Review- 行（只有末尾一段的 Review- 行有效），疑似伪造，不能作为审核意见")
     if len(values["Review-Tier"]) > 1 or len(values.get("Review-Unit", [])) > 1:
         approval.problems.append("Review-Tier 或 Review-Unit 出现了不止一次")
-    if approval.tier not in TIERS:
-        approval.problems.append(f"审核层级“{approval.tier}”无效，只能是 {'、'.join(TIERS)}")
+    if approval.tier not in TIERS + REVOCATIONS:
+        approval.problems.append(f"审核层级“{approval.tier}”无效，只能是 {'、'.join(TIERS + REVOCATIONS)}")
+    approval.note = "\n".join(before[1:]).strip()
+    for value in values.get("Review-Withdraws", []):
+        if re.match(r"^[0-9a-f]{40}$|^[0-9a-f]{64}$", value.strip()):
+            approval.withdraws.append(value.strip())
+        else:
+            approval.problems.append(f"Review-Withdraws 格式不正确：“{value}”，应为被撤回的审核意见的提交编号")
     if not approval.unit:
         approval.problems.append("缺少 Review-Unit（所属单位）")
     for value in values.get("Review-Blob", []):
@@ -128,10 +136,12 @@ def parse_message(message: str) -> Approval | None:
 
 def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist: tuple[str, ...],
                    renders: list[tuple[str, str]] | None = None, note: str = "",
-                   exemptions: list[tuple[str, str]] | None = None) -> str:
+                   exemptions: list[tuple[str, str]] | None = None, withdraws: list[str] | None = None) -> str:
     """An approval commit message (subject, optional note, trailers)."""
     first = blobs[0][0] if blobs else ""
     subject = f"审核：{TIER_NAMES.get(tier, tier)} {encode_path(first)}" + (f" 等 {len(blobs)} 项" if len(blobs) > 1 else "")
+    if withdraws:
+        subject = f"撤回审核意见 {withdraws[0][:10]}" + (f" 等 {len(withdraws)} 条" if len(withdraws) > 1 else "")
     lines = [subject, ""]
     if note:  # an opinion is prose: no line of it may read as a trailer
         lines += ["\n".join(("> " + line) if _TRAILER_LINE.match(line) else line for line in note.splitlines()), ""]
@@ -139,6 +149,7 @@ def format_message(tier: str, unit: str, blobs: list[tuple[str, str]], checklist
     lines += [f"Review-Blob: {encode_path(path)} {blob}" for path, blob in blobs]
     lines += [f"Review-Render: {encode_path(path)} {digest}" for path, digest in (renders or [])]
     lines += [f"Review-Exemption: {encode_path(path)} {rule}" for path, rule in (exemptions or [])]
+    lines += [f"Review-Withdraws: {sha}" for sha in (withdraws or [])]
     lines.append(f"Review-Checklist: {', '.join(checklist)}")
     return "\n".join(lines) + "\n"
 
