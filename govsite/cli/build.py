@@ -90,8 +90,9 @@ def _explain_refusal(refused: object) -> None:
     units = getattr(refused, "units", [])
     verdict = getattr(refused, "verdict", None)
     failures = list(getattr(getattr(verdict, "report", None), "failures", None) or [])
-    if any(f.path.startswith("units/") for f in failures):  # only these stop the build; pages would be held back
-        failures = [f for f in failures if f.path.startswith("units/")]
+    # only these stop the build; an unapproved page alone is held back
+    if any(f.path.startswith(("units/", "site_config/")) for f in failures):
+        failures = [f for f in failures if f.path.startswith(("units/", "site_config/"))]
     elif failures and not units:
         print("govsite build: 没有一篇稿件通过三审三校，网站上也没有可保留的已审核版本，无法发布。", file=sys.stderr)
     by_page: dict[str, list[str]] = {}

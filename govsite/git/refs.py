@@ -46,7 +46,10 @@ def default_base(root: Path) -> str:
     raise GovsiteError("找不到比较基准分支（origin/main 或 main）。请用 --base 指定合并请求的目标分支，例如 --base origin/main。")
 
 
-def changed_paths(root: Path, base: str, head: str = "HEAD", prefixes: tuple[str, ...] = ("content/", "units/")
+REVIEWED = ("content/", "units/", "site_config/")  # what a merge request's approvals cover
+
+
+def changed_paths(root: Path, base: str, head: str = "HEAD", prefixes: tuple[str, ...] = REVIEWED
                   ) -> dict[str, str]:
     """Path → status (A/M/D/T) under ``prefixes`` between the merge base of ``base`` and ``head``, and ``head``."""
     mb = merge_base(root, require_commit(root, base), require_commit(root, head))

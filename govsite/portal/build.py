@@ -152,6 +152,20 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         inner = exc.__cause__ or exc.__context__
         reason = inner if isinstance(inner, MkDocsException) else exc
         raise GovsiteError(f"MkDocs 构建失败：{reason}。已发布的网站未被改动。") from exc
+    except Exception as exc:
+        from jinja2.exceptions import SecurityError, TemplateError  # noqa: PLC0415
+
+        _leave_if_worker(plugin)
+        if plugin is not None:
+            plugin.abandon()
+        shutil.rmtree(tmp, ignore_errors=True)
+        county = root / COUNTY_THEME
+        if isinstance(exc, SecurityError) or (isinstance(exc, TemplateError) and county.is_dir()):
+            what = ("试图访问页面数据以外的内容（模板只能使用页面数据，不能触及程序内部）" if isinstance(exc, SecurityError)
+                    else "有错误")
+            raise GovsiteError(f"本县的页面模板（{COUNTY_THEME}/）{what}：{str(exc).rstrip('.')}。请改正模板后重新构建；"
+                               "已发布的网站未被改动。") from exc
+        raise
     except BaseException:
         _leave_if_worker(plugin)
         if plugin is not None:

@@ -136,6 +136,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_env(self, env: Any, config: Any, files: Any) -> Any:
         st = self.st
+        if getattr(config["theme"], "custom_dir", None):  # the county's own templates: rendered in a sandbox
+            env = theme.sandbox(env)
         theme.keep_compiled_templates(env)
         if st.use_skeletons:
             st.skeletons = skeleton.Skeletons(env)
@@ -256,7 +258,7 @@ def source_date_epoch(root: Path, head: int | None) -> int:
 def _refusal(verdict: Verdict, blocking: list) -> str:
     lines = [f"  - {p.path}：{p.reason}" for p in blocking]
     failures = getattr(verdict.report, "failures", None) or []
-    units = [f for f in failures if f.path.startswith("units/")]
+    units = [f for f in failures if f.path.startswith(("units/", "site_config/"))]
     if units:  # these stop the build; an unapproved page alone would be held back
         failures = units
     elif failures:

@@ -62,14 +62,33 @@ class TemplateCache(jinja2.FileSystemBytecodeCache):
             pass
 
 
+def sandbox(env: jinja2.Environment) -> jinja2.Environment:
+    """The same environment as a Jinja sandbox: templates see the page context, never Python's internals
+    (``__class__``, ``__globals__``, unsafe methods raise a SecurityError). Used when the county overrides
+    templates (``site_config/theme/``): they are the county's content, not govsite's code."""
+    from jinja2.sandbox import SandboxedEnvironment  # noqa: PLC0415
+
+    box = SandboxedEnvironment(loader=env.loader, auto_reload=False, autoescape=env.autoescape,
+                               extensions=list(env.extensions))
+    box.filters.update(env.filters)
+    box.tests.update(env.tests)
+    box.policies.update(env.policies)
+    box.globals.update({k: v for k, v in env.globals.items() if k != "range"})  # keep the sandbox's safe range
+    if hasattr(env, "newstyle_gettext"):
+        box.newstyle_gettext = env.newstyle_gettext  # type: ignore[attr-defined]
+    return box
+
+
 def keep_compiled_templates(env: jinja2.Environment) -> None:
     """Compiled theme templates kept between builds (Jinja's own bytecode cache, keyed by each template's
-    source): compiling Material's templates costs every build process about 0.1 s."""
+    source): compiling Material's templates costs every build process about 0.1 s. Sandboxed templates
+    compile to other code, so they are kept apart."""
     from checks.cachedir import enabled, user_cache_dir  # noqa: PLC0415
 
     if not enabled():
         return
-    folder = user_cache_dir() / f"jinja-{jinja2.__version__}"
+    kind = "-sandbox" if getattr(env, "sandboxed", False) else ""
+    folder = user_cache_dir() / f"jinja-{jinja2.__version__}{kind}"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

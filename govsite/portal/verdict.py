@@ -27,9 +27,10 @@ class Verdict:
 
     def blocks_publication(self) -> bool:
         """Whether the published build must not run at all: nothing may be published, or a roster or
-        column catalogue (units/) is unapproved, which every page of its unit is laid out with."""
+        column catalogue (units/), a setting, template or county rule (site_config/) is unapproved, which
+        every page is laid out or checked with."""
         return not any(p.startswith("content/") for p in self.verified) or any(
-            p.startswith("units/") for p in self.failing)
+            p.startswith(("units/", "site_config/")) for p in self.failing)
 
 
 Gate = Callable[[Path], Verdict]

@@ -18,7 +18,7 @@ from govsite.core.errors import GovsiteError
 from govsite.core.units import ROLE_NAMES, Person, identity
 from govsite.git import commits
 from govsite.git.objects import NULL_BLOB, tree_blobs
-from govsite.git.refs import changed_paths, default_base, merge_base, require_commit
+from govsite.git.refs import REVIEWED, changed_paths, default_base, merge_base, require_commit
 from govsite.git.repo import config_value, open_repo
 from govsite.review.trust import office_unit
 from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
@@ -103,17 +103,20 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     dirty = commits.uncommitted(root, *chosen)
     if dirty:
         raise GovsiteError("以下文件有未提交的修改，审核只能针对已提交的内容，请先 git commit：\n" + dirty)
-    at_head = {**tree_blobs(root, head, "content/"), **tree_blobs(root, head, "units/")}
-    at_base = {**tree_blobs(root, mb, "content/"), **tree_blobs(root, mb, "units/")}
+    at_head = {k: v for prefix in REVIEWED for k, v in tree_blobs(root, head, prefix).items()}
+    at_base = {k: v for prefix in REVIEWED for k, v in tree_blobs(root, mb, prefix).items()}
     office = office_unit(root, head)
     targets: list[Target] = []
     for path in chosen:
-        if not path.startswith(("content/", "units/")):
-            raise GovsiteError(f"{path} 不在 content/ 或 units/ 下，不需要审核。")
+        if not path.startswith(REVIEWED):
+            raise GovsiteError(f"{path} 不在 content/、units/ 或 site_config/ 下，不需要审核。")
         blob = at_head.get(path)
         if blob is None and path not in at_base:
             raise GovsiteError(f"{path} 在当前分支和目标分支中都不存在，请检查路径。")
-        owner = office if path.startswith("units/") else (path.split("/")[1] if path.count("/") >= 3 else "")
+        if blob is None and path.startswith("site_config/"):
+            continue  # a removed setting needs no approval of its own: what replaces it does
+        owner = (office if path.startswith(("units/", "site_config/"))
+                 else (path.split("/")[1] if path.count("/") >= 3 else ""))
         targets.append(Target(path, blob or NULL_BLOB, owner))
     result = ApproveResult()
     if tier.startswith("proof-"):

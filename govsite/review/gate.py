@@ -80,17 +80,20 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
         report.results[path] = result
         if result.ok:
             report.verified.add(path)
-    for path, blob in sorted(unit_files.items()):
+    office_files = [(p, b, "人员名单/栏目目录变更须经县政府办公室分管负责人批准") for p, b in sorted(unit_files.items())]
+    office_files += [(p, b, "网站设置、页面模板和本县规则的变更须经县政府办公室分管负责人批准")
+                     for p, b in sorted(_files_at(gate, "site_config/").items())]
+    for path, blob, label in office_files:
         if only is not None and path not in only:
             continue
         ok = gate.trusted(path, blob)
-        slot = Slot("3", gate.office_unit(), "leader", "人员名单/栏目目录变更须经县政府办公室分管负责人批准", "3")
+        slot = Slot("3", gate.office_unit(), "leader", label, "3")
         if ok:
             tr = TierResult("3", "valid")
         else:
             valid, bad = gate.evaluate(path, blob, [slot])[slot.key]
             tr = tier_result(slot, valid, bad, gate.stale_note(path, blob, "3"), path, report.failures)
-        report.results[path] = PathResult(path, blob, "units", [tr])
+        report.results[path] = PathResult(path, blob, "units" if path.startswith("units/") else "site_config", [tr])
         if tr.state == "valid":
             report.verified.add(path)
     if hold and only is None:

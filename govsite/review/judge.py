@@ -18,8 +18,8 @@ from typing import Any
 
 from govsite.core.units import Person, identity
 from govsite.git.history import load_history, path_changes
-from govsite.git.objects import NULL_BLOB, Commit
-from govsite.git.refs import merge_base, require_commit
+from govsite.git.objects import NULL_BLOB, Commit, tree_blobs
+from govsite.git.refs import REVIEWED, merge_base, require_commit
 from govsite.git.repo import open_repo
 from govsite.review import sshsig
 from govsite.review.changes import assign_bases
@@ -99,7 +99,7 @@ class Gate:
         self._pending: list[Future[list[tuple[str, sshsig.SignatureCheck]]]] = []
         if not git_signatures:
             self._start_signatures(only)   # runs in threads while git lists the changes below
-        self.changes = path_changes(root, self.head, ("content/", "units/"))
+        self.changes = path_changes(root, self.head, REVIEWED)
         self.authors = self._content_authors()
         # one root of trust: the first commit of the target branch's first-parent history; a parentless
         # history merged in brings rosters, settings and approvals that count for nothing
@@ -111,6 +111,7 @@ class Gate:
                   | {t for t in (self.target_of(s) for s in self.approvals) if t is not None})
         self.rosters = load_rosters(self.root, sorted(needed))
         self.trusted_files = {f for r in roots for f in self.rosters[r].files.values()}
+        self.trusted_files |= set(tree_blobs(root, self.trust_root, "site_config/").items())  # settings, theme
         self.latest = self.rosters[self.head]
         if git_signatures:
             from govsite.review.gitverify import git_signature_checks  # noqa: PLC0415
@@ -515,7 +516,8 @@ class Gate:
             return {}, f"无法构建预览以计算早先版本的渲染摘要（{str(exc).strip() or type(exc).__name__}）"
 
     def trusted(self, path: str, blob: str) -> bool:
-        """A units/ file version counts when it is in the first commit or approved by the office's leader."""
+        """A units/ or site_config/ file version counts when it is in the first commit or approved by the
+        office's leader."""
         key = (path, blob)
         if key in self.trusted_files:
             return True

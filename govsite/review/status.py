@@ -28,7 +28,8 @@ def render(report: VerifyReport) -> str:
     lines = []
     for path, result in sorted(report.results.items()):
         mark = "✓" if result.ok else "✗"
-        kind = {"removed": "（删除）", "units": "（人员名单/栏目目录）"}.get(result.kind, "")
+        kind = {"removed": "（删除）", "units": "（人员名单/栏目目录）",
+                "site_config": "（网站设置/页面模板/本县规则）"}.get(result.kind, "")
         lines.append(f"{mark} {path}{kind}")
         for back in result.returns:
             lines.append(f"    退回：{back['by']}（退回意见 {back['commit'][:10]}）：{back['note'] or '未写意见'}")

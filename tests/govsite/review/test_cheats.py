@@ -366,3 +366,60 @@ def test_the_settings_of_an_unrelated_first_commit_do_not_count(proof_county):
     assert verify_repository(proof_county.root, base="main").proofs is True
     proof_county.merge()
     assert verify_repository(proof_county.root).proofs is True
+
+
+# -- 1. what judges and lays out the branch is not the branch's to change -------------------------------------
+
+EVIL_TEMPLATE = ('{% extends "base.html" %}\n{% block content %}'
+                 "{{ ''.__class__.__mro__[1].__subclasses__() }}{{ super() }}{% endblock %}\n")
+
+
+def test_templates_rules_and_settings_a_branch_changes_need_the_office_leader(county):
+    page = _branch_with_page(county)
+    (county.root / "site_config" / "theme").mkdir()
+    (county.root / "site_config" / "theme" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    (county.root / "site_config" / "rules").mkdir()
+    (county.root / "site_config" / "rules" / "local.yml").write_text("category: typo\nrules: []\n", encoding="utf-8")
+    county.commit_all("模板和规则", who="liming")
+    county.three_tiers([page])
+    county.approve("zhaozhen", "3", ["site_config/theme/main.html"])  # the unit's leader is not the office's
+    report = verify_repository(county.root, base="main")
+    assert page in report.verified
+    for path in ("site_config/theme/main.html", "site_config/rules/local.yml"):
+        reasons = failures_for(report, path)
+        assert reasons and "网站设置、页面模板和本县规则的变更须经县政府办公室分管负责人批准" in reasons[0], path
+        assert report.results[path].kind == "site_config"
+    county.approve("wangoffice", "3", ["site_config/theme/main.html", "site_config/rules/local.yml"], unit="office")
+    assert verify_repository(county.root, base="main").ok
+
+
+def test_an_unapproved_template_on_main_stops_the_published_build(county, tmp_path):
+    from .test_cli import govsite
+    from .test_held_back import _openings
+
+    _openings(county)
+    page = _branch_with_page(county)
+    county.three_tiers([page])
+    county.merge()
+    county.git("checkout", "-q", "-b", "theme", "main")
+    (county.root / "site_config" / "theme").mkdir()
+    (county.root / "site_config" / "theme" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    county.commit_all("模板", who="liming")
+    county.merge("theme")
+    built = govsite(county, "build", "--no-search", "-o", str(tmp_path / "site"))
+    assert built.returncode == 1 and "site_config/theme/main.html" in built.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_county_template_sees_the_page_context_not_python(county, tmp_path):
+    from .test_cli import govsite
+
+    county.write_page()
+    (county.root / "site_config" / "theme").mkdir()
+    (county.root / "site_config" / "theme" / "main.html").write_text(EVIL_TEMPLATE, encoding="utf-8")
+    county.commit_all("模板", who="liming")
+    built = govsite(county, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert built.returncode == 2, built.stderr
+    assert "本县的页面模板（site_config/theme/）试图访问页面数据以外的内容" in built.stderr
+    assert "Traceback" not in built.stderr
+    assert not (tmp_path / "site").exists()

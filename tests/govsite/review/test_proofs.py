@@ -131,12 +131,16 @@ def test_forged_or_missing_render_digest(proof_county):
     assert "没有 Review-Render" in reason
 
 
+THEME = "site_config/theme/main.html"
+
+
 def _with_own_theme(c) -> None:
     """Give the county its own template overrides (site_config/theme, committed on main): a copy of main.html."""
     (c.root / "site_config" / "theme").mkdir(parents=True)
     shutil.copy(REPO / "govsite" / "portal" / "theme" / "main.html", c.root / "site_config" / "theme" / "main.html")
     c.git("checkout", "-q", "main", who="wangoffice")
-    c.commit_all("门户模板", who="wangoffice")
+    c.commit_all("门户模板", who="liming")
+    c.approve("wangoffice", "3", [THEME], unit="office")  # templates are approved like a roster change
     c.git("checkout", "-q", "mr", who="wangoffice")
     c.git("merge", "-q", "main", who="wangoffice")
 
@@ -151,12 +155,14 @@ def test_proof_signed_before_a_template_change_is_stale(proof_county):
     # a change outside the article block (footer) does not touch what was proofread
     theme.write_text(theme.read_text(encoding="utf-8").replace("主办单位：", "网站主办单位："), encoding="utf-8")
     c.commit_all("改页脚", who="liming")
+    c.approve("wangoffice", "3", [THEME], unit="office")
     assert verify_repository(c.root).ok
     # a change to the laid-out article (metadata block) does
     text = theme.read_text(encoding="utf-8")
     assert '<th scope="row">来源</th>' in text
     theme.write_text(text.replace('<th scope="row">来源</th>', '<th scope="row">信息来源</th>'), encoding="utf-8")
     c.commit_all("改稿件模板", who="liming")
+    c.approve("wangoffice", "3", [THEME], unit="office")
     report = verify_repository(c.root)
     assert not report.ok and page not in report.verified
     assert [t.state for t in report.results[page].tiers] == ["valid", "valid", "valid"]  # 三审 still holds
