@@ -23,12 +23,13 @@ def review_gate(root: Path) -> Verdict:
     from govsite.git.objects import cat_batch  # noqa: PLC0415
 
     report = verify_repository(root, "HEAD", render_digests=render_digests, hold=True)
-    earlier = cat_batch(root, sorted(set(report.held.values())))
-    versions = {path: obj[1] for path, blob in report.held.items() if (obj := earlier.get(blob)) is not None}
+    shown = {**report.held, **report.held_attachments}
+    earlier = cat_batch(root, sorted(set(shown.values())))
+    versions = {path: obj[1] for path, blob in shown.items() if (obj := earlier.get(blob)) is not None}
     failing: dict[str, str] = {}
     for f in report.failures:
         failing.setdefault(f.path, f.reason)
-    return Verdict(ok=bool(report.ok), verified=set(report.verified) | set(versions), report=report,
+    return Verdict(ok=bool(report.ok), verified=set(report.verified) | set(report.held), report=report,
                    versions=versions, failing=failing)
 
 

@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import posixpath
-import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from govsite.portal import openings, search
 from govsite.core.pages import parse_page
+from govsite.core.attachments import references
 from govsite.portal.catalog import make_article
 from govsite.portal.state import BuildState, Generated
 
@@ -56,6 +54,8 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
         a.verified = verified
         st.catalog.add(a)
     gate_attachments(files, gated, referenced)
+    if not st.preview:
+        show_approved_attachments(st, [f for f in attachments if files.get_file_from_path(f.src_uri) is f], config)
     st.catalog.finish()
     st.notices = openings.notices(st.units, st.catalog, st.built.date())
     counts: dict[tuple[str, str], int] = {}
@@ -155,26 +155,22 @@ def share_out(st: BuildState, plan: list[search.Shard]) -> dict[str, int]:
     return owner
 
 
-_LINK_TARGET = re.compile(
-    r"""\]\(\s*<([^>\n]+)>"""                         # [text](<target with spaces>)
-    r"""|\]\(\s*([^)\s]+)"""                          # [text](target "title") and ![alt](target)
-    r"""|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?([^>\s]+)"""      # [ref]: target
-    r"""|\b(?:src|href)\s*=\s*["']([^"']+)["']""",       # raw HTML
-    re.M)
+def show_approved_attachments(st: BuildState, attachments: list[Any], config: Any) -> None:
+    """Attachments replaced after the page that links them was approved are published as approved: the
+    approved bytes (``st.verdict.versions``) go to a scratch file the build copies instead of the file."""
+    from govsite.portal.output import scratch_dir  # noqa: PLC0415
 
-
-def references(src_uri: str, text: str) -> set[str]:
-    """Paths (relative to content/) that the Markdown page ``src_uri`` links to or shows."""
-    base = posixpath.dirname(src_uri)
-    out: set[str] = set()
-    for m in _LINK_TARGET.finditer(text):
-        target = next(g for g in m.groups() if g)
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not parts.path:
+    for f in attachments:
+        data = st.verdict.versions.get("content/" + f.src_uri)
+        if data is None:
             continue
-        path = unquote(parts.path)
-        out.add(path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(base, path)))
-    return out
+        if st.held_dir is None:
+            st.held_dir = scratch_dir(Path(config["site_dir"]), "held")
+        copy = st.held_dir / f.src_uri
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+        f.abs_src_path = str(copy)
+        log.info("govsite：附件 content/%s 在审核之后被替换，网站上继续发布审核时的版本。", f.src_uri)
 
 
 def gate_attachments(files: Any, attachments: list[Any], referenced: set[str]) -> None:

@@ -220,6 +220,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             finish.wait_for_the_rest(st, board)
         except parallel.WorkerFailed as exc:
             raise PluginError(str(exc)) from exc
+        finally:
+            _remove_held(st)
 
     def on_build_error(self, error: Exception) -> None:
         """A worker reports the error and leaves; the first process stops the workers and the search index."""
@@ -237,6 +239,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if st is None or st.team.is_worker:
             return
         st.team.abort()
+        _remove_held(st)
         if st.pending_dashboard is not None:
             st.pending_dashboard.abort()
         if st.indexer is not None:
@@ -245,6 +248,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     @property
     def is_worker(self) -> bool:
         return self.state is not None and self.state.team.is_worker
+
+
+def _remove_held(st: BuildState) -> None:
+    if st.held_dir is not None:
+        import shutil  # noqa: PLC0415
+
+        shutil.rmtree(st.held_dir, ignore_errors=True)
+        st.held_dir = None
 
 
 def source_date_epoch(root: Path, head: int | None) -> int:

@@ -101,6 +101,7 @@ class BuildState:
     units: dict[str, Any]
     base_url: str
     dates: dict[str, dt.datetime] = field(default_factory=dict)
+    held_dir: Path | None = None  # scratch copies of the approved versions of attachments shown instead
     catalog: Catalog = field(default_factory=Catalog)
     notices: list[render.Notice] = field(default_factory=list)
     generated: dict[str, Generated] = field(default_factory=dict)

@@ -22,7 +22,7 @@ from govsite.git.refs import REVIEWED, changed_paths, default_base, merge_base, 
 from govsite.git.repo import config_value, open_repo
 from govsite.review.trust import office_unit
 from govsite.review.policy import (ARTICLE_NUMBERS, CHECKLIST, DEFAULT_CHECKLIST, TIER_NAMES, TIER_ROLES, TIERS,
-                                   author_refusal, signer_refusal)
+                                   signer_refusal)
 from govsite.compliance.exemptions import Exemption, page_exemptions
 from govsite.review.report import RenderDigests
 from govsite.review.roster import Roster
@@ -118,6 +118,7 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         owner = (office if path.startswith(("units/", "site_config/"))
                  else (path.split("/")[1] if path.count("/") >= 3 else ""))
         targets.append(Target(path, blob or NULL_BLOB, owner))
+    targets += linked_attachments(root, targets, at_head)
     result = ApproveResult()
     if tier.startswith("proof-"):
         # 三校 is of laid-out pages: roster files and removals have no page to proofread
@@ -154,11 +155,9 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     role = TIER_ROLES[tier]
     plan: list[tuple[str, list[Target]]] = []
     for unit_id, items in sorted(groups.items()):
-        person = _check_signer(roster, latest, unit_id, public, role, tier, today)
-        authors = {identity(a) for a in commits.author_emails(root, mb, head, [t.path for t in items])}
-        refused = author_refusal(person, tier, TIER_NAMES[tier], authors)
-        if refused is not None:
-            raise GovsiteError(f"{refused.reason}。依据《管理办法》{ARTICLE_NUMBERS[refused.article]}，请由其他人员审核。")
+        _check_signer(roster, latest, unit_id, public, role, tier, today)
+        # who wrote the version (and who only corrected it as a reviewer, Art. 17) is the gate's to judge:
+        # it runs on the approvals below before they are kept
         plan.append((unit_id, items))
     accepted = exemptions_to_accept(root, tier, [t for _u, items in plan for t in items], accept_exemptions)
     result.exemptions = [(path, e.describe()) for path, e in accepted]
@@ -257,12 +256,33 @@ def gate_refusal(root: Path, tier: str, base: str, signed: list[tuple[str, Targe
         states = {r.tier: r for r in result.tiers + result.proofs}
         mine = states.get(key)
         before = PREVIOUS.get(tier)
-        if before is not None and before[0] in states and states[before[0]].state != "valid":
+        if mine is not None and mine.state != "valid":
+            why = [f.reason for f in report.failures if f.path == t.path and f.tier == key]
+            out.append(f"  {t.path}：" + "；".join(r.rstrip("。") for r in why or mine.reasons))
+        elif before is not None and before[0] in states and states[before[0]].state != "valid":
             out.append(f"  {t.path}：{before[1]}尚未通过，不能先签{TIER_NAMES[tier]}（《管理办法》第十七条：按顺序审核）。"
                        f"请等{before[1]}完成后再签署（govsite review status 查看进度）")
-        elif mine is not None and mine.state != "valid":
-            out.append(f"  {t.path}：" + "；".join(r.rstrip("。") for r in mine.reasons))
     return out
+
+
+def linked_attachments(root: Path, targets: list[Target], at_head: dict[str, str]) -> list[Target]:
+    """The attachments (files under content/) the pages in ``targets`` link, not already among them: an
+    approval of a page names the version of each (the reviewer saw them with the page)."""
+    from govsite.core.attachments import attachments  # noqa: PLC0415
+    from govsite.git.objects import cat_batch  # noqa: PLC0415
+
+    pages = [t for t in targets if t.path.endswith(".md") and t.path.startswith("content/") and t.blob != NULL_BLOB]
+    objs = cat_batch(root, [t.blob for t in pages])
+    have = {t.path for t in targets}
+    extra: list[Target] = []
+    for t in pages:
+        obj = objs.get(t.blob)
+        text = obj[1].decode("utf-8-sig", "replace") if obj is not None else ""
+        for a in attachments(t.path, text):
+            if a in at_head and a not in have:
+                have.add(a)
+                extra.append(Target(a, at_head[a], t.unit))
+    return extra
 
 
 def exemptions_to_accept(root: Path, tier: str, targets: list[Target], accept: bool) -> list[tuple[str, Exemption]]:

@@ -13,6 +13,8 @@ from typing import Any
 
 from checks.textio import UnreadableFile, decode_text
 from govsite.core.pages import review_flags
+from govsite.core.attachments import attachments
+from govsite.core.units import identity
 from govsite.git.objects import NULL_BLOB, REGULAR_MODES, cat_batch, tree_blobs, tree_entries
 from govsite.compliance.exemptions import Exemption, page_exemptions, unnamed
 from govsite.review.judge import Gate, Slot, Verdict
@@ -65,7 +67,9 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
     for path in wanted:
         blob = pages[path]
         obj = texts.get(blob)
-        result = judge_page(gate, path, blob, obj[1] if obj else b"", report.failures)
+        raw = obj[1] if obj else b""
+        linked = {a: pages[a] for a in attachments(path, _text(raw)) if a in pages}
+        result = judge_page(gate, path, blob, raw, report.failures, linked=linked)
         report.results[path] = result
         if result.ok:
             report.verified.add(path)
@@ -97,7 +101,7 @@ def verify(root: Path, rev: str = "HEAD", base: str | None = None, only: set[str
         if tr.state == "valid":
             report.verified.add(path)
     if hold and only is None:
-        report.held = hold_back(gate, report, pages)
+        report.held, report.held_attachments = hold_back(gate, report, pages)
     report.ok = not report.failures
     return report
 
@@ -114,51 +118,81 @@ def page_slots(path: str, raw: bytes) -> list[Slot]:
     return slots
 
 
-def hold_back(gate: Gate, report: VerifyReport, current: dict[str, str]) -> dict[str, str]:
+def hold_back(gate: Gate, report: VerifyReport, current: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """Pages whose current version fails, each at the newest earlier version that passes every tier and proof
-    (path → blob): the published build keeps showing it, so one unapproved change does not take the page,
-    or the portal, offline. A page never approved has no such version and stays out."""
+    (path → blob), and the versions of the attachments those approvals named (path → blob): the published
+    build keeps showing them, so one unapproved change does not take the page, or the portal, offline. A page
+    never approved has no such version and stays out."""
     candidates: dict[str, list[str]] = {}
     for path, result in report.results.items():
         if result.kind != "page" or result.ok:
             continue
-        blobs = list(dict.fromkeys(b for _s, b in reversed(gate.by_path.get(path, []))
-                                   if b not in (current.get(path), NULL_BLOB)))
+        # the current version first (with the attachments its approvals named: one replaced since is held
+        # back), then the earlier ones
+        blobs = list(dict.fromkeys([b for b in (current.get(path),) if b and result.attachments]
+                                   + [b for _s, b in reversed(gate.by_path.get(path, []))
+                                      if b not in (current.get(path), NULL_BLOB)]))
         if blobs:
             candidates[path] = blobs
     if not candidates:
-        return {}
+        return {}, {}
     raws = {b: obj[1] for b, obj in cat_batch(gate.root, sorted({b for bs in candidates.values() for b in bs})).items()
             if obj is not None and obj[0] == "blob"}
 
     def named(_path: str, renders: list[str]) -> tuple[str | None, str]:
         return renders[0], ""  # first pass: everything but the digest, which needs one build for all
 
+    # attachments a page published as it is links must stay as they are
+    in_use = {a: b for p in report.verified for a, b in report.results[p].attachments.items()}
     chosen: dict[str, str] = {}
+    files: dict[str, dict[str, str]] = {}  # page → the attachment versions its held version shows
     for path, blobs in candidates.items():
         for b in blobs:
-            if b in raws and judge_page(gate, path, b, raws[b], [], named).ok:
-                chosen[path] = b
+            if b not in raws:
+                continue
+            linked = gate.named_attachments(path, b, attachments(path, _text(raws[b])))
+            if any(in_use.get(a, v) != v for a, v in linked.items()):
+                continue
+            if judge_page(gate, path, b, raws[b], [], named, linked).ok:
+                chosen[path], files[path] = b, linked
                 break
-    if not gate.proofs or not chosen:
-        return chosen
-    digests, why = gate.held_digests({p: raws[b] for p, b in chosen.items()})
     held: dict[str, str] = {}
-    for path, b in chosen.items():
-        def rendered(p: str, _named: list[str]) -> tuple[str | None, str]:
-            return digests.get(p), why or "预览构建没有生成该页面"
+    if not gate.proofs:
+        held = chosen
+    elif chosen:
+        old_files = {a: v for p in chosen for a, v in files[p].items() if current.get(a) != v}
+        blobs_of = cat_batch(gate.root, sorted(set(old_files.values())))
+        versions = {p: raws[b] for p, b in chosen.items()}
+        versions.update({a: obj[1] for a, v in old_files.items() if (obj := blobs_of.get(v)) is not None})
+        digests, why = gate.held_digests(versions)
+        for path, b in chosen.items():
+            def rendered(p: str, _named: list[str]) -> tuple[str | None, str]:
+                return digests.get(p), why or "预览构建没有生成该页面"
 
-        if judge_page(gate, path, b, raws[b], [], rendered).ok:
-            held[path] = b
-    return held
+            if judge_page(gate, path, b, raws[b], [], rendered, files[path]).ok:
+                held[path] = b
+    shown = {a: v for p in held for a, v in files[p].items() if current.get(a) != v}
+    return held, shown
 
 
 def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Failure],
-               digest_of: DigestOf | None = None) -> PathResult:
-    """Every tier and proof of one version (``blob``, bytes ``raw``) of a page; failures are appended."""
+               digest_of: DigestOf | None = None, linked: dict[str, str] | None = None) -> PathResult:
+    """Every tier and proof of one version (``blob``, bytes ``raw``) of a page; failures are appended.
+    ``linked``: the attachments the version links (path → the version each approval must name)."""
     slots = page_slots(path, raw)
     exemptions = page_exemptions(_text(raw))
     found = gate.evaluate(path, blob, slots)
+    for slot in slots[:3] if linked else []:  # 一审..三审 review the attachments with the page
+        valid, bad = found[slot.key]
+        keep = []
+        for one in valid:
+            named = set(gate.approvals[one[0]].blobs)
+            unbound = [a for a, v in (linked or {}).items() if (a, v) not in named]
+            if unbound:
+                bad = bad + [Verdict(False, one[1], _unbound(slot, one, unbound), "17")]
+            else:
+                keep.append(one)
+        found[slot.key] = (keep, bad)
     for slot in slots[1:3] if exemptions else []:  # 二审, 三审: only an approval naming the exemptions counts
         valid, bad = found[slot.key]
         keep = []
@@ -169,6 +203,7 @@ def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Fail
             else:
                 keep.append(chosen_one)
         found[slot.key] = (keep, bad)
+    revised = carry_over(gate, path, blob, slots, found)
     results: list[TierResult] = []
     three = [found[k][0] for k in ("1", "2", "3")]
     chosen, why = (choose_three(gate, three) if all(three) else (None, ""))
@@ -194,9 +229,50 @@ def judge_page(gate: Gate, path: str, blob: str, raw: bytes, failures: list[Fail
     result.exemptions = [{"line": e.line, "rule": e.rule, "reason": e.reason, "tiers": list(e.tiers),
                           "accepted_by": [t for t in ("2", "3") if e.rule in by_tier.get(t, set())]}
                          for e in exemptions]
+    result.revisions = revised
+    result.attachments = dict(linked or {})
     result.returns = [{"by": p.name, "email": p.email, "commit": sha, "note": note}
                       for sha, p, note in gate.returns_of(path, blob)]
     return result
+
+
+def carry_over(gate: Gate, path: str, blob: str, slots: list[Slot],
+               found: dict[str, tuple[list[tuple[str, Any]], list[Verdict]]]) -> list[dict[str, Any]]:
+    """Art. 17: 二审 审核、修改. When reviewers revised the page after an earlier tier and then signed their own tier
+    on the revised version, the earlier tier's approval of the version before their revision still counts
+    (fills ``found``). Returns what was carried, with the diff the later tiers signed over."""
+    notes: list[dict[str, Any]] = []
+    by_key = {s.key: s for s in slots}
+    for tier, later in (("1", ("2", "3")), ("2", ("3",))):
+        if found[tier][0] or tier not in by_key:
+            continue
+        signers = {identity(p.email): p.name for k in later for _s, p in found[k][0]}
+        for older, since in gate.revision_chain(path, blob):
+            if not since <= set(signers):
+                break  # someone who does not sign after it changed the page: no carrying over
+            valid = gate.evaluate(path, older, [by_key[tier]])[tier][0]
+            if valid:
+                found[tier] = (valid, found[tier][1])
+                notes.append({"tier": tier, "from": older, "by": sorted(signers[e] for e in since),
+                              "diff": _diff(gate, older, blob)})
+                break
+    return notes
+
+
+def _diff(gate: Gate, old: str, new: str, limit: int = 60) -> list[str]:
+    """The lines a revision changed (unified diff, at most ``limit`` lines), as the later tiers see it."""
+    import difflib  # noqa: PLC0415
+
+    objs = cat_batch(gate.root, [old, new])
+    a, b = (_text(obj[1]) if (obj := objs.get(k)) is not None else "" for k in (old, new))
+    lines = [line for line in difflib.unified_diff(a.splitlines(), b.splitlines(), "审核时的版本", "修改后的版本",
+                                                   lineterm="", n=1)]
+    return lines[:limit] + ([f"……（另有 {len(lines) - limit} 行改动）"] if len(lines) > limit else [])
+
+
+def _unbound(slot: Slot, chosen: tuple[str, Any], missing: list[str]) -> str:
+    return (f"{chosen[1].name} 的{slot.label}（审核意见 {chosen[0][:10]}）没有包含稿件链接的附件 {'、'.join(missing)} 的这一版本"
+            "（附件在审核之后被新增或替换）。附件是稿件的一部分，须与稿件一起审核：请重新签署（govsite approve 会自动带上附件）")
 
 
 def _unaccepted(slot: Slot, chosen: tuple[str, Any], missing: list[Exemption]) -> str:

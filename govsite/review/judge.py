@@ -127,6 +127,7 @@ class Gate:
         self._digest_error = ""
         self._returns: dict[tuple[str, str], list[tuple[str, Person, str]]] | None = None
         self._withdrawn: dict[str, str] = {}
+        self._revisers: dict[tuple[str, str], set[str]] = {}
 
     def _lineage(self, tip: str) -> tuple[set[str], dict[str, str]]:
         """(the commits that grew from the root of trust, commit → the newest commit of the target branch's
@@ -156,11 +157,13 @@ class Gate:
         self.producers: dict[tuple[str, str], list[str]] = {}  # (path, blob) → the commits that wrote it
         by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, author)]
         producers = self.producers
+        self.steps: dict[tuple[str, str], list[tuple[str, str, str]]] = {}  # (path, blob) → (commit, from, author)
         for ch in self.changes:
             c = self.history.commits.get(ch.commit)
             if c is None:
                 continue
             key = (ch.path, NULL_BLOB if ch.status == "D" else ch.new)
+            self.steps.setdefault(key, []).append((ch.commit, ch.old, identity(c.author_email)))
             by_path.setdefault(ch.path, []).append((ch.commit, identity(c.author_email)))
             producers.setdefault(key, []).append(ch.commit)
             if key not in self.content_time or c.committer_time > self.content_time[key]:
@@ -316,7 +319,8 @@ class Gate:
         if refused is None:
             refused = self.withdrawn(sha, person, slot, day, sig.key, short)
         if refused is None:
-            refused = author_refusal(person, slot.tier, slot.label, self.authors.get((path, blob), set()),
+            refused = author_refusal(person, slot.tier, slot.label,
+                                     self.authors.get((path, blob), set()) - self.revisers(path, blob),
                                      f"审核意见 {short}")
         if refused is not None:
             return Verdict(False, person, refused.reason, refused.article)
@@ -398,6 +402,53 @@ class Gate:
         refused = signer_refusal(entry, slot.unit, slot.tier, slot.label, day, key, None,
                                  f"审核意见 {short}，按目标分支上的现行人员名单")
         return refused
+
+    # ---- 二审 may revise (Art. 17 全面审核、修改) ------------------------------------------------------------
+    def revision_chain(self, path: str, blob: str, limit: int = 20) -> list[tuple[str, set[str]]]:
+        """The versions ``blob`` was revised from, newest first: (earlier blob, everyone who changed the page
+        since that version). Follows the newest commit that wrote each version."""
+        out: list[tuple[str, set[str]]] = []
+        since: set[str] = set()
+        seen = {blob}
+        current = blob
+        for _ in range(limit):
+            steps = self.steps.get((path, current))
+            if not steps:
+                break
+            _commit, older, who = steps[0]  # git log lists the newest first
+            if older in seen or set(older) == {"0"}:
+                break
+            since.add(who)
+            seen.add(older)
+            out.append((older, set(since)))
+            current = older
+        return out
+
+    def revisers(self, path: str, blob: str) -> set[str]:
+        """Who revised the page after its 一审 (the newest earlier version with a tier-1 approval) without having
+        written that version: reviewers who corrected it, who may still sign their own tier (Art. 17)."""
+        key = (path, blob)
+        if key not in self._revisers:
+            self._revisers[key] = set()
+            for older, since in self.revision_chain(path, blob):
+                if any(self.approvals[s].tier == "1" for s, b in self.by_path.get(path, []) if b == older):
+                    self._revisers[key] = since - self.written_by(path, older)
+                    break
+        return self._revisers[key]
+
+    def written_by(self, path: str, blob: str, limit: int = 50) -> set[str]:
+        """Everyone who wrote a step of the versions leading up to ``blob`` (the newest writer of each)."""
+        who: set[str] = set()
+        current, seen = blob, set[str]()
+        while current not in seen and len(seen) < limit:
+            seen.add(current)
+            steps = self.steps.get((path, current))
+            if not steps:
+                break
+            _commit, older, author = steps[0]
+            who.add(author)
+            current = older
+        return who
 
     # ---- 退回 and 撤回: records that take approvals back -----------------------------------------------
     def voided(self, sha: str, path: str, blob: str) -> str:
@@ -504,6 +555,19 @@ class Gate:
             return digest, ""
         return None, (self._digest_error or "预览构建没有生成该稿件的页面（单位或栏目未登记、单位已关停等），"
                       "无法核对校对所针对的排版页面")
+
+    def named_attachments(self, path: str, blob: str, linked: list[str]) -> dict[str, str]:
+        """For an earlier version of a page: the version of each attachment it links that the newest approval
+        of that version named (attachments no approval named are left out: that version cannot be shown)."""
+        out: dict[str, str] = {}
+        for sha, b in reversed(self.by_path.get(path, [])):
+            if b != blob:
+                continue
+            for a, v in self.approvals[sha].blobs:
+                if a in linked and a not in out:
+                    out[a] = v
+        missing = [a for a in linked if a not in out]
+        return out if not missing else {**out, **{a: NULL_BLOB for a in missing}}
 
     def held_digests(self, versions: dict[str, bytes]) -> tuple[dict[str, str], str]:
         """Render digests of the revision with some pages replaced by earlier versions (path → bytes), as the

@@ -48,6 +48,11 @@ class PathResult:
     exemptions: list[dict[str, Any]] = field(default_factory=list)
     # returns (退回) of this version: who, the record's commit, the opinion
     returns: list[dict[str, str]] = field(default_factory=list)
+    # earlier tiers carried over a reviewer's revision (Art. 17): tier, the version it approved, who revised,
+    # and the diff the later tiers signed over
+    revisions: list[dict[str, Any]] = field(default_factory=list)
+    # the attachments this version links (path → the version its approvals must name)
+    attachments: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +74,7 @@ class VerifyReport:
     # pages whose current version fails but an earlier version passed every tier and proof: path → that
     # version's blob, which the published build shows instead (the page stays online as it was approved)
     held: dict[str, str] = field(default_factory=dict)
+    held_attachments: dict[str, str] = field(default_factory=dict)  # the attachment versions those pages show
 
     @property
     def publishable(self) -> set[str]:
@@ -83,10 +89,12 @@ class VerifyReport:
             "verified_count": len(self.verified), "failure_count": len(self.failures),
             "failures": [asdict(f) for f in self.failures], "verified": sorted(self.verified),
             "held_at_approved_version": dict(sorted(self.held.items())),
+            "held_attachments": dict(sorted(self.held_attachments.items())),
         }
         if details:
             data["results"] = {p: {"kind": r.kind, "blob": r.blob, "ok": r.ok,
                                    "tiers": [asdict(t) for t in r.tiers], "proofs": [asdict(t) for t in r.proofs],
-                                   "proofs_required": r.proofs_required, "exemptions": r.exemptions, "returns": r.returns}
+                                   "proofs_required": r.proofs_required, "exemptions": r.exemptions, "returns": r.returns,
+                                   "revisions": r.revisions, "attachments": r.attachments}
                                for p, r in sorted(self.results.items())}
         return json.dumps(data, ensure_ascii=False, indent=1)

@@ -43,6 +43,11 @@ def render(report: VerifyReport) -> str:
             lines.append(f"    {label}：{names.get(t.state, t.state)}{who}{note}")
             for r in t.reasons:
                 lines.append(f"        {r}")
+        for rev in result.revisions:
+            earlier = TIER_LABELS.get(rev["tier"], rev["tier"])
+            lines.append(f"    修改：{'、'.join(rev['by'])} 在{earlier}之后修改了稿件；{earlier}针对修改前的版本 {rev['from'][:10]}，"
+                         f"之后各级针对修改后的版本：")
+            lines += [f"        {line}" for line in rev["diff"]]
         for e in result.exemptions:
             need = "、".join(EXEMPTION_TIERS[t] for t in e["tiers"]) or "无须审核人认可"
             by = "、".join(EXEMPTION_TIERS[t] for t in e["accepted_by"]) or "尚无"

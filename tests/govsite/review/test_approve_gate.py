@@ -28,7 +28,8 @@ def test_approve_refuses_to_sign_a_tier_before_the_one_it_follows(county):
     assert county.git("rev-parse", "HEAD") == head
     assert govsite(county, "approve", "--tier", "1", "--all-changed", who="liming", key=True).returncode == 0
     three = govsite(county, "approve", "--tier", "3", "--all-changed", who="zhaozhen", key=True)
-    assert three.returncode == 2 and "二审尚未通过，不能先签三审（签发）" in three.stderr
+    assert three.returncode == 2 and "三审（签发）之前没有有效的二审，签发无效" in three.stderr
+    assert "第十七条" in three.stderr
 
 
 def test_approve_refuses_what_only_the_gate_knows_a_key_withdrawn_on_the_target_branch(county):
