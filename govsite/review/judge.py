@@ -37,6 +37,19 @@ FIX = {
 }
 
 
+@dataclass(frozen=True)
+class _Minute:
+    """A time shown to the minute, formatted only when a message needs it."""
+
+    at: dt.datetime
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
 @dataclass
 class Verdict:
     """Whether one approval counts for one slot, who signed it, and if not, why (with article)."""
@@ -206,7 +219,7 @@ class Gate:
         that brought it (or, under review, now). It must also come after the version it names was last
         written: an approval of an earlier incarnation (content changed, then changed back) is spent."""
         short = sha[:10]
-        when = f"{commit.committer_time:%Y-%m-%d %H:%M}"
+        when = _Minute(commit.committer_time)  # formatted only for a refusal
         if sha not in self.native:
             return Refusal(f"审核意见 {short} 来自与本仓库无关的历史（不源自本仓库的首个提交，是合并进来的另一段独立历史），"
                            f"不能作为审核证据。请在本仓库的分支上重新签署", "19")
@@ -223,7 +236,8 @@ class Gate:
         if commit.committer_time > limit + self.CLOCK_SKEW:
             return Refusal(f"审核意见 {short} 的签署时间（{when}）晚于{by}（{limit:%Y-%m-%d %H:%M}），"
                            f"签署时间被预填。请按实际时间重新签署", "19")
-        for producer in self.producers.get((path, blob), []):
+        producers = self.producers.get((path, blob), [])
+        for producer in producers if len(producers) > 1 else []:  # one writing: nothing to revive
             if not self.history.is_ancestor(producer, sha):
                 return Refusal(f"审核意见 {short} 签署在这一版内容最近一次写入（提交 {producer[:10]}）之前：内容在审核后被改动又改回"
                                f"（如撤销、还原），原来的审核不再适用。请对现在的内容重新审核", "19")
