@@ -177,7 +177,7 @@ def build(target: Path, pages: int) -> dict:
             bucket[name] = ("100644", blob)
             new_paths.append((f"content/{u}/{c}/{name}", blob))
         when += 60
-        tip = commit(root_tree(), [main], f"{u}-editor", when, f"新增稿件 {mr}\n")
+        tip = commit(root_tree(), [main], f"{u}-editor", when, f"新增稿件 {mr}\n", signers[f"{u}-editor"])
         tree_id = root_tree()
         for tier, role in (("1", "editor"), ("2", "section_head"), ("3", "leader")):
             for path, blob in new_paths:

@@ -121,7 +121,8 @@ class Gate:
         roots = [self.trust_root]
         self.target_tip = require_commit(root, base) if base is not None else None
         needed = ({self.bases.get(s, self.head) for s in self.approvals} | {self.head, *roots}
-                  | {t for t in (self.target_of(s) for s in self.approvals) if t is not None})
+                  | {t for t in (self.target_of(s) for s in self.approvals) if t is not None}
+                  | {self.bases.get(c, self.head) for cs in self.writing.values() for c in cs})
         self.rosters = load_rosters(self.root, sorted(needed))
         self.trusted_files = {f for r in roots for f in self.rosters[r].files.values()}
         self.trusted_files |= set(tree_blobs(root, self.trust_root, "site_config/").items())  # settings, theme
@@ -141,6 +142,7 @@ class Gate:
         self._returns: dict[tuple[str, str], list[tuple[str, Person, str]]] | None = None
         self._withdrawn: dict[str, str] = {}
         self._revisers: dict[tuple[str, str], set[str]] = {}
+        self._writers: dict[str, str | None] = {}
 
     def _lineage(self, tip: str) -> tuple[set[str], dict[str, str]]:
         """(the commits that grew from the root of trust, commit → the newest commit of the target branch's
@@ -167,6 +169,7 @@ class Gate:
         Also fills ``content_time``: the latest commit time among the commits producing the blob.
         """
         self.content_time: dict[tuple[str, str], dt.datetime] = {}
+        self.writing: dict[tuple[str, str], set[str]] = {}  # (path, blob) → the commits that wrote it, in its change
         self.producers: dict[tuple[str, str], list[str]] = {}  # (path, blob) → the commits that wrote it
         by_path: dict[str, list[tuple[str, str]]] = {}  # path → [(commit, author)]
         producers = self.producers
@@ -185,6 +188,7 @@ class Gate:
         for key, commits in producers.items():
             changes = {self.change_of.get(c) for c in commits}
             authors[key] = {email for c, email in by_path[key[0]] if self.change_of.get(c) in changes}
+            self.writing[key] = {c for c, _email in by_path[key[0]] if self.change_of.get(c) in changes}
         return authors
 
     def _start_signatures(self, paths: set[str] | None) -> None:
@@ -333,8 +337,11 @@ class Gate:
         if refused is None:
             refused = self.withdrawn(sha, person, slot, day, sig.key, short)
         if refused is None:
+            refused = self.unknown_writer(path, blob, slot, short)
+        if refused is None:
+            signed_by = {w for c in self.writing.get((path, blob), ()) if (w := self.writer(c))}
             refused = author_refusal(person, slot.tier, slot.label,
-                                     self.authors.get((path, blob), set()) - self.revisers(path, blob),
+                                     (self.authors.get((path, blob), set()) | signed_by) - self.revisers(path, blob),
                                      f"审核意见 {short}")
         if refused is not None:
             return Verdict(False, person, refused.reason, refused.article)
@@ -417,6 +424,36 @@ class Gate:
                                  f"审核意见 {short}，按目标分支上的现行人员名单")
         return refused
 
+    # ---- who wrote a version: from signatures, not from the author field -------------------------------
+    def writer(self, commit: str) -> str | None:
+        """The identity of whoever signed the content commit ``commit`` (by the roster it is judged by), or None
+        when it is unsigned, badly signed or signed with a key nobody holds there. The root of trust counts as
+        written by nobody (it is the office's record, not a page's author)."""
+        if commit not in self._writers:
+            c = self.history.commits.get(commit)
+            found: str | None = None
+            if c is not None and commit != self.trust_root and c.signature:
+                sig = self.signature(c)
+                if sig is not None and sig.good:
+                    owners = {identity(p.email) for _u, p in self.roster_for(commit).find_key(sig.key)}
+                    found = owners.pop() if len(owners) == 1 else None
+            self._writers[commit] = found
+        return self._writers[commit]
+
+    def unknown_writer(self, path: str, blob: str, slot: Slot, short: str) -> Refusal | None:
+        """Art. 17, 19: the reviewers above 一审 must not be the version's authors, and the author field of a
+        commit is whatever its maker typed: every commit that wrote the version must be signed by someone
+        in the roster, or no reviewer can be told apart from its author."""
+        if slot.tier in ("1", "proof-1"):
+            return None
+        unknown = sorted(c for c in self.writing.get((path, blob), ()) if c != self.trust_root and not self.writer(c))
+        if not unknown:
+            return None
+        return Refusal(f"这一版内容的提交 {'、'.join(c[:10] for c in unknown[:3])} 没有有效签名（或签名密钥不在人员名单中），"
+                       f"无法确认是谁写的，{slot.label}不能排除签署人就是作者（审核意见 {short}）。"
+                       "合并请求中改动这篇稿件的每个提交都须签名：请作者配置签名（git config commit.gpgsign true，"
+                       "密钥同审核签名），从目标分支新建分支，用签名提交重新提交这篇稿件", "19")
+
     # ---- 二审 may revise (Art. 17 全面审核、修改) ------------------------------------------------------------
     def revision_chain(self, path: str, blob: str, limit: int = 20) -> list[tuple[str, set[str]]]:
         """The versions ``blob`` was revised from, newest first: (earlier blob, everyone who changed the page
@@ -429,10 +466,10 @@ class Gate:
             steps = self.steps.get((path, current))
             if not steps:
                 break
-            _commit, older, who = steps[0]  # git log lists the newest first
+            commit, older, who = steps[0]  # git log lists the newest first
             if older in seen or set(older) == {"0"}:
                 break
-            since.add(who)
+            since.add(self.writer(commit) or who)
             seen.add(older)
             out.append((older, set(since)))
             current = older

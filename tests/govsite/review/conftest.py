@@ -133,9 +133,11 @@ class County:
         (self.root / path).write_text("\n".join(lines + ["---", "", body, ""]), encoding="utf-8")
         return path
 
-    def commit_all(self, msg: str, who: str = "liming", date: str = NOW) -> str:
+    def commit_all(self, msg: str, who: str = "liming", date: str = NOW, signed: bool = True) -> str:
+        """Commit everything as ``who``, signed with their key (content commits are signed, as approvals are)."""
         self.git("add", "-A", who=who, date=date)
-        self.git("commit", "-q", "-m", msg, who=who, date=date)
+        sign = ["-c", "gpg.format=ssh", "-c", f"user.signingkey={self.keys[who]}", "commit", "-S"] if signed else ["commit"]
+        self.git(*sign, "-q", "-m", msg, who=who, date=date)
         return self.git("rev-parse", "HEAD")
 
     def sign(self, who: str, message: str, date: str = NOW, signed: bool = True) -> str:

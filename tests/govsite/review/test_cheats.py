@@ -94,7 +94,8 @@ def _merge_writing(county, who: str, page_body: str) -> str:
     county.git("merge", "-q", "--no-ff", "--no-commit", "main", who=who)
     page = county.write_page(body=page_body)
     county.git("add", "-A", who=who)
-    county.git("commit", "-q", "-m", "Merge main", who=who)
+    county.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={county.keys[who]}", "commit", "-S", "-q", "-m",
+               "Merge main", who=who)
     return page
 
 
@@ -120,7 +121,34 @@ def test_content_written_in_a_merge_is_dated_by_it(county):
     assert "早于被审核内容的提交时间" in reason and "第十九条" in reason
 
 
-# -- 4. who someone is: one normal form, ASCII roster addresses --------------------------------------------
+# -- 4. who someone is: one normal form, ASCII roster addresses; authorship from signatures ----------------
+
+def test_authorship_comes_from_the_signature_not_the_author_field(county):
+    """A section head writes the page, types the clerk's name as author, and signs 二审 himself."""
+    page = county.write_page(body="科长自己写的稿件。")
+    county.git("add", "-A")
+    county.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={county.keys['zhangke']}", "commit", "-S", "-q",
+               "-m", "稿件", who="liming")  # author and committer say liming; the key is zhangke's
+    county.three_tiers([page])
+    [reason] = failures_for(verify_repository(county.root, base="main"), page, "2")
+    assert "zhangke 是这一版内容的作者" in reason and "第十七条" in reason
+
+
+def test_content_written_in_unsigned_commits_cannot_pass_the_higher_tiers(county):
+    page = county.write_page()
+    county.commit_all("稿件", who="liming", signed=False)
+    county.three_tiers([page])
+    report = verify_repository(county.root, base="main")
+    assert not failures_for(report, page, "1")
+    [reason] = failures_for(report, page, "2")
+    assert "没有有效签名" in reason and "无法确认是谁写的" in reason and "第十九条" in reason
+    assert "从目标分支新建分支，用签名提交重新提交" in reason
+    county.git("checkout", "-q", "-b", "again", "main")
+    county.write_page()
+    county.commit_all("签名提交", who="liming")
+    county.three_tiers([page])
+    assert page in verify_repository(county.root, base="main").verified
+
 
 def _county_with_roster(tmp_path, keys, people):
     """A county whose first commit's dachang roster is ``people(county)`` (fgw and office as usual)."""

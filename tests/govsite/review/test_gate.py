@@ -193,7 +193,7 @@ def test_removed_page_needs_leader_approval(county):
     county.merge()
     county.git("checkout", "-q", "-b", "remove")
     county.git("rm", "-q", page)
-    county.git("commit", "-q", "-m", "删除稿件", who="liming")
+    county.commit_all("删除稿件", who="liming")
     report = verify_repository(county.root)
     [reason] = failures_for(report, page, "remove")
     assert "删除稿件须经分管负责人批准" in reason and "第十七条" in reason
