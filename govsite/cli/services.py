@@ -59,16 +59,25 @@ def _scan_page(html: str) -> Any:
     return scan_written_page(html)
 
 
-def blocking_findings(root: Path, pages: list[str]) -> dict[str, list[str]]:
-    """Pages with error-level findings that no exemption covers: page → the findings, one line each."""
+def blocking_findings(root: Path, pages: list[str], versions: dict[str, bytes] | None = None) -> dict[str, list[str]]:
+    """Pages with error-level findings that no exemption covers: page → the findings, one line each.
+    ``versions``: pages published at an earlier approved version are checked as that version (its bytes)."""
+    from govsite.compliance.context import checker_for  # noqa: PLC0415
     from govsite.compliance.run import check_paths  # noqa: PLC0415
     from govsite.core.county import County  # noqa: PLC0415
 
+    versions = versions or {}
     county = County(root)
-    run = check_paths(county, [root / p for p in pages])
+    run = check_paths(county, [root / p for p in pages if p not in versions])
+    findings = list(run.findings)
+    earlier = [p for p in pages if p in versions]
+    if earlier:
+        checker = checker_for(county)
+        for p in earlier:
+            findings += checker.check_raw(p, versions[p])
     wanted = set(pages)
     out: dict[str, list[str]] = {}
-    for f in run.findings:
+    for f in findings:
         if f.path in wanted and f.severity == "error" and not f.suppressed:
             out.setdefault(f.path, []).append(f"第 {f.line} 行 [{f.rule}] {f.message}")
     return out

@@ -127,7 +127,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         if services.findings is not None:
             # signed is not enough: a page whose errors no exemption covers stays off the portal (Art. 16)
             pages = sorted(p for p in gate.verified if p.startswith("content/") and p.endswith(".md"))
-            held = services.findings(root, pages)
+            held = services.findings(root, pages, gate.versions)
             if held:
                 gate = dataclasses.replace(gate, verified=gate.verified - set(held))
     os.environ["NO_MKDOCS_2_WARNING"] = "1"

@@ -31,8 +31,9 @@ class Dashboard:
     task: str = "读网看板（internal/dashboard/）生成"
 
 
-# repository paths of pages → for each page with error-level findings that no exemption covers, their messages
-Findings = Callable[[Path, list[str]], dict[str, list[str]]]
+# (root, repository paths of pages, the bytes to check instead of a page's file: the version the build shows)
+# → for each page with error-level findings that no exemption covers, their messages
+Findings = Callable[[Path, list[str], dict[str, bytes]], dict[str, list[str]]]
 
 
 @dataclass

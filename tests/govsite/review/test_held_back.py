@@ -9,7 +9,7 @@ from .conftest import failures_for, verify_repository
 from .test_cli import govsite
 
 V1 = "大昌镇召开森林防火工作部署会。"
-V2 = "大昌镇召开森林防火工作部署会，全镇干部参加。"
+V2 = "大昌镇召开森林防火工作部署会，全镇干部参加。联系人张三，电话 13812345678。"  # unapproved, and a leak
 
 
 def _openings(county):
@@ -53,6 +53,7 @@ def test_a_page_changed_without_approvals_stays_online_as_approved(county, tmp_p
     assert not (site / "dachang" / "gzdt" / "xin").exists()
     assert "以下 1 篇稿件的最新修改未通过审核，网站上继续显示它最后一次通过三审三校的版本" in built.stderr
     assert f"  {page}：一审" in built.stderr
+    assert "未豁免的错误" not in built.stderr  # the version shown is checked, not the unapproved one
     assert "content/dachang/gzdt/xin.md" in built.stderr and "本次不发布" in built.stderr
     assert govsite(county, "verify").returncode == 1  # the gate itself still says what is missing
 
