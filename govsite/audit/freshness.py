@@ -22,6 +22,17 @@ ARTICLE = {
     "yearly": "《管理办法》第二十三条第（三）项（年度栏目更新间隔不超过1年）",
     "realtime": "《管理办法》第二十三条第（四）项（无法辨别周期的栏目原则上更新周期不得超过1年）",
 }
+# Art. 23: a column's category fixes its longest interval; a unit may declare a stricter one, never a looser one
+CATEGORY_CAP = {"news": "weekly", "notices": "semiannual", "policy": "semiannual"}
+_RANK = {"weekly": 0, "monthly": 1, "quarterly": 2, "semiannual": 3, "yearly": 4, "realtime": 4}
+
+
+def effective_update(update: str, category: str) -> str:
+    """The update class the audit holds a column to: the declared one, unless its category allows less."""
+    cap = CATEGORY_CAP.get(category, "yearly")
+    return update if _RANK.get(update, 4) <= _RANK[cap] else cap
+
+
 EMPTY_ARTICLE = "《管理办法》第二十三条第（五）项（空白栏目视为应更新但长期未更新）；国家检查指标单项否决项（空白栏目）"
 HOMEPAGE_DAYS = 14
 HOMEPAGE_ARTICLE = "政府网站与政务新媒体检查指标·单项否决（首页连续2周无新信息）；《管理办法》第二十六条"
@@ -46,15 +57,16 @@ def column_state(unit: Unit, column_id: str, pages: list[PageInfo], as_of: dt.da
         since = unit.opened.date if unit.opened and unit.opened.date else None
         days = (as_of - since).days if since and since <= as_of else 0
         return ColumnState(unit.id, col.id, col.title, col.update, col.category, 0, None, None, days, "empty")
-    last = max(p.published for p in pages)
-    due = deadline(last, col.update)
+    last = max(p.first_published for p in pages)  # new information, not corrections of old pages
+    update = effective_update(col.update, col.category)
+    due = deadline(last, update)
     if as_of > due:
         status, stale = "stale", (as_of - due).days
-    elif (due - as_of).days <= WARN_DAYS.get(col.update, 7):
+    elif (due - as_of).days <= WARN_DAYS.get(update, 7):
         status, stale = "due", 0
     else:
         status, stale = "fresh", 0
-    return ColumnState(unit.id, col.id, col.title, col.update, col.category, len(pages), last, due, stale, status)
+    return ColumnState(unit.id, col.id, col.title, update, col.category, len(pages), last, due, stale, status)
 
 
 def column_link(unit: str, column: str) -> str:
@@ -73,7 +85,7 @@ def audit_freshness(snap: Snapshot) -> tuple[list[ColumnState], list[AuditFindin
             states.append(st)
             where = f"{unit.display_name}“{col.title}”栏目（content/{unit.id}/{cid}/）"
             owner = f"（责任人：{col.owner}）" if col.owner else ""
-            ev = {"update": col.update, "pages": st.pages,
+            ev = {"update": col.update, "required_update": st.update, "pages": st.pages,
                   "last_published": st.last_published.isoformat() if st.last_published else None,
                   "deadline": st.deadline.isoformat() if st.deadline else None, "as_of": snap.as_of.isoformat()}
             if st.status == "empty":
@@ -83,19 +95,21 @@ def audit_freshness(snap: Snapshot) -> tuple[list[ColumnState], list[AuditFindin
                     f"请{owner}尽快在该栏目发布内容；确无内容的栏目应报县政府办公室同意后从栏目目录中撤销（units/{unit.id}.yml）。",
                     path=f"units/{unit.id}.yml", column=cid, evidence=ev, deduction=5))
             elif st.status == "stale":
+                looser = (f"（栏目目录登记为“{UPDATE_NAMES.get(col.update, col.update)}”，但这类栏目按条例不得宽于"
+                          f"“{UPDATE_NAMES.get(st.update, st.update)}”）" if st.update != col.update else "")
                 findings.append(AuditFinding(
                     "freshness", "audit.freshness.stale", "error", unit.id,
-                    f"{where}最近一次发布于 {st.last_published}，按“{UPDATE_NAMES.get(col.update, col.update)}”更新要求"
-                    f"（不超过{LIMIT_TEXT[col.update]}）应在 {st.deadline} 前更新，已超期 {st.stale_days} 天。",
-                    ARTICLE[col.update],
-                    f"请{owner}立即发布该栏目的新信息，并按第二十二条落实更新责任制度。",
+                    f"{where}最近一篇新信息发布于 {st.last_published}，按“{UPDATE_NAMES.get(st.update, st.update)}”更新要求"
+                    f"（不超过{LIMIT_TEXT[st.update]}）应在 {st.deadline} 前更新，已超期 {st.stale_days} 天{looser}。",
+                    ARTICLE[st.update],
+                    f"请{owner}立即发布该栏目的新信息（修改旧稿件不算更新），并按第二十二条落实更新责任制度。",
                     path=f"units/{unit.id}.yml", column=cid, evidence=ev,
-                    deduction=3 if col.update == "weekly" else 2))
+                    deduction=3 if st.update == "weekly" else 2))
             elif st.status == "due":
                 findings.append(AuditFinding(
                     "freshness", "audit.freshness.due-soon", "info", unit.id,
-                    f"{where}最近一次发布于 {st.last_published}，须在 {st.deadline} 前更新（还剩 "
-                    f"{(st.deadline - snap.as_of).days} 天）。", ARTICLE[col.update],
+                    f"{where}最近一篇新信息发布于 {st.last_published}，须在 {st.deadline} 前更新（还剩 "
+                    f"{(st.deadline - snap.as_of).days} 天）。", ARTICLE[st.update],
                     f"请{owner}在期限前发布新信息，以免超期。", path=f"units/{unit.id}.yml", column=cid, evidence=ev))
     return states, findings
 

@@ -24,28 +24,32 @@ def audit_timeliness(snap: Snapshot, window_days: int | None = None) -> tuple[li
     for p in sorted(snap.pages.values(), key=lambda p: p.path):
         if p.formed is None:
             continue
-        if window_days is not None and (snap.as_of - p.published).days > window_days:
+        published = p.first_published  # 发布日期: its first publication; a later correction is an 更新 (issue 18)
+        if window_days is not None and (snap.as_of - published).days > window_days:
             continue
-        if p.formed > p.published:
+        if p.formed > published:
             findings.append(AuditFinding(
                 "timeliness", "audit.timeliness.formed-after-publish", "error", p.unit,
-                f"稿件《{p.title}》的形成日期 {p.formed} 晚于它的发布日期 {p.published}（发布日期取自 git），"
+                f"稿件《{p.title}》的形成日期 {p.formed} 晚于它的发布日期 {published}（发布日期取自 git），"
                 "形成日期不可信。", FORGED,
                 "请核对并改正 formed 字段为信息实际形成或变更的日期；发布日期由系统自动记录，不能手填。",
                 path=p.path, column=p.column,
-                evidence={"formed": p.formed.isoformat(), "published": p.published.isoformat()}, deduction=5))
+                evidence={"formed": p.formed.isoformat(), "published": published.isoformat()}, deduction=5))
             continue
-        n = workdays.working_days_after(p.formed, p.published)
-        uncovered.update(workdays.uncovered_years(p.formed, p.published))
-        if n > LIMIT:
+        # late is published after the 20th working day, whatever kind of day the publication falls on: counting
+        # working days up to it would stand still over a holiday (formed 2025-09-03, due 09-30, out on 10-03)
+        due = workdays.add_working_days(p.formed, LIMIT)
+        uncovered.update(workdays.uncovered_years(p.formed, published))
+        if published > due:
+            n = workdays.working_days_after(p.formed, published)
             findings.append(AuditFinding(
                 "timeliness", "audit.timeliness.late", "warning", p.unit,
-                f"稿件《{p.title}》形成于 {p.formed}，发布于 {p.published}，相隔 {n} 个工作日，超过20个工作日。",
-                ART21,
-                "请督促本单位在信息形成后20个工作日内完成三审并发布；如 formed 填写有误（应为最后变更日期），请更正。",
+                f"稿件《{p.title}》形成于 {p.formed}，应在第20个工作日（{due}）之前发布，实际发布于 {published}，"
+                f"晚了 {(published - due).days} 天（形成后第 {n} 个工作日）。", ART21,
+                "请本单位信息员和审核人在信息形成后20个工作日内完成三审三校并发布；形成日期应写信息实际形成或最后变更的日期。",
                 path=p.path, column=p.column,
-                evidence={"formed": p.formed.isoformat(), "published": p.published.isoformat(), "working_days": n,
-                          "deadline": workdays.add_working_days(p.formed, LIMIT).isoformat()},
+                evidence={"formed": p.formed.isoformat(), "published": published.isoformat(), "working_days": n,
+                          "deadline": due.isoformat()},
                 deduction=1))
     return findings, uncovered
 

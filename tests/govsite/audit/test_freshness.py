@@ -122,3 +122,29 @@ def test_the_audit_lists_every_exemption_with_its_reason_and_who_must_accept_it(
     assert f.path == "content/ceshi/gzdt/a.md" and f.unit == "ceshi" and f.severity == "warning"
     assert "豁免了 privacy.mobile（理由：本人同意公开），须经二审（科室负责人）、三审（分管负责人）认可" in f.message
     assert "第十六条" in f.article and f.evidence["tiers"] == ["2", "3"]
+
+
+@pytest.mark.parametrize(("category", "declared", "last", "as_of", "required"), [
+    ("news", "monthly", "2026-11-01", "2026-11-12", "weekly"),          # Art. 23(1): 1 week, not a month
+    ("notices", "realtime", "2026-04-01", "2026-10-10", "semiannual"),  # Art. 23(2): 6 months, not a year
+    ("policy", "yearly", "2026-03-01", "2026-09-10", "semiannual"),
+])
+def test_a_column_cannot_declare_itself_a_looser_interval_than_its_category(tmp_path, category, declared, last, as_of,
+                                                                            required):
+    """Issue 18, point 4: the category fixes the longest interval; a unit may only declare a stricter one."""
+    r = Repo(tmp_path)
+    r.commit("2026-01-05", {"units/ceshi.yml": unit_yml(columns=[("lm", "栏目", category, declared)])})
+    r.commit(last, {"content/ceshi/lm/a.md": page("稿件", last)})
+    report = run_audit(tmp_path, D.fromisoformat(as_of), run_checks=False)
+    [stale] = [f for f in report.findings if f.rule == "audit.freshness.stale"]
+    assert stale.evidence["required_update"] == required and stale.evidence["update"] == declared
+    assert "但这类栏目按条例不得宽于" in stale.message
+
+
+def test_a_stricter_declaration_than_the_category_is_kept(tmp_path):
+    r = Repo(tmp_path)
+    r.commit("2026-01-05", {"units/ceshi.yml": unit_yml(columns=[("tz", "通知公告", "notices", "monthly")])})
+    r.commit("2026-09-01", {"content/ceshi/tz/a.md": page("通知", "2026-09-01")})
+    report = run_audit(tmp_path, D(2026, 10, 5), run_checks=False)
+    [stale] = [f for f in report.findings if f.rule == "audit.freshness.stale"]
+    assert stale.evidence["required_update"] == "monthly" and "不得宽于" not in stale.message

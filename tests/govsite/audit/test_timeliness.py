@@ -85,3 +85,32 @@ def test_years_outside_calendar_data_are_reported(tmp_path):
     r.commit(f"{year}-01-05", {"units/ceshi.yml": unit_yml(), "content/ceshi/gzdt/a.md": page("动态", f"{year}-01-04")})
     report = run_audit(tmp_path, D(year, 1, 6), run_checks=False)
     assert any(str(year) in n and "chinese-calendar" in n for n in report.notes)
+
+
+def test_publication_on_a_holiday_after_the_deadline_is_late(tmp_path):
+    """Issue 18, point 2: formed 2025-09-03, 20th working day 09-30 (09-28 is a make-up Sunday), out on 10-03,
+    inside the National Day holiday: the working-day count stands still, the deadline has passed."""
+    assert workdays.add_working_days(D(2025, 9, 3), 20) == D(2025, 9, 30)
+    assert workdays.working_days_after(D(2025, 9, 3), D(2025, 10, 3)) == 20
+    r = Repo(tmp_path)
+    r.commit("2025-09-01", {"units/ceshi.yml": unit_yml()})
+    r.commit("2025-10-03", {"content/ceshi/gzdt/guoqing.md": page("国庆期间发布", "2025-09-03")})
+    r.commit("2025-10-03", {"content/ceshi/gzdt/ontime.md": page("按期发布", "2025-09-04")})
+    report = run_audit(tmp_path, D(2025, 10, 9), run_checks=False)
+    late = {f.path: f for f in report.findings if f.rule == "audit.timeliness.late"}
+    assert set(late) == {"content/ceshi/gzdt/guoqing.md"}
+    f = late["content/ceshi/gzdt/guoqing.md"]
+    assert f.evidence["deadline"] == "2025-09-30" and "应在第20个工作日（2025-09-30）之前发布" in f.message
+    assert "晚了 3 天" in f.message and "第二十一条" in f.article
+
+
+def test_a_correction_does_not_re_date_the_page(tmp_path):
+    """Issue 18, point 1: fixing a typo in an old notice is an 更新, not a publication."""
+    r = Repo(tmp_path)
+    r.commit("2026-09-01", {"units/ceshi.yml": unit_yml()})
+    r.commit("2026-09-10", {"content/ceshi/gzdt/a.md": page("九月的通知", "2026-09-08")})
+    r.commit("2026-11-20", {"content/ceshi/gzdt/a.md": page("九月的通知（更正）", "2026-09-08")})
+    report = run_audit(tmp_path, D(2026, 11, 23), run_checks=False)
+    assert not [f for f in report.findings if f.rule == "audit.timeliness.late"]
+    [stale] = [f for f in report.findings if f.rule == "audit.freshness.stale"]
+    assert "最近一篇新信息发布于 2026-09-10" in stale.message and "修改旧稿件不算更新" in stale.fix
