@@ -62,19 +62,25 @@ def audit_closing(snap: Snapshot) -> tuple[list[AuditFinding], set[int]]:
         c = unit.closing
         if c is None or c.announced_on is None or c.close_on is None:
             continue
-        n = workdays.notice_working_days(c.announced_on, c.close_on)
-        uncovered.update(workdays.uncovered_years(c.announced_on, c.close_on))
-        earliest = workdays.earliest_close(c.announced_on, CLOSING_MIN)
-        ev = {"announced_on": c.announced_on.isoformat(), "close_on": c.close_on.isoformat(), "working_days": n,
-              "earliest_close_on": earliest.isoformat()}
+        ann = c.announcement.strip()
+        notice = snap.pages.get(f"content/{ann}") if ann else None
+        # Art. 10 counts from when the notice was public: the day its page reached the published branch (issue 18)
+        start = notice.first_published if notice is not None else c.announced_on
+        n = workdays.notice_working_days(start, c.close_on)
+        uncovered.update(workdays.uncovered_years(start, c.close_on))
+        earliest = workdays.earliest_close(start, CLOSING_MIN)
+        ev = {"announced_on": c.announced_on.isoformat(), "public_on": start.isoformat(),
+              "close_on": c.close_on.isoformat(), "working_days": n, "earliest_close_on": earliest.isoformat()}
         if n < CLOSING_MIN:
+            typed = (f"（单位文件中写的公告日期是 {c.announced_on}，但公告稿件实际 {start} 才在网站上发布，从发布之日起算）"
+                     if start != c.announced_on else "")
             findings.append(AuditFinding(
                 "closing", "audit.closing.notice-short", "error", unit.id,
-                f"{unit.display_name}的关停公告自 {c.announced_on} 起至 {c.close_on} 关停，公告期只有 {n} 个工作日，"
-                f"少于15个工作日。", ART10,
-                f"请把 units/{unit.id}.yml 中 closing.close_on 推迟到 {earliest} 或以后（按国家法定节假日和调休安排计算）。",
+                f"{unit.display_name}的关停公告自 {start} 起至 {c.close_on} 关停，公告期只有 {n} 个工作日，"
+                f"少于15个工作日{typed}。", ART10,
+                f"请本单位报县政府办公室，把 units/{unit.id}.yml 中的关停日期 closing.close_on 推迟到 {earliest} 或以后"
+                "（按国家法定节假日和调休安排计算）。",
                 path=f"units/{unit.id}.yml", evidence=ev, deduction=10))
-        ann = c.announcement.strip()
         if ann and f"content/{ann}" not in snap.pages and c.announced_on <= snap.as_of:
             findings.append(AuditFinding(
                 "closing", "audit.closing.no-announcement", "error", unit.id,

@@ -114,3 +114,17 @@ def test_a_correction_does_not_re_date_the_page(tmp_path):
     assert not [f for f in report.findings if f.rule == "audit.timeliness.late"]
     [stale] = [f for f in report.findings if f.rule == "audit.freshness.stale"]
     assert "最近一篇新信息发布于 2026-09-10" in stale.message and "修改旧稿件不算更新" in stale.fix
+
+
+def test_the_closing_notice_counts_from_when_its_page_was_public_not_the_typed_date(tmp_path):
+    """Issue 18, point 3: announced_on says 24 Sep, but the notice reached the portal on 9 Oct: 15 working days
+    from then end on 29 Oct, so closing on 22 Oct (enough from the typed date) is short."""
+    r = Repo(tmp_path)
+    cols = [("tzgg", "通知公告", "notices", "semiannual")]
+    r.commit("2026-09-24", {"units/ceshi.yml": unit_yml(columns=cols, extra=CLOSING.format(close="2026-10-22"))})
+    r.commit("2026-10-09", {"content/ceshi/tzgg/guanting.md": page("关于关停网页的公告", "2026-09-24")})
+    report = run_audit(tmp_path, D(2026, 10, 12), run_checks=False)
+    [short] = [f for f in report.findings if f.rule == "audit.closing.notice-short"]
+    assert short.evidence["public_on"] == "2026-10-09" and short.evidence["announced_on"] == "2026-09-24"
+    assert "实际 2026-10-09 才在网站上发布" in short.message
+    assert short.evidence["earliest_close_on"] == workdays.earliest_close(D(2026, 10, 9)).isoformat()
