@@ -43,7 +43,9 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                               "valid_until": newest.valid_until.isoformat()}, deduction=1))
                 continue
             for k in current:
-                if (k.valid_until - today).days <= EXPIRY_DAYS and not later:
+                # a successor is any other key that is valid after this one ends, whether it began already or not
+                successor = any(o is not k and o.valid_until > k.valid_until for o in person.keys)
+                if (k.valid_until - today).days <= EXPIRY_DAYS and not successor:
                     findings.append(AuditFinding(
                         "roster", "audit.roster.key-expiring", "warning", unit.id,
                         f"{who}的签名密钥将于 {k.valid_until} 到期（还剩 {(k.valid_until - today).days} 天），"
@@ -57,4 +59,11 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                     f"{who}担任{roles}，但在 {today} 没有有效的签名密钥。",
                     ART38, "请登记新的签名密钥（有效期不超过92天）。", path=path,
                     evidence={"person": person.name}, deduction=0.5))
+    for path, line, message in snap.key_windows:
+        # the content model drops such a key (it never verifies): say so with the person's name, not in a footnote
+        unit_id = path.rsplit("/", 1)[-1].removesuffix(".yml")
+        findings.append(AuditFinding(
+            "roster", "audit.roster.key-window-long", "warning", unit_id, f"{path} 第 {line} 行：{message}", ART38,
+            "请本单位把这把密钥的有效期（valid_until）改为不超过 3 个月，到期前换用新密钥；人员名单的修改须经县政府办公室批准。",
+            path=path, evidence={"line": line}, deduction=0.5))
     return findings

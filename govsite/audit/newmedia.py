@@ -14,6 +14,7 @@ POST_DAYS = 7
 ART9_ONE = "《管理办法》第九条第三款（一个单位在同一新媒体平台原则上只开办一个账号）"
 ART9_LOW = "《管理办法》第九条第三款（开设1年后关注量低于5000的应清理优化或关停）"
 ART9_NAME = "《管理办法》第九条第二款（名称应与本单位名称和工作职责明确关联）"
+ART9_APPROVAL = "《管理办法》第九条第一款（开设政务新媒体须报县政府办公室审核同意后方可开设）"
 ART23_6 = "《管理办法》第二十三条第（六）项（政务新媒体更新间隔不超过1周）"
 _PREFIX = re.compile(r"^(重庆市)?(巫山县|巫山|县)")
 _SUFFIX = re.compile(r"(人民政府|办事处|街道|镇|乡|委员会|委|局|中心|办公室|办)$")
@@ -59,6 +60,13 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                   "followers_on": acc.followers_on.isoformat() if acc.followers_on else None,
                   "opened": acc.opened.isoformat() if acc.opened else None,
                   "last_post": acc.last_post.isoformat() if acc.last_post else None}
+            if not acc.approval.strip():
+                findings.append(AuditFinding(
+                    "new_media", "audit.new-media.no-approval", "error", unit.id,
+                    f"{label}登记时没有县政府办公室的审核同意文号（approval），不能确认是先批准后开设的。", ART9_APPROVAL,
+                    f"请本单位把县政府办公室同意开设的文件文号填入 units/{unit.id}.yml 中该账号的 approval；"
+                    "没有经过审核同意的，请补报县政府办公室审核，未获同意的应关停。",
+                    path=path, evidence=ev, deduction=3))
             if acc.opened and acc.followers is not None and add_months(acc.opened, 12) <= snap.as_of \
                     and acc.followers < MIN_FOLLOWERS:
                 findings.append(AuditFinding(

@@ -42,6 +42,7 @@ class Snapshot:
     pages: dict[str, PageInfo] = field(default_factory=dict)
     units: dict[str, Unit] = field(default_factory=dict)
     unit_problems: list[str] = field(default_factory=list)
+    key_windows: list[tuple[str, int, str]] = field(default_factory=list)  # (unit file, line, message): Art. 38
     history: Timeline | None = None
 
     def pages_of(self, unit: str, column: str | None = None) -> list[PageInfo]:
@@ -91,7 +92,8 @@ def commit_index(history: Timeline, as_of: dt.date) -> int:
     return best
 
 
-def load_units_at(root: Path, commit: str, categories: set[str] | None) -> tuple[dict[str, Unit], list[str]]:
+def load_units_at(root: Path, commit: str, categories: set[str] | None,
+                  key_windows: list[tuple[str, int, str]] | None = None) -> tuple[dict[str, Unit], list[str]]:
     files = {p: b for p, b in tree_blobs(root, commit, "units/").items() if p.endswith(".yml") and p.count("/") == 1}
     blobs = read_blobs(root, list(files.values()))
     units: dict[str, Unit] = {}
@@ -100,6 +102,8 @@ def load_units_at(root: Path, commit: str, categories: set[str] | None) -> tuple
         text = blobs.get(blob, b"").decode("utf-8", "replace")
         unit, findings = parse_unit(text, path, Path(path).stem, categories)
         problems.extend(f"{f.path}:{f.line}: {f.message}" for f in findings if f.severity == "error")
+        if key_windows is not None:
+            key_windows.extend((f.path, f.line, f.message) for f in findings if f.rule == "schema.key-window")
         if unit is not None and unit.id:
             units[unit.id] = unit
     return units, problems
@@ -119,7 +123,7 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
                            "那时还没有任何已发布内容。请用 --as-of 指定此后的日期。", str(root))
     commit = history.commits[idx].sha
     snap = Snapshot(root=root, as_of=as_of, commit=commit, is_head=idx == len(history.commits) - 1, history=history)
-    snap.units, snap.unit_problems = load_units_at(root, commit, categories)
+    snap.units, snap.unit_problems = load_units_at(root, commit, categories, snap.key_windows)
     state = history.snapshot(idx)
     firsts = history.first_added()
     fronts = read_fronts(root, {s.blob: path for path, s in state.items() if path.endswith(".md")})

@@ -305,7 +305,8 @@ def parse_unit(text: str, path: str, file_id: str | None = None,
                 elif (end - start).days > MAX_KEY_WINDOW_DAYS:
                     usable = False  # an over-long window never verifies: the roster must be fixed
                     r.problem(kkp + ("valid_until",), "schema.key-window",
-                              f"密钥有效期为 {(end - start).days} 天，超过 3 个月（{MAX_KEY_WINDOW_DAYS} 天）。"
+                              f"{person.name} 的签名密钥有效期为 {start} 至 {end}（{(end - start).days} 天），"
+                              f"超过 3 个月（{MAX_KEY_WINDOW_DAYS} 天），这把密钥不能用于签署。"
                               "依据《管理办法》第三十八条，口令每 3 个月更换一次：请缩短有效期，到期后登记新密钥。")
                 if person.left and end > person.left:
                     end = person.left  # Art. 37: nothing signs after the person left

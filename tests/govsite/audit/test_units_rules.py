@@ -108,3 +108,38 @@ def test_roles_without_any_valid_key(repo):
 def test_departed_person_still_holding_roles(report):
     found = by_rule(report, "audit.roster.departed-with-roles")
     assert [f.evidence["person"] for f in found] == ["丙"] and "第三十七条" in found[0].article
+
+
+def _roster_repo(tmp_path, extra: str):
+    r = Repo(tmp_path)
+    r.commit("2026-11-18", {"units/ceshi.yml": unit_yml(extra=extra), "content/ceshi/gzdt/a.md": page("动态", "2026-11-18")})
+    return run_audit(tmp_path, D(2026, 11, 28), run_checks=False)
+
+
+def test_an_account_registered_without_an_approval_is_reported(tmp_path):
+    """Issue 18, point 5 (Art. 9: approval first, then the account)."""
+    media = ("new_media:\n"
+             "  - {platform: 新浪微博, name: 巫山测试镇, account: w1, opened: 2026-01-01, last_post: 2026-11-27}\n"
+             "  - {platform: 微信公众号, name: 巫山测试镇发布, account: a1, approval: 巫山府办函〔2025〕9号, "
+             "opened: 2025-01-01, last_post: 2026-11-27}\n")
+    report = _roster_repo(tmp_path, media)
+    found = [f for f in report.findings if f.rule == "audit.new-media.no-approval"]
+    assert [f.evidence["name"] for f in found] == ["巫山测试镇"]
+    assert "新浪微博账号“巫山测试镇”" in found[0].message and "第九条" in found[0].article
+
+
+def test_a_successor_key_already_valid_is_a_successor(tmp_path):
+    people = ("people:\n  - name: 戊\n    email: wu@example.gov.cn\n    roles: [editor]\n    keys:\n"
+              "      - {key: ssh-ed25519 AAAAold wu, valid_from: 2026-09-05, valid_until: 2026-12-04}\n"
+              "      - {key: ssh-ed25519 AAAAnew wu, valid_from: 2026-11-25, valid_until: 2027-02-20}\n")
+    report = _roster_repo(tmp_path, people)
+    assert not [f for f in report.findings if f.rule == "audit.roster.key-expiring"]
+
+
+def test_a_key_window_longer_than_three_months_is_a_finding_with_the_persons_name(tmp_path):
+    people = ("people:\n  - name: 己\n    email: ji@example.gov.cn\n    roles: [editor]\n    keys:\n"
+              "      - {key: ssh-ed25519 AAAAji ji, valid_from: 2026-11-01, valid_until: 2027-04-30}\n")
+    report = _roster_repo(tmp_path, people)
+    [f] = [f for f in report.findings if f.rule == "audit.roster.key-window-long"]
+    assert "己 的签名密钥有效期为 2026-11-01 至 2027-04-30（180 天），超过 3 个月" in f.message
+    assert f.unit == "ceshi" and f.path == "units/ceshi.yml" and "第三十八条" in f.article
