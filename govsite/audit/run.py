@@ -78,9 +78,11 @@ def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = 
                         progress=step, link_page_limit=link_page_limit)
 
 
-def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool = True,
+def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool | str = True,
                      progress: Callable[..., None] | None = None) -> RepositoryAudit:
-    """The part of the audit that reads only the repository (history, columns, timeliness, rosters…)."""
+    """The part of the audit that reads only the repository (history, columns, timeliness, rosters…).
+    ``run_checks``: True runs the compliance checks for 严重错误; ``"cached"`` reads them from the checks'
+    result cache when it covers every page (the dashboard: it must not re-run them beside a build)."""
     from govsite.core.county import County  # noqa: PLC0415
 
     root = Path(root).resolve()
@@ -117,7 +119,7 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     serious, note = [], "未运行合规检查（--no-checks）。"
     if run_checks:
         step("合规检查（严重错误）")
-        serious, note = serious_errors(root, snap)
+        serious, note = serious_errors(root, snap, cached_only=run_checks == "cached")
     exempted = exemptions(root, snap)
     forged = [f for f in late if f.rule == "audit.timeliness.formed-after-publish"]
     return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest,

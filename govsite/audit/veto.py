@@ -16,14 +16,19 @@ ART_SERIOUS = "政府网站与政务新媒体检查指标·单项否决（严重
 ART_INTERACT = "政府网站与政务新媒体检查指标·单项否决（互动交流渠道不可用）；《管理办法》第二十五条"
 
 
-def serious_errors(root: Path, snap: Snapshot) -> tuple[list[AuditFinding], str]:
+def serious_errors(root: Path, snap: Snapshot, cached_only: bool = False) -> tuple[list[AuditFinding], str]:
     """Error-severity political/secrecy/sensitive/proper-name findings of the compliance checks on the pages.
 
     Runs on the working tree, and only when the audit is of the current revision (HEAD); returns a note otherwise.
+    ``cached_only``: use the checks' result cache, and only when it holds every page (else a note).
     """
     if not snap.is_head:
         return [], "审计日期早于最新提交，严重错误检查只对当前内容进行，本次未检查（可检出该日期的提交后再运行）。"
-    run = _run_serious_checks(root, [root / p for p in snap.pages if (root / p).is_file()])
+    paths = [root / p for p in snap.pages if (root / p).is_file()]
+    if cached_only and not _all_cached(root, paths):
+        return [], ("看板不重新运行合规检查，而本仓库还没有全部稿件的检查结果（运行 govsite check 后重新构建，"
+                    "看板即与 govsite audit 的结论一致）。")
+    run = _run_serious_checks(root, paths)
     out: list[AuditFinding] = []
     for f in run.findings:
         if f.suppressed or f.severity != "error":
@@ -69,6 +74,20 @@ def exemptions(root: Path, snap: Snapshot) -> list[AuditFinding]:
                 path=path, column=page.column, evidence={"rule": e.rule, "line": e.line, "reason": e.reason,
                                                          "tiers": list(e.tiers)}))
     return out
+
+
+def _all_cached(root: Path, paths: list[Path]) -> bool:
+    from checks.engine import blob_id  # noqa: PLC0415
+    from govsite.compliance.cache import ResultCache, fingerprint  # noqa: PLC0415
+    from govsite.compliance.context import checker_for  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
+
+    project = County(root)
+    cache = ResultCache(project.root, fingerprint(project, checker_for(project).ruleset))
+    try:
+        return all(cache.get(project.rel(p), blob_id(p.read_bytes())) is not None for p in paths)
+    except OSError:
+        return False
 
 
 def _run_serious_checks(root: Path, paths: list[Path]):
@@ -141,8 +160,12 @@ def decide(snap: Snapshot, columns: list[ColumnState], newest: dt.date | None, s
         f"空白栏目 {len(empty)} 个（限 4 个）。", [name(c) for c in empty]))
     name_s = "严重错误（错别字、虚假伪造、违法有害、泄密）"
     if serious:
-        items.append(VetoItem("serious", name_s, "fail", f"发现严重错误或伪造发布日期 {len(serious)} 处。"
-                              + (f"（{serious_note}）" if serious_note else ""), [f.message for f in serious[:50]]))
+        # a forged date fails the item by itself; say separately that the checks did not run, not beside 否决
+        forged = sum(1 for f in serious if f.area == "timeliness")
+        found = (f"发现伪造发布日期 {forged} 处" + (f"、严重错误 {len(serious) - forged} 处" if len(serious) > forged else "")
+                 + "。")
+        unchecked = f"另：合规检查的严重错误部分未判定（{serious_note.rstrip('。')}）。" if serious_note else ""
+        items.append(VetoItem("serious", name_s, "fail", found + unchecked, [f.message for f in serious[:50]]))
     elif serious_note:
         items.append(VetoItem("serious", name_s, "unknown", serious_note))
     else:

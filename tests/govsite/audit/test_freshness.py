@@ -148,3 +148,30 @@ def test_a_stricter_declaration_than_the_category_is_kept(tmp_path):
     report = run_audit(tmp_path, D(2026, 10, 5), run_checks=False)
     [stale] = [f for f in report.findings if f.rule == "audit.freshness.stale"]
     assert stale.evidence["required_update"] == "monthly" and "不得宽于" not in stale.message
+
+
+def test_the_dashboard_and_the_command_agree_on_serious_errors_once_the_pages_are_checked(tmp_path):
+    """Issue 18, point 6: the dashboard reads the checks' cached results instead of saying 未判定 beside 通过."""
+    from govsite.audit.run import audit_repository
+    from govsite.audit.veto import decide
+    from govsite.compliance.run import check_paths
+    from govsite.core.county import County
+
+    r = Repo(tmp_path)
+    r.commit("2026-11-01", {"units/ceshi.yml": unit_yml(), "content/ceshi/gzdt/a.md": page("动态", "2026-11-01")})
+
+    def board_status() -> str:
+        pre = audit_repository(tmp_path, D(2026, 11, 2), run_checks="cached")
+        return {v.id: v.status for v in decide(pre.snap, pre.columns, pre.newest, pre.serious, pre.serious_note,
+                                               _interaction())}["serious"]
+
+    assert board_status() == "unknown"
+    check_paths(County(tmp_path), [tmp_path / "content/ceshi/gzdt/a.md"])  # what `govsite check` does
+    assert board_status() == "pass"
+    assert {v.id: v.status for v in run_audit(tmp_path, D(2026, 11, 2)).veto}["serious"] == "pass"
+
+
+def _interaction():
+    from govsite.audit.model import VetoItem
+
+    return VetoItem("interaction", "互动交流渠道", "pass", "")

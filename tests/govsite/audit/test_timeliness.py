@@ -128,3 +128,11 @@ def test_the_closing_notice_counts_from_when_its_page_was_public_not_the_typed_d
     assert short.evidence["public_on"] == "2026-10-09" and short.evidence["announced_on"] == "2026-09-24"
     assert "实际 2026-10-09 才在网站上发布" in short.message
     assert short.evidence["earliest_close_on"] == workdays.earliest_close(D(2026, 10, 9)).isoformat()
+
+
+def test_a_forged_date_fails_the_veto_item_and_says_apart_that_the_checks_did_not_run(spring_repo):
+    """Issue 18, point 6: no 否决 beside 本次未检查."""
+    report = run_audit(spring_repo.root, D(2026, 3, 18), run_checks=False)
+    item = {v.id: v for v in report.veto}["serious"]
+    assert item.status == "fail"
+    assert item.evidence.startswith("发现伪造发布日期 1 处。另：合规检查的严重错误部分未判定（")
