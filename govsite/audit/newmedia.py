@@ -82,7 +82,8 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                     findings.append(AuditFinding(
                         "new_media", "audit.new-media.stale", "error", unit.id,
                         f"{label}{when}，超过1周未更新。", ART23_6,
-                        f"请立即在该账号发布信息，并在 units/{unit.id}.yml 中更新 last_post。",
+                        "请本单位负责该账号的同志立即发布信息；发布后请信息员在本单位的登记表"
+                        f"（units/{unit.id}.yml，该账号的“最近发布日期” last_post）中填写发布日期，以便读网核对。",
                         path=path, evidence=ev, deduction=2))
             if cores and not any(c in acc.name for c in cores) and unit.name not in acc.name:
                 findings.append(AuditFinding(
