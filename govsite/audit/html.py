@@ -70,7 +70,8 @@ def month_bars(points: Sequence[tuple[str, int]], width: int = 132, height: int 
             f'<line x1="0" y1="{height - 2}" x2="{width}" y2="{height - 2}" stroke="#ddd"/>{bars}</svg>')
 
 
-def stale_chart(columns: list[ColumnState], as_of, base: str, width: int = 620, unit_label: bool = False) -> str:
+def stale_chart(columns: list[ColumnState], as_of, base: str, width: int = 620, unit_label: bool = False,
+                names: dict[str, str] | None = None) -> str:
     """One bar per column: days since the last publication as a share of its interval; the tick is the deadline."""
     if not columns:
         return "<small>无栏目</small>"
@@ -86,7 +87,8 @@ def stale_chart(columns: list[ColumnState], as_of, base: str, width: int = 620, 
         share = cap if age is None else min(age / limit, cap)
         length = max(plot * share / cap, 2)
         text = "空白栏目" if age is None else f"{age} 天" + (f"（超期 {c.stale_days} 天）" if c.status == "stale" else "")
-        label = (f"{c.unit}·" if unit_label else "") + f"{c.title}（{UPDATE_NAMES.get(c.update, c.update)}）"
+        who = (names or {}).get(c.unit, c.unit)  # the unit's name, as the office reads it, not its id
+        label = (f"{who}·" if unit_label else "") + f"{c.title}（{UPDATE_NAMES.get(c.update, c.update)}）"
         out.append(
             f'<a href="{e(base + c.unit + "/" + c.column + "/")}"><text x="0" y="{y + 13}">{e(label)}</text></a>'
             f'<rect x="{label_w}" y="{y + 2}" width="{length:.1f}" height="{row_h - 6}" fill="{color}"'
@@ -110,7 +112,9 @@ def _finding_row(f: AuditFinding, base: str, i: int) -> str:
 def _unit_row(rank: int, u: UnitScore) -> str:
     status = (f'<span class="fail">否决</span><br><small>{e("；".join(u.veto_reasons))}</small>' if u.veto
               else '<span class="pass">未触发</span>')
-    return (f'<tr><td>{rank}</td><td><a href="#unit-{e(u.unit)}">{e(u.name)}</a><br><small>{e(u.unit)} · '
+    if u.closed:
+        status = '<span class="unknown">已关停，不参加排名</span>'
+    return (f'<tr><td>{"—" if u.closed else rank}</td><td><a href="#unit-{e(u.unit)}">{e(u.name)}</a><br><small>{e(u.unit)} · '
             f"{e(UNIT_KIND_NAMES.get(u.kind, u.kind))}</small></td><td class=\"score\">{u.score:.1f}</td>"
             f"<td>{status}</td><td>{sparkline(u.trend)}</td><td>{month_bars(u.pages_per_month)}</td></tr>")
 
@@ -141,10 +145,11 @@ def render_html(report: AuditReport, base: str = "") -> str:
         rows = "".join(_finding_row(f, base, i) for i, f in site_items)
         sections.append(f'<section id="site"><h2>全站问题</h2><table><tr><th>级别</th><th>类别</th><th>位置与问题</th>'
                         f"<th>依据</th><th>整改</th><th>扣分</th></tr>{rows}</table></section>")
+    short_names = {u.unit: u.short_name or u.name for u in report.units}
     overdue = sorted((col for col in report.columns if col.status in ("stale", "empty")),
                      key=lambda col: (col.status != "empty", -col.stale_days))
     overdue_html = (f"<section><h2>超期和空白栏目（{len(overdue)} 个）</h2>"
-                    f"{stale_chart(overdue, report.as_of, base, width=760, unit_label=True)}</section>" if overdue else "")
+                    f"{stale_chart(overdue, report.as_of, base, width=760, unit_label=True, names=short_names)}</section>" if overdue else "")
     urgent = [(i, f) for i, f in numbered if f.severity in ("error", "warning") and f.area != "coverage"]
     urgent_html = ""
     if urgent:

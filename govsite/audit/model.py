@@ -81,6 +81,8 @@ class UnitScore:
     veto_reasons: list[str] = field(default_factory=list)
     trend: list[tuple[str, float | None]] = field(default_factory=list)      # (period end, score), oldest first
     pages_per_month: list[tuple[str, int]] = field(default_factory=list)
+    closed: bool = False  # closed (关停) by the audit date: listed, not ranked
+    short_name: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

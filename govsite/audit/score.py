@@ -110,7 +110,9 @@ def score_units(snap: Snapshot, columns: list[ColumnState], findings: list[Audit
         mine = [f for f in findings if f.unit == unit.id]
         cols = [c for c in columns if c.unit == unit.id]
         reasons = unit_veto(cols, mine, snap.as_of)
+        closed = bool(unit.closing and unit.closing.close_on and unit.closing.close_on <= snap.as_of)
         out.append(UnitScore(unit.id, unit.name, unit.kind, unit_score(mine), bool(reasons), reasons,
-                             tr.get(unit.id, []), ppm.get(unit.id, [])))
-    out.sort(key=lambda u: (u.veto, -u.score, u.unit))  # ranking: best first, vetoed last
+                             tr.get(unit.id, []), ppm.get(unit.id, []), closed, unit.display_name))
+    # ranking: best first, vetoed last; a closed unit has nothing left to audit, so it is listed after all ranks
+    out.sort(key=lambda u: (u.closed, u.veto, -u.score, u.unit))
     return out

@@ -34,6 +34,9 @@ def render_text(report: AuditReport, limit_per_unit: int = 0) -> str:
             lines.append(f"      - {d}")
     lines += ["", "单位得分（满分100，按得分排名）："]
     for i, u in enumerate(report.units, 1):
+        if u.closed:
+            lines.append(f"   —. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）已关停，不参加排名")
+            continue
         veto = "单项否决：" + "；".join(u.veto_reasons) if u.veto else "未触发否决项"
         lines.append(f"  {i:>2}. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）{u.score:>6.1f} 分  {veto}")
     lines += ["", f"问题清单：错误 {c['error']} 项，警告 {c['warning']} 项，预警 {c['info']} 项"]

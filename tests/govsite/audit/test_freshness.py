@@ -175,3 +175,23 @@ def _interaction():
     from govsite.audit.model import VetoItem
 
     return VetoItem("interaction", "互动交流渠道", "pass", "")
+
+
+def test_a_closed_unit_is_listed_after_the_ranking_and_charts_name_units(tmp_path):
+    """Issue 18, point 7 (in part): a closed unit is not ranked first with full marks; the overdue chart shows
+    the unit's name, not its id."""
+    from govsite.audit.html import render_html
+    from govsite.audit.text import render_text
+
+    closing = ("closing:\n  approval: 巫山府办函〔2026〕88号\n  approved_on: 2026-08-01\n"
+               "  announcement: gone/tzgg/guanting.md\n  announced_on: 2026-08-03\n  close_on: 2026-09-30\n")
+    r = Repo(tmp_path)
+    r.commit("2026-06-01", {"units/gone.yml": unit_yml(uid="gone", short="旧镇", extra=closing),
+                            "units/ceshi.yml": unit_yml(),
+                            "content/gone/gzdt/a.md": page("动态", "2026-06-01"),
+                            "content/ceshi/gzdt/a.md": page("动态", "2026-06-01")})
+    report = run_audit(tmp_path, D(2026, 11, 2), run_checks=False)
+    assert [(u.unit, u.closed) for u in report.units] == [("ceshi", False), ("gone", True)]
+    assert "已关停，不参加排名" in render_text(report)
+    html = render_html(report)
+    assert "测试镇·工作动态" in html and "ceshi·工作动态" not in html
