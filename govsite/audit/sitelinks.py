@@ -179,9 +179,12 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                     ext = posixpath.splitext(target)[1].lower()
                     is_att = ext in ATTACHMENT_EXT
                     what = "附件" if is_att else ("图片" if tag == "img" else "链接")
+                    named = _page_named(blame, url)
+                    where_to = (f"稿件 {named}，该稿件不存在或尚未发布（未通过审核的稿件不会发布）" if named
+                                else f"{target}，它在网站上不存在")
                     out.findings.append(AuditFinding(
                         "links", "audit.links.attachment" if is_att else "audit.links.internal", "error", unit,
-                        f"{blame} 中的{what} {url} 指向的 {target} 在构建出的站点中不存在（死链）。", ART,
+                        f"{blame} 中的{what} {url} 指向{where_to}（死链）。", ART,
                         "请改正链接地址；附件须放在稿件所在栏目的 files/ 目录并随稿件提交；已撤下的页面应同时删除指向它的链接。",
                         path=blame, column=column, evidence={"page": page, "href": url, "target": target},
                         deduction=1))
@@ -359,3 +362,19 @@ def _check_external(external: dict[str, list[str]], root: Path | None, allow: se
             path=blame, column=column, evidence={"url": url, "status": status, "pages": external[url][:20]},
             deduction=0.5))
     return out
+
+
+def _page_named(blame: str, path: str) -> str:
+    """The repository page a link ``path`` (as written, ``x.md``) names (MkDocs leaves such a link as it is when the page is not
+    built), so the finding says which page is missing rather than where a browser would look."""
+    from urllib.parse import unquote, urlsplit  # noqa: PLC0415
+
+    try:
+        path = urlsplit(path).path
+    except ValueError:
+        return ""
+    if not path.endswith(".md") or not blame.startswith("content/"):
+        return ""
+    folder = posixpath.dirname(blame[len("content/"):])
+    rel = posixpath.normpath(posixpath.join(folder, unquote(path)))
+    return "" if rel.startswith("..") else "content/" + rel

@@ -139,3 +139,14 @@ def test_a_written_page_checks_its_own_anchors_at_once():
     page = '<h2 id="yi">一</h2><a name="er"></a><a href="#yi">有</a><a href="#er">有</a><a href="#wu">无</a><a href="x/#yi">别页</a>'
     _, (urls, total) = scan_written_page(page)
     assert urls == [("a", "#wu"), ("a", "x/#yi")] and total == 4  # kept: what only the whole site can answer
+
+
+def test_a_link_to_an_unpublished_page_names_the_page(tmp_path):
+    """Issue 18, point 8: MkDocs leaves ``x.md`` as it is when x is not published; say which page that is."""
+    site = build_site(tmp_path, "http://127.0.0.1:9")
+    page = site / "u/c/p/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", '<a href="../weishenhe.md">新稿</a></body>'),
+                    encoding="utf-8")
+    report = audit_links(site, tmp_path)
+    [f] = [f for f in report.findings if f.evidence.get("href") == "../weishenhe.md"]
+    assert "指向稿件 content/u/weishenhe.md，该稿件不存在或尚未发布（未通过审核的稿件不会发布）" in f.message
