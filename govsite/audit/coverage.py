@@ -28,7 +28,7 @@ def audit_coverage(snap: Snapshot, categories: dict[str, dict[str, Any]]) -> lis
                     f"{unit.display_name}（{kind}）的栏目目录中没有“{name}”类栏目，而{kind}必须主动公开该类信息。",
                     article,
                     f"请在 units/{unit.id}.yml 的 columns 中增设 category: {cat_id} 的栏目（报县政府办公室同意），并发布内容。",
-                    path=f"units/{unit.id}.yml", evidence={"category": cat_id, "kind": unit.kind}, deduction=5))
+                    path=f"units/{unit.id}.yml", evidence={"category": cat_id, "kind": unit.kind}))
                 continue
             if all(not by_col.get((unit.id, c.id)) for c in cols):
                 titles = "、".join(f"“{c.title}”" for c in cols)
@@ -36,5 +36,5 @@ def audit_coverage(snap: Snapshot, categories: dict[str, dict[str, Any]]) -> lis
                     "coverage", "audit.coverage.empty", "error", unit.id,
                     f"{unit.display_name}的“{name}”类栏目{titles}没有任何已发布内容。", article,
                     f"请在 content/{unit.id}/{cols[0].id}/ 下发布该类信息。", path=f"units/{unit.id}.yml",
-                    column=cols[0].id, evidence={"category": cat_id, "columns": [c.id for c in cols]}, deduction=3))
+                    column=cols[0].id, evidence={"category": cat_id, "columns": [c.id for c in cols]}))
     return findings

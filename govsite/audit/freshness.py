@@ -93,7 +93,7 @@ def audit_freshness(snap: Snapshot) -> tuple[list[ColumnState], list[AuditFindin
                     "freshness", "audit.freshness.empty", "error", unit.id,
                     f"{where}没有任何已发布的稿件，属于空白栏目。", EMPTY_ARTICLE,
                     f"请{owner}尽快在该栏目发布内容；确无内容的栏目应报县政府办公室同意后从栏目目录中撤销（units/{unit.id}.yml）。",
-                    path=f"units/{unit.id}.yml", column=cid, evidence=ev, deduction=5))
+                    path=f"units/{unit.id}.yml", column=cid, evidence=ev))
             elif st.status == "stale":
                 looser = (f"（栏目目录登记为“{UPDATE_NAMES.get(col.update, col.update)}”，但这类栏目按条例不得宽于"
                           f"“{UPDATE_NAMES.get(st.update, st.update)}”）" if st.update != col.update else "")
@@ -103,8 +103,7 @@ def audit_freshness(snap: Snapshot) -> tuple[list[ColumnState], list[AuditFindin
                     f"（不超过{LIMIT_TEXT[st.update]}）应在 {st.deadline} 前更新，已超期 {st.stale_days} 天{looser}。",
                     ARTICLE[st.update],
                     f"请{owner}立即发布该栏目的新信息（修改旧稿件不算更新），并按第二十二条落实更新责任制度。",
-                    path=f"units/{unit.id}.yml", column=cid, evidence=ev,
-                    deduction=3 if st.update == "weekly" else 2))
+                    path=f"units/{unit.id}.yml", column=cid, evidence=ev))
             elif st.status == "due":
                 findings.append(AuditFinding(
                     "freshness", "audit.freshness.due-soon", "info", unit.id,

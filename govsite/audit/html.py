@@ -109,13 +109,16 @@ def _finding_row(f: AuditFinding, base: str, i: int) -> str:
             f"<td><small>{e(f.article)}</small></td><td>{e(f.fix)}</td><td>{ded}</td></tr>")
 
 
-def _unit_row(rank: int, u: UnitScore) -> str:
+def _unit_row(u: UnitScore) -> str:
     status = (f'<span class="fail">否决</span><br><small>{e("；".join(u.veto_reasons))}</small>' if u.veto
               else '<span class="pass">未触发</span>')
     if u.closed:
         status = '<span class="unknown">已关停，不参加排名</span>'
-    return (f'<tr><td>{"—" if u.closed else rank}</td><td><a href="#unit-{e(u.unit)}">{e(u.name)}</a><br><small>{e(u.unit)} · '
-            f"{e(UNIT_KIND_NAMES.get(u.kind, u.kind))}</small></td><td class=\"score\">{u.score:.1f}</td>"
+    lost = "；".join(f"{d.name} −{d.points:g}" for d in u.deductions)
+    return (f'<tr><td>{u.rank or "—"}</td><td><a href="#unit-{e(u.unit)}">{e(u.name)}</a><br><small>{e(u.unit)} · '
+            f"{e(UNIT_KIND_NAMES.get(u.kind, u.kind))}</small></td><td class=\"score\">{u.score:.1f}"
+            + (f"<br><small>{e(u.grade)}</small>" if u.grade else "")
+            + (f'<br><small class="lost">{e(lost)}</small>' if lost else "") + "</td>"
             f"<td>{status}</td><td>{sparkline(u.trend)}</td><td>{month_bars(u.pages_per_month)}</td></tr>")
 
 
@@ -127,7 +130,7 @@ def render_html(report: AuditReport, base: str = "") -> str:
         + (f"<details><summary>明细 {len(v.details)} 项</summary><ul>"
            + "".join(f"<li>{e(d)}</li>" for d in v.details) + "</ul></details>" if v.details else "")
         + "</td></tr>" for v in report.veto)
-    unit_rows = "".join(_unit_row(i, u) for i, u in enumerate(report.units, 1))
+    unit_rows = "".join(_unit_row(u) for u in report.units)
     numbered = list(enumerate(report.findings))
     sections = []
     for u in report.units:

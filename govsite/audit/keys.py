@@ -28,7 +28,7 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                         f"{who}已于 {person.left} 离职，名单中仍保留角色：{roles}。", ART37,
                         f"请在 units/{unit.id}.yml 中删除其 roles 或整条记录，并把职责移交给在岗人员。",
                         path=path, evidence={"person": person.name, "left": person.left.isoformat(),
-                                             "roles": list(person.roles)}, deduction=2))
+                                             "roles": list(person.roles)}))
                 continue
             current = [k for k in person.keys if k.valid_from <= today <= k.valid_until]
             later = [k for k in person.keys if k.valid_from > today]
@@ -40,7 +40,7 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                     f"{who}（{roles}）最近一次登记签名密钥是 {newest.valid_from}，已超过3个月未更换。", ART38,
                     "请生成新密钥并登记新的有效期（不超过92天），旧密钥到期作废。", path=path,
                     evidence={"person": person.name, "valid_from": newest.valid_from.isoformat(),
-                              "valid_until": newest.valid_until.isoformat()}, deduction=1))
+                              "valid_until": newest.valid_until.isoformat()}))
                 continue
             for k in current:
                 # a successor is any other key that is valid after this one ends, whether it began already or not
@@ -52,18 +52,18 @@ def audit_roster(snap: Snapshot) -> list[AuditFinding]:
                         "尚未登记下一把密钥。", ART38,
                         "请尽快生成新密钥，经审核后登记到名单中，以免到期后无法签发审核意见。", path=path,
                         evidence={"person": person.name, "valid_from": k.valid_from.isoformat(),
-                                  "valid_until": k.valid_until.isoformat()}, deduction=0.5))
+                                  "valid_until": k.valid_until.isoformat()}))
             if person.roles and person.keys and not current and not later:
                 findings.append(AuditFinding(
                     "roster", "audit.roster.no-valid-key", "warning", unit.id,
                     f"{who}担任{roles}，但在 {today} 没有有效的签名密钥。",
                     ART38, "请登记新的签名密钥（有效期不超过92天）。", path=path,
-                    evidence={"person": person.name}, deduction=0.5))
+                    evidence={"person": person.name}))
     for path, line, message in snap.key_windows:
         # the content model drops such a key (it never verifies): say so with the person's name, not in a footnote
         unit_id = path.rsplit("/", 1)[-1].removesuffix(".yml")
         findings.append(AuditFinding(
             "roster", "audit.roster.key-window-long", "warning", unit_id, f"{path} 第 {line} 行：{message}", ART38,
             "请本单位把这把密钥的有效期（valid_until）改为不超过 3 个月，到期前换用新密钥；人员名单的修改须经县政府办公室批准。",
-            path=path, evidence={"line": line}, deduction=0.5))
+            path=path, evidence={"line": line}))
     return findings

@@ -72,6 +72,20 @@ class ColumnState:
 
 
 @dataclass
+class Deduction:
+    """Points one unit lost on one indicator (扣分), after the indicator's cap."""
+
+    indicator: str
+    name: str
+    findings: int
+    points: float
+    cap: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class UnitScore:
     unit: str
     name: str
@@ -83,6 +97,9 @@ class UnitScore:
     pages_per_month: list[tuple[str, int]] = field(default_factory=list)
     closed: bool = False  # closed (关停) by the audit date: listed, not ranked
     short_name: str = ""
+    grade: str = ""       # 优秀 | 良好 | 合格 | 不合格 ('' when closed)
+    deductions: list[Deduction] = field(default_factory=list)
+    rank: int = 0         # 1 = best; 0 when closed (not ranked)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -52,7 +52,7 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                     "new_media", "audit.new-media.duplicate", "error", unit.id,
                     f"{unit.display_name}在{platform}上开办了 {len(accs)} 个账号（{names}）。", ART9_ONE,
                     "请清理整合为一个账号，关停其余账号须经县政府办公室批准并公告15个工作日（第十条）。",
-                    path=path, evidence={"platform": platform, "accounts": [a.name for a in accs]}, deduction=3))
+                    path=path, evidence={"platform": platform, "accounts": [a.name for a in accs]}))
         cores = name_cores(unit, county)
         for acc in unit.new_media:
             label = f"{unit.display_name}的{acc.platform}账号“{acc.name}”"
@@ -66,7 +66,7 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                     f"{label}登记时没有县政府办公室的审核同意文号（approval），不能确认是先批准后开设的。", ART9_APPROVAL,
                     f"请本单位把县政府办公室同意开设的文件文号填入 units/{unit.id}.yml 中该账号的 approval；"
                     "没有经过审核同意的，请补报县政府办公室审核，未获同意的应关停。",
-                    path=path, evidence=ev, deduction=3))
+                    path=path, evidence=ev))
             if acc.opened and acc.followers is not None and add_months(acc.opened, 12) <= snap.as_of \
                     and acc.followers < MIN_FOLLOWERS:
                 findings.append(AuditFinding(
@@ -74,7 +74,7 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                     f"{label}开设于 {acc.opened}，已满1年，关注量只有 {acc.followers}（{acc.followers_on or '日期未填'}），"
                     f"低于5000。", ART9_LOW,
                     "请清理优化：与本单位其他账号整合，或经县政府办公室批准后关停（公告不少于15个工作日）。",
-                    path=path, evidence=ev, deduction=2))
+                    path=path, evidence=ev))
             if acc.last_post is None or (snap.as_of - acc.last_post).days > POST_DAYS:
                 when = f"最近一次发布是 {acc.last_post}，已 {(snap.as_of - acc.last_post).days} 天" if acc.last_post \
                     else "没有登记最近发布日期"
@@ -84,11 +84,11 @@ def audit_new_media(snap: Snapshot, county: str = "") -> list[AuditFinding]:
                         f"{label}{when}，超过1周未更新。", ART23_6,
                         "请本单位负责该账号的同志立即发布信息；发布后请信息员在本单位的登记表"
                         f"（units/{unit.id}.yml，该账号的“最近发布日期” last_post）中填写发布日期，以便读网核对。",
-                        path=path, evidence=ev, deduction=2))
+                        path=path, evidence=ev))
             if cores and not any(c in acc.name for c in cores) and unit.name not in acc.name:
                 findings.append(AuditFinding(
                     "new_media", "audit.new-media.name", "warning", unit.id,
                     f"{label}的名称看不出与{unit.name}的关联（应含“{cores[0]}”等本单位名称）。", ART9_NAME,
                     "请按规范更名并在认证信息中注明主办单位名称（更名须经县政府办公室批准）。",
-                    path=path, evidence=ev, deduction=1))
+                    path=path, evidence=ev))
     return findings

@@ -18,6 +18,7 @@ from govsite.audit.sitelinks import Scan, audit_links
 from govsite.audit.model import AuditFinding, AuditReport
 from govsite.audit.newmedia import audit_new_media
 from govsite.audit.keys import audit_roster
+from govsite.audit.scheme import Scheme, load_scheme
 from govsite.audit.score import score_units
 from govsite.audit.snapshot import Snapshot, take_snapshot
 from govsite.core.china import today_in_china
@@ -64,6 +65,7 @@ class RepositoryAudit:
     site: dict
     columns: list
     newest: dt.date | None
+    scheme: Scheme
     findings: list[AuditFinding] = field(default_factory=list)
     serious: list[AuditFinding] = field(default_factory=list)  # incl. forged dates: they veto too
     serious_note: str = ""
@@ -91,6 +93,7 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     project = County(root)
     categories = project.categories
     site = project.site
+    scheme = load_scheme(project.lists)  # a wrong weight stops here, before the history is read
     step("读取 git 历史")
     from govsite.git.repo import require_full_history  # noqa: PLC0415
 
@@ -122,7 +125,7 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
         serious, note = serious_errors(root, snap, cached_only=run_checks == "cached")
     exempted = exemptions(root, snap)
     forged = [f for f in late if f.rule == "audit.timeliness.formed-after-publish"]
-    return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest,
+    return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest, scheme=scheme,
                            findings=home + fresh + late + closing + coverage + media + roster + serious + exempted,
                            serious=serious + forged, serious_note=note)
 
@@ -163,5 +166,5 @@ def finish_audit(pre: RepositoryAudit, site_dir: Path | None = None, online: boo
     report.findings = findings
     report.columns = pre.columns
     step("评分与趋势")
-    report.units = score_units(snap, pre.columns, findings)
+    report.units = score_units(snap, pre.columns, findings, pre.scheme)
     return report

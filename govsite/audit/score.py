@@ -1,26 +1,43 @@
-"""Per-unit scores, single-veto status per unit, trends over the last 12 periods, pages per month."""
+"""Per-unit scores (the 100-point scheme of :mod:`govsite.audit.scheme`), single-veto status per unit, trends over
+the last 12 periods, pages per month."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from govsite.audit.freshness import add_months, column_state
-from govsite.audit.model import AuditFinding, ColumnState, UnitScore
+from govsite.audit.model import AuditFinding, ColumnState, Deduction, UnitScore
+from govsite.audit.scheme import Scheme
 from govsite.audit.snapshot import PageInfo, Snapshot, china_date, commit_index
 from govsite.audit.veto import NEWS_CATEGORIES, NOTICE_CATEGORIES
 
-# caps so one kind of problem cannot hide all others (indicator structure: each area weighs at most this much)
-AREA_CAPS = {"freshness": 40, "coverage": 20, "timeliness": 15, "closing": 10, "new_media": 10, "links": 10,
-             "roster": 5, "serious": 100, "homepage": 0, "interaction": 0}
 PERIODS = 12
 
 
-def unit_score(findings: list[AuditFinding]) -> float:
-    by_area: dict[str, float] = {}
+def apply_points(findings: list[AuditFinding], scheme: Scheme) -> None:
+    """Each finding's deduction is what the scheme gives its rule (the modules that find problems do not score)."""
     for f in findings:
-        by_area[f.area] = by_area.get(f.area, 0.0) + f.deduction
-    lost = sum(min(v, AREA_CAPS.get(a, 10)) for a, v in by_area.items())
-    return round(max(0.0, 100.0 - lost), 1)
+        f.deduction = scheme.points(f.area, f.rule)
+
+
+def unit_deductions(findings: list[AuditFinding], scheme: Scheme) -> list[Deduction]:
+    """Points lost per indicator, each capped (扣完为止), in the scheme's order."""
+    lost: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for f in findings:
+        if f.deduction:
+            lost[f.area] = lost.get(f.area, 0.0) + f.deduction
+            counts[f.area] = counts.get(f.area, 0) + 1
+    order = list(scheme.indicators)
+    out = []
+    for area in sorted(lost, key=lambda a: (order.index(a) if a in order else len(order), a)):
+        ind = scheme.indicator(area)
+        out.append(Deduction(area, ind.name, counts[area], round(min(lost[area], ind.cap), 1), ind.cap))
+    return out
+
+
+def unit_score(deductions: list[Deduction]) -> float:
+    return round(max(0.0, 100.0 - sum(d.points for d in deductions)), 1)
 
 
 def unit_veto(columns: list[ColumnState], findings: list[AuditFinding], as_of: dt.date) -> list[str]:
@@ -42,6 +59,10 @@ def unit_veto(columns: list[ColumnState], findings: list[AuditFinding], as_of: d
     empty = sum(1 for c in columns if c.status == "empty")
     if empty >= 5:
         reasons.append(f"空白栏目 {empty} 个")
+    if columns and not reasons and stale == len(columns):
+        # a unit's section is a site of its own to the reader: with no column kept up, it is a site not updated,
+        # whatever the national counts (made for whole sites) say
+        reasons.append(f"本单位全部 {len(columns)} 个栏目均超期未更新或为空白栏目")
     return reasons
 
 
@@ -50,9 +71,12 @@ def period_ends(as_of: dt.date, n: int = PERIODS) -> list[dt.date]:
     return [add_months(as_of, -k) for k in range(n - 1, -1, -1)]
 
 
-def trends(snap: Snapshot, n: int = PERIODS) -> dict[str, list[tuple[str, float | None]]]:
-    """Freshness score (100 minus stale/empty-column deductions) per unit at each of the last n period ends."""
+def trends(snap: Snapshot, scheme: Scheme, n: int = PERIODS) -> dict[str, list[tuple[str, float | None]]]:
+    """Freshness score (100 minus the scheme's stale/empty-column deductions) per unit at each of the last n
+    period ends."""
     hist = snap.history
+    fresh = scheme.indicator("freshness")
+    empty_points, stale_points = fresh.points.get("audit.freshness.empty", 0), fresh.points.get("audit.freshness.stale", 0)
     out: dict[str, list[tuple[str, float | None]]] = {u: [] for u in snap.units}
     if hist is None:
         return out
@@ -76,16 +100,15 @@ def trends(snap: Snapshot, n: int = PERIODS) -> dict[str, list[tuple[str, float 
                 out[unit.id].append((end.isoformat(), None))
                 continue
             lost = 0.0
-            for cid, col in unit.columns.items():
+            for cid in unit.columns:
                 key = (unit.id, cid)
                 if key not in latest:
-                    lost += 5
+                    lost += empty_points
                     continue
                 fake = [PageInfo("", unit.id, cid, "", None, latest[key], latest[key])]
-                st2 = column_state(unit, cid, fake, end)
-                if st2.status == "stale":
-                    lost += 3 if col.update == "weekly" else 2
-            out[unit.id].append((end.isoformat(), round(max(0.0, 100 - min(lost, 40)), 1)))
+                if column_state(unit, cid, fake, end).status == "stale":
+                    lost += stale_points
+            out[unit.id].append((end.isoformat(), round(max(0.0, 100 - min(lost, fresh.cap)), 1)))
     return out
 
 
@@ -102,8 +125,10 @@ def pages_per_month(snap: Snapshot, n: int = PERIODS) -> dict[str, list[tuple[st
     return {u: list(c.items()) for u, c in counts.items()}
 
 
-def score_units(snap: Snapshot, columns: list[ColumnState], findings: list[AuditFinding]) -> list[UnitScore]:
-    tr = trends(snap)
+def score_units(snap: Snapshot, columns: list[ColumnState], findings: list[AuditFinding],
+                scheme: Scheme) -> list[UnitScore]:
+    apply_points(findings, scheme)
+    tr = trends(snap, scheme)
     ppm = pages_per_month(snap)
     out = []
     for unit in snap.units.values():
@@ -111,8 +136,16 @@ def score_units(snap: Snapshot, columns: list[ColumnState], findings: list[Audit
         cols = [c for c in columns if c.unit == unit.id]
         reasons = unit_veto(cols, mine, snap.as_of)
         closed = bool(unit.closing and unit.closing.close_on and unit.closing.close_on <= snap.as_of)
-        out.append(UnitScore(unit.id, unit.name, unit.kind, unit_score(mine), bool(reasons), reasons,
-                             tr.get(unit.id, []), ppm.get(unit.id, []), closed, unit.display_name))
+        lost = unit_deductions(mine, scheme)
+        score = unit_score(lost)
+        out.append(UnitScore(unit.id, unit.name, unit.kind, score, bool(reasons), reasons,
+                             tr.get(unit.id, []), ppm.get(unit.id, []), closed, unit.display_name,
+                             grade="" if closed else scheme.grade(score, bool(reasons)), deductions=lost))
     # ranking: best first, vetoed last; a closed unit has nothing left to audit, so it is listed after all ranks
     out.sort(key=lambda u: (u.closed, u.veto, -u.score, u.unit))
+    rank = 0
+    for u in out:
+        if not u.closed:
+            rank += 1
+            u.rank = rank
     return out

@@ -147,7 +147,7 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                 "links", "audit.links.img-alt", "warning", unit,
                 f"{blame} 中的图片 {src} 没有替代文字（alt）。", ART_ALT,
                 "请在 Markdown 中写成 ![图片内容说明](文件名)，说明图片内容。",
-                path=blame, column=column, evidence={"page": page, "src": src}, deduction=0.5))
+                path=blame, column=column, evidence={"page": page, "src": src}))
         out.links += urls[1]
         ancestors = _ancestors(base)
         for tag, url in urls[0]:
@@ -186,8 +186,7 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                         "links", "audit.links.attachment" if is_att else "audit.links.internal", "error", unit,
                         f"{blame} 中的{what} {url} 指向{where_to}（死链）。", ART,
                         "请改正链接地址；附件须放在稿件所在栏目的 files/ 目录并随稿件提交；已撤下的页面应同时删除指向它的链接。",
-                        path=blame, column=column, evidence={"page": page, "href": url, "target": target},
-                        deduction=1))
+                        path=blame, column=column, evidence={"page": page, "href": url, "target": target}))
                     continue
                 else:
                     continue
@@ -208,8 +207,7 @@ def _audit_pages(site_dir: Path, root: Path | None, files: frozenset[str], pages
                 "links", "audit.links.anchor", "warning", unit,
                 f"{blame} 中的链接 {url} 指向的锚点“#{frag}”在 {target} 中不存在。", ART,
                 "请改为目标页面中存在的标题锚点，或去掉 # 之后的部分。",
-                path=blame, column=column, evidence={"page": page, "href": url, "target": target},
-                deduction=0.5))
+                path=blame, column=column, evidence={"page": page, "href": url, "target": target}))
     return out
 
 
@@ -359,8 +357,7 @@ def _check_external(external: dict[str, list[str]], root: Path | None, allow: se
             "links", "audit.links.external", "warning", unit,
             f"{blame} 中的外部链接 {url} {why}（共 {len(external[url])} 个页面引用）。", ART,
             "请核实该网址；失效的应改为有效地址或删除链接。可信且仅偶发不可达的网站可加入 --allow 名单。",
-            path=blame, column=column, evidence={"url": url, "status": status, "pages": external[url][:20]},
-            deduction=0.5))
+            path=blame, column=column, evidence={"url": url, "status": status, "pages": external[url][:20]}))
     return out
 
 

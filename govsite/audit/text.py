@@ -32,13 +32,17 @@ def render_text(report: AuditReport, limit_per_unit: int = 0) -> str:
         lines.append(f"  {MARK[v.status]} [{STATUS[v.status]}] {v.name}：{v.evidence}")
         for d in v.details[:10] if v.status == "fail" else []:
             lines.append(f"      - {d}")
-    lines += ["", "单位得分（满分100，按得分排名）："]
-    for i, u in enumerate(report.units, 1):
+    lines += ["", "单位得分（百分制扣分，单项否决的单位为不合格、排在最后）："]
+    for u in report.units:
         if u.closed:
             lines.append(f"   —. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）已关停，不参加排名")
             continue
         veto = "单项否决：" + "；".join(u.veto_reasons) if u.veto else "未触发否决项"
-        lines.append(f"  {i:>2}. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）{u.score:>6.1f} 分  {veto}")
+        lines.append(f"  {u.rank:>2}. {u.name}（{u.unit}，{UNIT_KIND_NAMES.get(u.kind, u.kind)}）{u.score:>6.1f} 分 "
+                     f"{u.grade}  {veto}")
+        if u.deductions:
+            lines.append("      扣分：" + "；".join(f"{d.name} {d.findings} 项 −{d.points:g}"
+                                                  + ("（已达上限）" if d.points >= d.cap else "") for d in u.deductions))
     lines += ["", f"问题清单：错误 {c['error']} 项，警告 {c['warning']} 项，预警 {c['info']} 项"]
     by_unit: dict[str, list] = {}
     for f in report.findings:

@@ -34,7 +34,7 @@ def audit_timeliness(snap: Snapshot, window_days: int | None = None) -> tuple[li
                 "形成日期不可信。", FORGED,
                 "请核对并改正 formed 字段为信息实际形成或变更的日期；发布日期由系统自动记录，不能手填。",
                 path=p.path, column=p.column,
-                evidence={"formed": p.formed.isoformat(), "published": published.isoformat()}, deduction=5))
+                evidence={"formed": p.formed.isoformat(), "published": published.isoformat()}))
             continue
         # late is published after the 20th working day, whatever kind of day the publication falls on: counting
         # working days up to it would stand still over a holiday (formed 2025-09-03, due 09-30, out on 10-03)
@@ -49,8 +49,7 @@ def audit_timeliness(snap: Snapshot, window_days: int | None = None) -> tuple[li
                 "请本单位信息员和审核人在信息形成后20个工作日内完成三审三校并发布；形成日期应写信息实际形成或最后变更的日期。",
                 path=p.path, column=p.column,
                 evidence={"formed": p.formed.isoformat(), "published": published.isoformat(), "working_days": n,
-                          "deadline": due.isoformat()},
-                deduction=1))
+                          "deadline": due.isoformat()}))
     return findings, uncovered
 
 
@@ -80,10 +79,10 @@ def audit_closing(snap: Snapshot) -> tuple[list[AuditFinding], set[int]]:
                 f"少于15个工作日{typed}。", ART10,
                 f"请本单位报县政府办公室，把 units/{unit.id}.yml 中的关停日期 closing.close_on 推迟到 {earliest} 或以后"
                 "（按国家法定节假日和调休安排计算）。",
-                path=f"units/{unit.id}.yml", evidence=ev, deduction=10))
+                path=f"units/{unit.id}.yml", evidence=ev))
         if ann and f"content/{ann}" not in snap.pages and c.announced_on <= snap.as_of:
             findings.append(AuditFinding(
                 "closing", "audit.closing.no-announcement", "error", unit.id,
                 f"{unit.display_name}的关停公告稿件 content/{ann} 在 {snap.as_of} 时尚未发布。", ART10,
-                "请先发布关停公告稿件，再开始计算公告期。", path=f"units/{unit.id}.yml", evidence=ev, deduction=5))
+                "请先发布关停公告稿件，再开始计算公告期。", path=f"units/{unit.id}.yml", evidence=ev))
     return findings, uncovered

@@ -42,7 +42,7 @@ def serious_errors(root: Path, snap: Snapshot, cached_only: bool = False) -> tup
             (f"请改为“{f.suggestion}”，" if f.suggestion else "请立即修改或撤下该稿件，")
             + "并用 govsite check 复查；该类错误会导致网站单项否决。",
             path=f.path, column=page.column if page else "",
-            evidence={"rule": f.rule, "category": f.category, "line": f.line}, deduction=20))
+            evidence={"rule": f.rule, "category": f.category, "line": f.line}))
     return out, ""
 
 
@@ -117,7 +117,7 @@ def interaction(site: dict, site_dir: Path | None) -> tuple[list[AuditFinding], 
         f = AuditFinding("interaction", "audit.interaction.missing", "error", "",
                          "site_config/site.yml 没有填写有效的互动交流渠道地址 interaction_url，各页面无法链接到留言渠道。",
                          ART_INTERACT, "请在 site_config/site.yml 中填写 interaction_url（县政府门户网站的留言渠道网址）。",
-                         path="site_config/site.yml", deduction=0)
+                         path="site_config/site.yml")
         return [f], VetoItem("interaction", "互动交流渠道", "fail", "未配置 interaction_url。")
     if site_dir is not None and (site_dir / "index.html").is_file():
         html = (site_dir / "index.html").read_text(encoding="utf-8", errors="replace")
