@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SARIF_SCHEMA := build/schemas/sarif-2.1.0.json
 
-.PHONY: all setup system-deps sample test lint bench clean
+.PHONY: all setup system-deps test-deps sample test lint bench clean
 
 all: sample
 
@@ -56,7 +56,18 @@ $(AXE):
 	cd build/node && npm install -q --no-save --no-audit --no-fund --prefix . axe-core@4.14.1 >/dev/null
 
 # Lint, types (strict for govsite/core, govsite/git, govsite/review), the import contract, then the tests.
-test: setup $(SARIF_SCHEMA) $(AXE)
+# Debian packages only the tests need: LibreOffice opens the circulars and problem lists the audit writes, as a
+# county office would, and poppler-utils reads the PDFs it prints (page count, text).
+TEST_DEBS := libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+test-deps:
+	@missing=""; \
+	for p in $(TEST_DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages for the tests:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test: setup test-deps $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports

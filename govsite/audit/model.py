@@ -30,6 +30,7 @@ class AuditFinding:
     column: str = ""         # column id when it is about a column
     evidence: dict[str, Any] = field(default_factory=dict)
     deduction: float = 0.0   # points taken from the unit's score
+    id: str = ""             # stable across audits (govsite.audit.rectification.assign_ids)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,6 +118,7 @@ class AuditReport:
     units: list[UnitScore] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     site_dir: str = ""
+    follow_up: list[Any] = field(default_factory=list)  # rectification.LedgerItem, overdue first
 
     @property
     def site_veto(self) -> bool:
@@ -142,4 +144,5 @@ class AuditReport:
             "columns": [c.to_dict() for c in self.columns],
             "findings": [f.to_dict() for f in self.findings],
             "notes": self.notes,
+            **({"follow_up": [i.to_dict() for i in self.follow_up]} if self.follow_up else {}),
         }

@@ -31,6 +31,7 @@ class PageInfo:
     formed: dt.date | None
     published: dt.date        # China date of the commit that brought the current blob
     first_published: dt.date  # China date the path first appeared
+    blob: str = ""            # the version's blob, for readers that need more than title and formed
 
 
 @dataclass
@@ -136,7 +137,7 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
         title, formed = fronts.get(st.blob, ("", None))
         published = china_date(st.published)
         snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed, published,
-                                    china_date(firsts.get(path, st.published)))
+                                    china_date(firsts.get(path, st.published)), st.blob)
     return snap
 
 
