@@ -20,8 +20,12 @@ from checks.yamlio import YamlDoc, YamlSyntaxError, load_yaml
 
 DISCLOSURE = ("主动公开", "依申请公开", "不予公开")
 FRONT_KEYS = ("title", "formed", "doc_number", "category", "major", "co_units", "source", "repost", "disclosure",
-              "summary", "unit", "column")
+              "summary", "unit", "column", "doc_type", "validity")
 REPOST_KEYS = ("from", "url")
+# what kind of document a policy page is (文件类型): the annual report counts 规章 and 行政规范性文件
+DOC_TYPES = ("规章", "行政规范性文件", "其他政策文件")
+VALIDITY = ("有效", "已修改", "已废止", "已失效")  # 效力状态
+VALIDITY_KEYS = ("status", "date", "by")  # not "on": YAML 1.1 reads that key as true
 # the longest a field may be (characters): longer is a slip of the paste, and would flood lists and feeds
 FIELD_LIMITS = {"title": 200, "doc_number": 60, "category": 60, "source": 100, "summary": 500}
 
@@ -33,6 +37,19 @@ class Repost:
     from_: str = ""
     url: str = ""
     line: int = 0
+
+
+@dataclass
+class Validity:
+    """Whether a policy document is in force (效力): status, since when, and the document that replaced it."""
+
+    status: str = "有效"
+    date: dt.date | None = None  # the day the status took effect (repealed, expired, amended; or in force from)
+    by: str = ""                # the document that amended or repealed it (文号 or title)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in ("有效", "已修改")
 
 
 @dataclass
@@ -56,6 +73,8 @@ class Page:
     repost: Repost | None = None
     disclosure: str = "主动公开"
     summary: str = ""
+    doc_type: str = ""
+    validity: Validity | None = None
     front_unreadable: bool = False  # front matter opened but not readable (YAML error, never closed)
 
     def key_line(self, *keypath: Any) -> int:
@@ -181,6 +200,8 @@ def parse_page(path: str, text: str, units: dict[str, Unit] | None, lines: bool 
                     r.problem(("co_units", i), "schema.co-unit-self", "会签单位不能是本单位。")
             # an unknown co-unit stays: its consent is still required, so the page cannot pass unnoticed
             page.co_units = tuple(dict.fromkeys(c for c in co if c != unit_id))
+    page.doc_type = r.get(front, "doc_type", (), str, choices=DOC_TYPES) or ""
+    page.validity = _validity(r, front)
     page.source = r.get(front, "source", (), str) or (unit.name if unit else "")
     if "repost" in front:
         rp = front["repost"]
@@ -195,6 +216,26 @@ def parse_page(path: str, text: str, units: dict[str, Unit] | None, lines: bool 
             page.repost = Repost(line=doc.line("repost"))
     problems.extend(r.problems)
     return page, problems
+
+
+def _validity(r: FieldReader, front: dict[str, Any]) -> Validity | None:
+    """``validity: 有效`` or ``validity: {status: 已废止, date: 2026-08-01, by: 巫山府发〔2026〕9号}``."""
+    value = front.get("validity")
+    if value is None:
+        return None
+    if isinstance(value, str):
+        status = r.get(front, "validity", (), str, choices=VALIDITY)
+        return Validity(status) if status else None
+    if not isinstance(value, dict):
+        r.problem(("validity",), "schema.type", "“validity”（效力状态）应写成 有效，或写成键值表："
+                                                "status（有效、已修改、已废止、已失效）、date（日期）、by（替代它的文件）。")
+        return None
+    r.unknown_keys(value, VALIDITY_KEYS, ("validity",))
+    status = r.get(value, "status", ("validity",), str, required=True, choices=VALIDITY)
+    date = r.get(value, "date", ("validity",), dt.date)
+    if status in ("已修改", "已废止", "已失效") and date is None and "date" not in value:
+        r.problem(("validity",), "schema.missing", f"效力状态为“{status}”的文件须写明日期 date，例如 date: 2026-08-01。")
+    return Validity(status, date, r.get(value, "by", ("validity",), str) or "") if status else None
 
 
 def review_flags(path: str, text: str) -> tuple[bool, tuple[str, ...]]:

@@ -81,3 +81,21 @@ def test_a_key_written_twice_is_reported_where_the_second_stands():
 def test_an_oversized_field_is_reported_not_taken_silently():
     page, problems = _parse(f"title: {'长' * 200_000}\nformed: 2026-11-20\n")
     assert [p.rule for p in problems] == ["schema.too-long"] and "200000" in problems[0].message
+
+
+def test_validity_shorthand_and_mapping():
+    page, problems = _parse("title: 标题\nformed: 2026-03-01\ndoc_type: 行政规范性文件\nvalidity: 有效\n")
+    assert problems == [] and page.doc_type == "行政规范性文件" and page.validity.in_force
+    page, problems = _parse("title: 标题\nformed: 2026-03-01\ndoc_type: 规章\n"
+                            "validity: {status: 已废止, date: 2026-08-01, by: 巫山府发〔2026〕9号}\n")
+    assert problems == [] and not page.validity.in_force
+    assert (page.validity.date, page.validity.by) == (dt.date(2026, 8, 1), "巫山府发〔2026〕9号")
+
+
+def test_validity_and_doc_type_mistakes_say_what_is_allowed():
+    _, problems = _parse("title: 标题\nformed: 2026-03-01\ndoc_type: 通知\nvalidity: {status: 作废, when: 1}\n")
+    messages = " ".join(p.message for p in problems)
+    assert "规章、行政规范性文件、其他政策文件" in messages and "有效、已修改、已废止、已失效" in messages
+    assert "“when”" in messages
+    _, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: {status: 已废止}\n")
+    assert [p.rule for p in problems] == ["schema.missing"] and "date:" in problems[0].message
