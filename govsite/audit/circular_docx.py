@@ -1,4 +1,5 @@
-"""The circular as a Word document (.docx, python-docx) in 公文 layout (GB/T 9704—2012: A4, margins 37/35/28/26 mm,
+"""The office's documents as Word (.docx, python-docx) — the circular here, the annual report through
+:func:`new_document` and :func:`add_blocks` — in 公文 layout (GB/T 9704—2012: A4, margins 37/35/28/26 mm,
 22 lines of 28 characters, 发文机关标志 in red 小标宋, the red separator, 三号仿宋 body, 黑体/楷体 headings, page
 numbers “— 1 —” in 四号 宋体, 版记 between rules)."""
 
@@ -35,7 +36,7 @@ def _fonts(run, name: str, size: float, bold: bool = False, color: str | None = 
         run.font.color.rgb = RGBColor.from_string(color)
 
 
-def _para(doc, text: str, font: str = BODY_FONT, size: float = BODY_PT, align: str = "justify", indent: bool = True,
+def paragraph(doc, text: str, font: str = BODY_FONT, size: float = BODY_PT, align: str = "justify", indent: bool = True,
           bold: bool = False, color: str | None = None, line: float = LINE_PT, right_chars: float = 0,
           keep: bool = False):
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING  # noqa: PLC0415
@@ -96,7 +97,7 @@ def _page_number(section) -> None:
     _fonts(p.add_run(" —"), PAGE_FONT, 14)
 
 
-def _table(doc, block: Block) -> None:
+def _table(doc, block: Block, size: float = 10.5) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: PLC0415
     from docx.shared import Mm  # noqa: PLC0415
 
@@ -111,21 +112,23 @@ def _table(doc, block: Block) -> None:
     for cell, text, width in zip(table.rows[0].cells, block.header, widths):
         cell.width = width
         cell.paragraphs[0].alignment = 1
-        _fonts(cell.paragraphs[0].add_run(text), H1_FONT, 10.5)
+        _fonts(cell.paragraphs[0].add_run(text), H1_FONT, size)
     for row in block.rows:
         cells = table.add_row().cells
         for cell, text, width in zip(cells, row, widths):
             cell.width = width
-            _fonts(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5)
-    _para(doc, "", indent=False)
+            _fonts(cell.paragraphs[0].add_run(text), BODY_FONT, size)
+    paragraph(doc, "", indent=False)
 
 
-def write_docx(circular: Circular, path: Path) -> None:
+def new_document(title: str, author: str):
+    """An empty A4 document with 公文 margins, 仿宋 body and page numbers."""
     try:
         import docx  # noqa: PLC0415
+        from docx.oxml.ns import qn  # noqa: PLC0415
         from docx.shared import Mm  # noqa: PLC0415
     except ImportError:  # pragma: no cover - the audit extra installs it
-        raise GovsiteError("生成 Word 通报需要 python-docx。请运行 make setup（或 pip install govsite[audit]）后重试。") from None
+        raise GovsiteError("生成 Word 文件需要 python-docx。请运行 make setup（或 pip install govsite[audit]）后重试。") from None
     doc = docx.Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -134,51 +137,61 @@ def write_docx(circular: Circular, path: Path) -> None:
     section.footer_distance = Mm(22)
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
-    from docx.oxml.ns import qn  # noqa: PLC0415
-
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    doc.core_properties.title = circular.title
-    doc.core_properties.author = circular.issuer
+    doc.core_properties.title = title
+    doc.core_properties.author = author
     doc.core_properties.language = "zh-CN"
-
-    # 版头: issuer's mark in red, the number, the red rule
-    _para(doc, circular.issuer, TITLE_FONT, 30, "center", indent=False, color=RED, line=50)
-    _para(doc, "", indent=False)
-    mark = _para(doc, circular.number, align="center", indent=False)
-    _border(mark, "bottom", RED, 18)
-    _para(doc, "", indent=False)
-    # 主体
-    _para(doc, circular.title, TITLE_FONT, 22, "center", indent=False, line=35)
-    _para(doc, "", indent=False)
-    _para(doc, circular.addressees, indent=False)
-    for block in circular.blocks:
-        if block.kind == "table":
-            _table(doc, block)
-        elif block.kind == "h1":
-            _para(doc, block.text, H1_FONT, keep=True)
-        elif block.kind == "h2":
-            _para(doc, block.text, H2_FONT, keep=True)
-        elif block.kind == "item":
-            _para(doc, block.text, align="left")
-        else:
-            _para(doc, block.text)
-    if circular.attachment:
-        _para(doc, "", indent=False)
-        _para(doc, circular.attachment)
-    _para(doc, "", indent=False)
-    _para(doc, "", indent=False)
-    _para(doc, circular.issuer, align="right", indent=False, right_chars=2)
-    _para(doc, chinese_date(circular.issued_on), align="right", indent=False, right_chars=2)
-    # 版记: 抄送 and 印发 between rules (14 pt 仿宋)
-    _para(doc, "", indent=False)
-    if circular.copy_to:
-        cc = _para(doc, f"抄送：{circular.copy_to}", size=14, indent=False)
-        _border(cc, "top", "000000", 8)
-    printed = _para(doc, f"{circular.issuer}　　　　{chinese_date(circular.issued_on)}印发", size=14, indent=False)
-    _border(printed, "top", "000000", 4)
-    _border(printed, "bottom", "000000", 8)
     _page_number(section)
+    return doc
+
+
+def add_blocks(doc, blocks: list[Block], table_pt: float = 10.5) -> None:
+    for block in blocks:
+        if block.kind == "table":
+            _table(doc, block, table_pt)
+        elif block.kind == "h1":
+            paragraph(doc, block.text, H1_FONT, keep=True)
+        elif block.kind == "h2":
+            paragraph(doc, block.text, H2_FONT, keep=True)
+        elif block.kind == "item":
+            paragraph(doc, block.text, align="left")
+        else:
+            paragraph(doc, block.text)
+
+
+def save(doc, path: Path) -> None:
     try:
         doc.save(str(path))
     except OSError as exc:
         raise GovsiteError(f"无法写入 {path}：{exc.strerror or exc}。请检查该位置是否有写权限。") from None
+
+
+def write_docx(circular: Circular, path: Path) -> None:
+    doc = new_document(circular.title, circular.issuer)
+    # 版头: issuer's mark in red, the number, the red rule
+    paragraph(doc, circular.issuer, TITLE_FONT, 30, "center", indent=False, color=RED, line=50)
+    paragraph(doc, "", indent=False)
+    mark = paragraph(doc, circular.number, align="center", indent=False)
+    _border(mark, "bottom", RED, 18)
+    paragraph(doc, "", indent=False)
+    # 主体
+    paragraph(doc, circular.title, TITLE_FONT, 22, "center", indent=False, line=35)
+    paragraph(doc, "", indent=False)
+    paragraph(doc, circular.addressees, indent=False)
+    add_blocks(doc, circular.blocks)
+    if circular.attachment:
+        paragraph(doc, "", indent=False)
+        paragraph(doc, circular.attachment)
+    paragraph(doc, "", indent=False)
+    paragraph(doc, "", indent=False)
+    paragraph(doc, circular.issuer, align="right", indent=False, right_chars=2)
+    paragraph(doc, chinese_date(circular.issued_on), align="right", indent=False, right_chars=2)
+    # 版记: 抄送 and 印发 between rules (14 pt 仿宋)
+    paragraph(doc, "", indent=False)
+    if circular.copy_to:
+        cc = paragraph(doc, f"抄送：{circular.copy_to}", size=14, indent=False)
+        _border(cc, "top", "000000", 8)
+    printed = paragraph(doc, f"{circular.issuer}　　　　{chinese_date(circular.issued_on)}印发", size=14, indent=False)
+    _border(printed, "top", "000000", 4)
+    _border(printed, "bottom", "000000", 8)
+    save(doc, path)

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "用 MkDocs 构建门户网站（仅发布已核验的稿件；--preview 预览全部）"),
     "serve": ("serve", "在本机预览已构建的网站"),
     "audit": ("audit", "读网：栏目更新、发布时效、链接、新媒体、密钥等审计与单位计分"),
+    "report": ("report", "起草政府信息公开工作年度报告（annual）"),
 }
 
 
