@@ -134,6 +134,8 @@ def make_circular(report: AuditReport, ledger: Ledger, scheme: Scheme, period: P
         blocks.append(Block("h2", f"（{chinese_number(n)}）{u.name}（{len(items)} 条）"))
         for k, i in enumerate(items, 1):
             due = f"整改期限 {chinese_date(i.deadline)}" if i.deadline else "已发生，须举一反三"
+            if i.responsible:
+                due += f"，由{i.responsible}办理"
             blocks.append(Block("item", f"{k}. {i.message}依据：{i.article}。（问题编号 {i.id}，{due}。）"))
     if n == 0:
         blocks.append(Block("p", "本期未发现须通报的问题。"))

@@ -106,7 +106,13 @@ def _finding_row(f: AuditFinding, base: str, i: int) -> str:
     ded = f"−{f.deduction:g}" if f.deduction else ""
     return (f'<tr id="f{i}"><td class="sev-{e(f.severity)}">{e(SEVERITY_NAMES[f.severity])}</td>'
             f"<td>{e(AREA_NAMES.get(f.area, f.area))}</td><td>{place}<br>{e(f.message)}</td>"
-            f"<td><small>{e(f.article)}</small></td><td>{e(f.fix)}</td><td>{ded}</td></tr>")
+            f"<td><small>{e(f.article)}</small></td><td>{e(f.fix)}{_action(f)}</td><td>{ded}</td></tr>")
+
+
+def _action(f: AuditFinding) -> str:
+    parts = [f"期限 {f.due}" if f.due else "", f"{f.responsible}办理" if f.responsible else ""]
+    text = "；".join(p for p in parts if p)
+    return f'<br><small class="due">{e(text)}</small>' if text else ""
 
 
 def _unit_row(u: UnitScore) -> str:

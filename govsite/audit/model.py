@@ -31,6 +31,8 @@ class AuditFinding:
     evidence: dict[str, Any] = field(default_factory=dict)
     deduction: float = 0.0   # points taken from the unit's score
     id: str = ""             # stable across audits (govsite.audit.rectification.assign_ids)
+    due: str = ""            # by when (YYYY-MM-DD), from the scheme's rectification days; '' for records, warnings
+    responsible: str = ""    # who in the unit should act, e.g. 栏目责任人 王芳 / 信息员 李明
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,9 +8,9 @@ from pathlib import Path
 from govsite.audit.circular import Circular
 from govsite.core.errors import GovsiteError
 
-HEADER = ("序号", "问题编号", "单位", "栏目", "稿件或位置", "问题", "依据", "整改要求", "整改期限", "状态", "通报文号",
-          "整改日期")
-WIDTHS = (5, 11, 16, 10, 24, 44, 22, 30, 11, 10, 16, 11)  # in characters of the default font
+HEADER = ("序号", "问题编号", "单位", "栏目", "稿件或位置", "问题", "依据", "整改要求", "责任人", "整改期限", "状态",
+          "通报文号", "整改日期")
+WIDTHS = (5, 11, 16, 10, 24, 44, 22, 30, 14, 11, 10, 16, 11)  # in characters of the default font
 LINE_HEIGHT = 15  # points per wrapped line (openpyxl does not measure text, so rows are sized here)
 
 
@@ -44,12 +44,12 @@ def write_xlsx(circular: Circular, path: Path, unit_names: dict[str, str], colum
     for n, item in enumerate(circular.items, 1):
         ws.append([n, item.id, unit_names.get(item.unit, item.unit),
                    column_titles.get((item.unit, item.column), item.column), item.path, item.message, item.article,
-                   item.fix, item.deadline or "已发生，举一反三", item.status_name, item.circular, item.fixed_on])
+                   item.fix, item.responsible, item.deadline or "已发生，举一反三", item.status_name, item.circular, item.fixed_on])
         row = ws.max_row
         for cell in ws[row]:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
         ws.row_dimensions[row].height = LINE_HEIGHT * max(_lines(c.value, w) for c, w in zip(ws[row], WIDTHS))
-        for col in (9, 12):
+        for col in (10, 13):
             ws.cell(row, col).number_format = "yyyy-mm-dd"
         if item.status == "overdue":
             for cell in ws[row]:

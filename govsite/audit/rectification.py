@@ -40,6 +40,37 @@ def assign_ids(findings: list[AuditFinding]) -> None:
         f.id = base if n == 1 else f"{base}-{n}"
 
 
+# who acts on what: areas about pages and columns go to whoever keeps the column, the rest to the unit's heads
+PAGE_AREAS = frozenset({"freshness", "timeliness", "links", "coverage", "serious", "exemptions"})
+
+
+def _people(unit, roles: tuple[str, ...], as_of: dt.date) -> str:
+    from govsite.core.units import ROLE_NAMES  # noqa: PLC0415
+
+    for role in roles:
+        names = [p.name for p in unit.people if role in p.roles and p.active_on(as_of)]
+        if names:
+            return f"{ROLE_NAMES[role]} {'、'.join(names[:3])}"
+    return f"本单位{ROLE_NAMES[roles[0]]}"
+
+
+def assign_actions(findings: list[AuditFinding], units: dict, scheme: Scheme, as_of: dt.date) -> None:
+    """Say by when and by whom each finding is to be put right (point 8 of issue 18): the deadline counts the
+    scheme's rectification working days from the audit day; the person is the column's owner, else the unit's
+    信息员 for pages and columns, and its 分管负责人 for accounts, rosters and closing."""
+    for f in findings:
+        unit = units.get(f.unit)
+        if unit is None:
+            f.responsible = "县政府办公室" if not f.unit else ""
+        elif f.area in PAGE_AREAS:
+            col = unit.columns.get(f.column)
+            f.responsible = f"栏目责任人 {col.owner}" if col and col.owner else _people(unit, ("editor",), as_of)
+        else:
+            f.responsible = _people(unit, ("leader", "principal"), as_of)
+        if f.severity != "info" and f.rule not in scheme.indicator(f.area).records:
+            f.due = workdays.add_working_days(as_of, max(scheme.indicator(f.area).rectify_days, 1)).isoformat()
+
+
 @dataclass
 class LedgerItem:
     """One problem a circular required a unit to put right (整改事项)."""
@@ -59,6 +90,7 @@ class LedgerItem:
     status: str = "open"     # open | overdue | fixed | recorded
     fixed_on: dt.date | None = None   # when it was put right, as far as the repository tells
     checked_on: dt.date | None = None  # the audit that last looked at it
+    responsible: str = ""    # who in the unit should act
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -178,7 +210,8 @@ def enter(ledger: Ledger, findings: list[AuditFinding], scheme: Scheme, number: 
             entered.append(old)
             continue
         item = LedgerItem(f.id, f.unit, f.area, f.rule, f.message, f.article, f.fix, f.path, f.column, number,
-                          issued_on, deadline_for(f, scheme, issued_on), checked_on=issued_on)
+                          issued_on, deadline_for(f, scheme, issued_on), checked_on=issued_on,
+                          responsible=f.responsible)
         item.status = "recorded" if item.deadline is None else "open"
         ledger.items[f.id] = item
         entered.append(item)

@@ -18,7 +18,7 @@ from govsite.audit.sitelinks import Scan, audit_links
 from govsite.audit.model import AuditFinding, AuditReport
 from govsite.audit.newmedia import audit_new_media
 from govsite.audit.keys import audit_roster
-from govsite.audit.rectification import assign_ids
+from govsite.audit.rectification import assign_actions, assign_ids
 from govsite.audit.scheme import Scheme, load_scheme
 from govsite.audit.score import score_units
 from govsite.audit.snapshot import Snapshot, take_snapshot
@@ -165,6 +165,7 @@ def finish_audit(pre: RepositoryAudit, site_dir: Path | None = None, online: boo
     findings = pre.findings + inter_findings + link_findings
     findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 3), f.unit, f.area, f.path, f.column, f.rule))
     assign_ids(findings)
+    assign_actions(findings, snap.units, pre.scheme, snap.as_of)
     report.findings = findings
     report.columns = pre.columns
     step("评分与趋势")

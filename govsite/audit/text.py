@@ -56,6 +56,9 @@ def render_text(report: AuditReport, limit_per_unit: int = 0) -> str:
             lines.append(f"      {f.message}")
             lines.append(f"      依据：{f.article}")
             lines.append(f"      整改：{f.fix}")
+            who = "；".join(x for x in (f"期限 {f.due}" if f.due else "", f"由 {f.responsible} 办理" if f.responsible else "") if x)
+            if who:
+                lines.append(f"      {who}")
         if len(shown) < len(items):
             lines.append(f"  ……另有 {len(items) - len(shown)} 项，完整清单请用 --format json 或 --format html。")
     if report.notes:
