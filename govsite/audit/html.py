@@ -21,8 +21,18 @@ vertical-align:top;font-size:14px}th{background:#fafbfc}.fail{color:#b3261e;font
 .banner.fail{background:#fde8e7}.banner.pass{background:#e6f4ea}.score{font-weight:bold;font-size:16px}
 .sev-error{color:#b3261e}.sev-warning{color:#a15c00}.sev-info{color:#3559b5}small{color:#666}
 .kpi{display:inline-block;margin-right:24px}.kpi b{font-size:20px;display:block}a{color:#1a4fa0}
-details summary{cursor:pointer}svg text{font-size:11px;fill:#333}
+details summary{cursor:pointer}svg text{font-size:11px;fill:#333}.wide{overflow-x:auto}
+@media (max-width:720px){header,main{padding-left:10px;padding-right:10px}section{padding:10px}
+th,td{padding:4px 5px;font-size:13px}.kpi{margin-right:14px}}
+@media print{@page{size:A4;margin:15mm 12mm}body{background:#fff;color:#000}
+header{background:none;color:#000;border-bottom:2px solid #9e1b1b;padding:0 0 6px}main{padding:0;max-width:none}
+section{box-shadow:none;border-radius:0;padding:0;margin:0 0 10mm}.wide{overflow:visible}
+tr,li,svg{break-inside:avoid}h2,h3{break-after:avoid}a{color:#000;text-decoration:none}
+.banner{border:1px solid #999}details summary{display:none}}
 """
+# Closed <details> hide their rows even on paper; open them all before printing.
+PRINT_SCRIPT = ("<script>addEventListener('beforeprint',function(){"
+                "document.querySelectorAll('details').forEach(function(d){d.open=true})})</script>")
 
 
 def e(s: object) -> str:
@@ -146,19 +156,19 @@ def render_html(report: AuditReport, base: str = "") -> str:
         sections.append(
             f'<section id="unit-{e(u.unit)}"><h2>{e(u.name)} <span class="score">{u.score:.1f} 分</span> '
             + ('<span class="fail">单项否决</span>' if u.veto else "")
-            + f"</h2><h3>各栏目距上次更新天数（虚线为各自的更新期限，条越长越久未更新）</h3>{stale_chart(cols, report.as_of, base)}"
-            f"<h3>扣分与问题（{len(items)} 项）</h3><table><tr><th>级别</th><th>类别</th><th>位置与问题</th><th>依据</th>"
-            f"<th>整改</th><th>扣分</th></tr>{rows}</table></section>")
+            + f"</h2><h3>各栏目距上次更新天数（虚线为各自的更新期限，条越长越久未更新）</h3><div class=\"wide\">{stale_chart(cols, report.as_of, base)}</div>"
+            f"<h3>扣分与问题（{len(items)} 项）</h3><div class=\"wide\"><table><tr><th>级别</th><th>类别</th><th>位置与问题</th><th>依据</th>"
+            f"<th>整改</th><th>扣分</th></tr>{rows}</table></div></section>")
     site_items = [(i, f) for i, f in numbered if not f.unit]
     if site_items:
         rows = "".join(_finding_row(f, base, i) for i, f in site_items)
-        sections.append(f'<section id="site"><h2>全站问题</h2><table><tr><th>级别</th><th>类别</th><th>位置与问题</th>'
-                        f"<th>依据</th><th>整改</th><th>扣分</th></tr>{rows}</table></section>")
+        sections.append(f'<section id="site"><h2>全站问题</h2><div class="wide"><table><tr><th>级别</th><th>类别</th><th>位置与问题</th>'
+                        f"<th>依据</th><th>整改</th><th>扣分</th></tr>{rows}</table></div></section>")
     short_names = {u.unit: u.short_name or u.name for u in report.units}
     overdue = sorted((col for col in report.columns if col.status in ("stale", "empty")),
                      key=lambda col: (col.status != "empty", -col.stale_days))
     overdue_html = (f"<section><h2>超期和空白栏目（{len(overdue)} 个）</h2>"
-                    f"{stale_chart(overdue, report.as_of, base, width=760, unit_label=True, names=short_names)}</section>" if overdue else "")
+                    f'<div class="wide">{stale_chart(overdue, report.as_of, base, width=760, unit_label=True, names=short_names)}</div></section>' if overdue else "")
     urgent = [(i, f) for i, f in numbered if f.severity in ("error", "warning") and f.area != "coverage"]
     urgent_html = ""
     if urgent:
@@ -174,7 +184,7 @@ def render_html(report: AuditReport, base: str = "") -> str:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="robots" content="noindex,nofollow"><title>{e(report.site_name)} 读网审计与单位计分（{report.as_of}）</title>
-<style>{CSS}</style></head><body>
+<style>{CSS}</style>{PRINT_SCRIPT}</head><body>
 <header><h1>{e(report.site_name)} 读网审计与单位计分</h1>
 <p>审计日 {report.as_of} · 提交 {e(report.commit[:10])} · 已发布稿件 {report.pages} 篇 · 内部页面，不对外公开</p></header>
 <main>
@@ -183,9 +193,9 @@ def render_html(report: AuditReport, base: str = "") -> str:
 <span class="kpi"><b class="sev-info">{c['info']}</b>预警（即将到期）</span><span class="kpi"><b>{len(report.units)}</b>单位</span></section>
 {overdue_html}
 {urgent_html}
-<section><h2>单项否决指标</h2><table><tr><th>结果</th><th>指标</th><th>证据</th></tr>{veto_rows}</table></section>
-<section><h2>单位计分排名</h2><table><tr><th>排名</th><th>单位</th><th>得分</th><th>单项否决</th>
-<th>近12期更新得分趋势</th><th>近12个月每月新发稿件</th></tr>{unit_rows}</table>
+<section><h2>单项否决指标</h2><div class="wide"><table><tr><th>结果</th><th>指标</th><th>证据</th></tr>{veto_rows}</table></div></section>
+<section><h2>单位计分排名</h2><div class="wide"><table><tr><th>排名</th><th>单位</th><th>得分</th><th>单项否决</th>
+<th>近12期更新得分趋势</th><th>近12个月每月新发稿件</th></tr>{unit_rows}</table></div>
 <p><small>得分＝100 减各项扣分（每类扣分设上限）；趋势按每月同日的 git 历史计算栏目更新得分。点击单位查看扣分明细，点击位置打开对应稿件或栏目。</small></p></section>
 {"".join(sections)}
 <section><h2>说明</h2><ul>{notes}</ul></section>
