@@ -5,8 +5,10 @@ mode) becomes one row: the character model's gain, sunpinyin's word-bigram gain 
 libime's word-trigram gain when it is installed (``--bigrams`` leaves it out), the unweighted features of :meth:`TypoEngine.features` and one
 indicator per (tier, class); the label says whether the candidate is the target's text.  Logistic regression
 by iteratively reweighted least squares with a small ridge (pure Python, about a minute), printed as the
-``Score(...)`` literal of ``checks/typo/engine.py``.  The acceptance thresholds and the hand-set offsets are
-chosen afterwards with ``benchmarks/typos.py`` (see BENCHMARKS.md).
+``Score(...)`` literal of ``checks/typo/scoring.py``.  Two parts are set by rule, not fitted: the acceptance
+threshold (a log-odds) and the margin by which the real-word class is held back (``ACCEPT`` and
+``REAL_WORD_MARGIN`` in ``checks/typo/scoring.py``).  ``benchmarks/typos.py --folds K`` refits the score the
+same way on the training folds of a cross-validation (see BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -24,16 +26,17 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 FEATURES = ("old", "new", "new_word", "new_strong", "old_word", "left_edge", "right_edge")
 
 
-def collect(rows, engine) -> tuple[list[tuple[int, int]], list[list[float]], list[int]]:
-    """Rows (features) and labels of every candidate of the source sentences."""
+def collect_rows(rows, engine) -> tuple[list[tuple[int, int]], list[list[tuple[list[float], int]]]]:
+    """The classes, and per sentence the (features, label) of every candidate of its source: cross-validation
+    fits on the candidates of some sentences and evaluates on the others."""
     from checks.typo import engine as E
 
     classes = sorted(engine.score.offsets)
-    xs: list[list[float]] = []
-    ys: list[int] = []
+    per_row: list[list[tuple[list[float], int]]] = []
     engine.debug = True
     try:
         for _count, src, tgt in rows:
+            got: list[tuple[list[float], int]] = []
             for m in E.HAN_RUN.finditer(src):
                 run, base = m.group(), m.start()
                 for a, b, r, _z, tier_class, gain, char_gain, trigram_gain in engine._statistical(run):
@@ -44,10 +47,18 @@ def collect(rows, engine) -> tuple[list[tuple[int, int]], list[list[float]], lis
                         x.append(trigram_gain)
                     x += engine.features(run, a, b, r)
                     x += [1.0 if tier_class == c else 0.0 for c in classes[1:]]  # the first class is the base
-                    xs.append(x)
-                    ys.append(1 if tgt[base + a:base + b] == r else 0)
+                    got.append((x, 1 if tgt[base + a:base + b] == r else 0))
+            per_row.append(got)
     finally:
         engine.debug = False
+    return classes, per_row
+
+
+def collect(rows, engine) -> tuple[list[tuple[int, int]], list[list[float]], list[int]]:
+    """Rows (features) and labels of every candidate of the source sentences."""
+    classes, per_row = collect_rows(rows, engine)
+    xs = [x for got in per_row for x, _y in got]
+    ys = [y for got in per_row for _x, y in got]
     return classes, xs, ys
 
 
@@ -105,10 +116,42 @@ def fit(xs: list[list[float]], ys: list[int], ridge: float = 1.0, steps: int = 3
     return w
 
 
+def to_score(w: list[float], classes: list[tuple[int, int]], trigrams: bool):
+    """The fitted weights as the engine's :class:`checks.typo.scoring.Score`, with the two parts that are set by
+    rule rather than fitted: the acceptance threshold and the real-word class's margin
+    (:data:`checks.typo.scoring.ACCEPT`, :data:`checks.typo.scoring.REAL_WORD_MARGIN`)."""
+    from checks.typo import scoring as S
+
+    names = ["bias", "char", "word", "both"] + (["trigram"] if trigrams else []) + list(FEATURES)
+    weights = dict(zip(names, w))
+    weights.setdefault("trigram", 0.0)
+    offsets = {classes[0]: 0.0}
+    offsets.update({c: w[len(names) + i] for i, c in enumerate(classes[1:])})
+    if S.REAL_WORD in offsets:
+        offsets[S.REAL_WORD] -= S.REAL_WORD_MARGIN
+    return S.Score(**weights, offsets=offsets, accept=S.ACCEPT)
+
+
+def fit_score(classes, xs, ys, trigrams: bool, ridge: float | None = None):
+    """Fit the logistic score on these candidates (``ridge`` default :data:`checks.typo.scoring.RIDGE`)."""
+    from checks.typo import scoring as S
+
+    return to_score(fit(xs, ys, S.RIDGE if ridge is None else ridge), classes, trigrams)
+
+
+def score_literal(score) -> str:
+    fields = ("bias", "word", "char", "both", "trigram", "old", "new", "new_word", "new_strong", "old_word",
+              "left_edge", "right_edge")
+    return ("Score(" + ", ".join(f"{n}={getattr(score, n):.3f}" for n in fields)
+            + ", offsets={" + ", ".join(f"{c}: {v:.3f}" for c, v in score.offsets.items()) + "}"
+            + f", accept={score.accept})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="error_count<TAB>source<TAB>target file")
     ap.add_argument("--bigrams", action="store_true", help="fit the score without libime (sunpinyin's bigrams)")
+    ap.add_argument("--ridge", type=float, help="ridge penalty of the fit (default: RIDGE in checks/typo/scoring.py)")
     args = ap.parse_args(argv)
     from typos import read_tsv
 
@@ -120,13 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = E.TypoEngine(model, {})
     classes, xs, ys = collect(read_tsv(args.data), engine)
     print(f"{len(xs)} candidates, {sum(ys)} right; fitting …", file=sys.stderr)
-    w = fit(xs, ys)
-    names = ["bias", "char", "word", "both"] + (["trigram"] if engine.trigrams is not None else []) + list(FEATURES)
-    weights = dict(zip(names, w))
-    offsets = {classes[0]: 0.0}
-    offsets.update({c: w[len(names) + i] for i, c in enumerate(classes[1:])})
-    print("Score(" + ", ".join(f"{n}={v:.3f}" for n, v in weights.items())
-          + ", offsets={" + ", ".join(f"{c}: {v:.3f}" for c, v in offsets.items()) + "})")
+    print(score_literal(fit_score(classes, xs, ys, engine.trigrams is not None, args.ridge)))
     return 0
 
 

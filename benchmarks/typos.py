@@ -18,6 +18,10 @@ of the repository's packs, data rules included); ``--engine`` calls :class:`chec
 Speed: ``--repeat N`` times N passes, each with the engine's memories emptied, and reports the median (this
 machine's speed drifts); ``--page-sentences N`` puts N sentences on one page of the check path, as on a real
 site, so what a page as such costs (front matter, page-level rules) is shared by its sentences.
+``--folds K`` adds K-fold cross-validation: sentences are grouped (the same sentence with other slips shares a
+fold), the engine's logistic score is refitted on the other folds' candidates as ``benchmarks/typo_fit.py``
+fits it, and every fold is evaluated held out; the mean, spread and the pooled figure of each measure are
+printed (``--no-refit`` also shows the shipped score on the same folds).
 ``--z-offset TIER,CLASS=VALUE``, ``--accept-z VALUE`` and ``--weak-z VALUE`` change the engine's score for
 one run (the figures of the trade-offs in BENCHMARKS.md: ``--engine --z-offset 2,5=6``); ``--max-tier 3``
 also examines the characters of frequent words.
@@ -157,6 +161,9 @@ def evaluate(rows, run, show: int = 0, repeat: int = 1, page_sentences: int = 1)
         all_chars += len(tgt)
         all_fa += len(hits)
     return {
+        "counts": {"s_pred": s_pred, "s_gold": s_gold, "det_tp": det_tp, "cor_tp": cor_tp, "c_tp": c_tp,
+                   "c_pred": c_pred, "c_gold": c_gold, "clean_chars": clean_chars, "clean_fa": clean_fa,
+                   "all_chars": all_chars, "all_fa": all_fa},
         "all_fa_per_10k": all_fa * 10000 / all_chars if all_chars else 0.0,
         "all_chars": all_chars,
         "sentences": len(rows),
@@ -169,6 +176,91 @@ def evaluate(rows, run, show: int = 0, repeat: int = 1, page_sentences: int = 1)
         "sent_per_s": len(rows) / elapsed if elapsed else 0.0,
         "chars_per_s": sum(len(s) for _, s, _ in rows) / elapsed if elapsed else 0.0,
     }
+
+
+def fold_of(rows, k: int, seed: int = 0) -> list[int]:
+    """The fold of every row for K-fold cross-validation, by groups: rows whose targets begin alike (the
+    same sentence with other slips, or clean) share a fold, so no sentence is both fitted and tested on.
+    Groups are shuffled with ``seed`` and dealt out largest first to the smallest fold."""
+    import random
+
+    groups: dict[str, list[int]] = {}
+    for i, (_count, _src, tgt) in enumerate(rows):
+        groups.setdefault(tgt[:10], []).append(i)
+    order = sorted(groups)
+    random.Random(seed).shuffle(order)
+    order.sort(key=lambda key: -len(groups[key]))  # stable: equal sizes stay shuffled
+    sizes = [0] * k
+    out = [0] * len(rows)
+    for key in order:
+        f = min(range(k), key=lambda j: (sizes[j], j))
+        sizes[f] += len(groups[key])
+        for i in groups[key]:
+            out[i] = f
+    return out
+
+
+def _pooled(results: list[dict]) -> dict:
+    """The figures of all held-out folds taken together (every sentence tested once)."""
+    c = {key: sum(r["counts"][key] for r in results) for key in results[0]["counts"]}
+    return {
+        "det": prf(c["det_tp"], c["s_pred"], c["s_gold"]),
+        "cor": prf(c["cor_tp"], c["s_pred"], c["s_gold"]),
+        "char": prf(c["c_tp"], c["c_pred"], c["c_gold"]),
+        "fa_per_10k": c["clean_fa"] * 10000 / c["clean_chars"] if c["clean_chars"] else 0.0,
+        "all_fa_per_10k": c["all_fa"] * 10000 / c["all_chars"] if c["all_chars"] else 0.0,
+        "counts": c,
+    }
+
+
+CV_MEASURES = (("det P", lambda r: r["det"][0]), ("det R", lambda r: r["det"][1]), ("det F1", lambda r: r["det"][2]),
+               ("cor P", lambda r: r["cor"][0]), ("cor R", lambda r: r["cor"][1]), ("cor F1", lambda r: r["cor"][2]),
+               ("char F1", lambda r: r["char"][2]), ("FA/10k clean", lambda r: r["fa_per_10k"]),
+               ("FA/10k all", lambda r: r["all_fa_per_10k"]))
+
+
+def cross_validate(rows, run, k: int, seed: int = 0, refit: bool = True, ridge: float | None = None) -> dict:
+    """K-fold cross-validation: for every fold, the engine's logistic score is refitted on the candidates of
+    the other folds (``benchmarks/typo_fit.py``, the same rules for the parts that are not fitted) and the
+    held-out fold is evaluated through ``run``.  ``refit=False`` evaluates the shipped score on every fold
+    instead (fitted on the whole file: optimistic, for comparison)."""
+    import typo_fit
+
+    engine = run.engine
+    folds = fold_of(rows, k, seed)
+    shipped = engine.score
+    per_row = classes = None
+    if refit:
+        classes, per_row = typo_fit.collect_rows(rows, engine)
+    results = []
+    try:
+        for f in range(k):
+            test = [row for row, g in zip(rows, folds) if g == f]
+            if refit:
+                xs = [x for got, g in zip(per_row, folds) if g != f for x, _y in got]
+                ys = [y for got, g in zip(per_row, folds) if g != f for _x, y in got]
+                engine.score = typo_fit.fit_score(classes, xs, ys, engine.trigrams is not None, ridge)
+            engine.forget()
+            results.append(evaluate(test, run))
+    finally:
+        engine.score = shipped
+        engine.forget()
+    return {"folds": results, "pooled": _pooled(results), "sizes": [folds.count(f) for f in range(k)]}
+
+
+def print_cv(cv: dict, label: str) -> None:
+    results = cv["folds"]
+    print(f"{label}: {len(results)} folds of {'/'.join(map(str, cv['sizes']))} sentences "
+          f"(grouped by sentence), held-out figures")
+    print(f"  {'measure':14s} {'mean':>6s} {'std':>6s} {'min':>6s} {'max':>6s} {'pooled':>7s}   per fold")
+    for name, get in CV_MEASURES:
+        values = [get(r) for r in results]
+        std = statistics.stdev(values) if len(values) > 1 else 0.0
+        print(f"  {name:14s} {statistics.mean(values):6.3f} {std:6.3f} {min(values):6.3f} {max(values):6.3f} "
+              f"{get(cv['pooled']):7.3f}   " + " ".join(f"{v:.3f}" for v in values))
+    c = cv["pooled"]["counts"]
+    print(f"  pooled: {c['s_pred']} sentences flagged, {c['det_tp']} exactly right, {c['clean_fa']} false alarms "
+          f"in {c['clean_chars']} clean characters, {c['all_fa']} in {c['all_chars']} characters of all targets")
 
 
 def content_false_alarms(folder: Path, run) -> tuple[int, int]:
@@ -204,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weak-z", type=float,
                     help="override WEAK_Z, the threshold in a sentence that already has a finding")
     ap.add_argument("--max-tier", type=int, help="override MAX_TIER (3: also examine characters of frequent words)")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="K-fold cross-validation: refit the score on K-1 folds, evaluate the held-out fold")
+    ap.add_argument("--seed", type=int, default=0, help="shuffle of the sentence groups into folds (--folds)")
+    ap.add_argument("--no-refit", action="store_true",
+                    help="with --folds: also evaluate the shipped score (fitted on the whole file) on every fold")
+    ap.add_argument("--ridge", type=float, help="with --folds: ridge penalty of the refits")
     args = ap.parse_args(argv)
     if args.z_offset or args.accept_z is not None or args.max_tier is not None or args.weak_z is not None:
         from checks.typo import engine as typo_engine
@@ -246,6 +344,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"false alarms per 10k chars of {args.content}: {rate:.2f}  ({hits} in {chars} chars)")
     print(f"speed: {r['sent_per_s']:.0f} sentences/s, {r['chars_per_s']:.0f} chars/s on one core")
     print(f"load: {load_s:.3f} s (in-process, model cache warm)")
+    if args.folds >= 2:
+        print_cv(cross_validate(rows, run, args.folds, args.seed, ridge=args.ridge),
+                 "cross-validation, score refitted per fold")
+        if args.no_refit:
+            print_cv(cross_validate(rows, run, args.folds, args.seed, refit=False),
+                     "the same folds, shipped score (fitted on the whole file)")
     return 0
 
 

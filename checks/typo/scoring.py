@@ -94,6 +94,12 @@ SCORE_TRIGRAMS = Score(bias=-8.554, word=0.131, char=0.444, both=-0.062, trigram
                        offsets={(0, 0): 0.0, (0, 1): -0.492, (0, 2): -3.223, (0, 4): -3.438,
                                 (1, 0): 1.936, (1, 1): -0.025, (1, 2): 0.006, (2, 5): 2.4, (FUNCTION_TIER, 0): 0.340},
                        accept=1.0)
+# The parts of SCORE_TRIGRAMS set by rule, not fitted (``benchmarks/typo_fit.py`` applies them to its fit, and
+# ``benchmarks/typos.py --folds K`` to the fit of every cross-validation fold):
+ACCEPT = 1.0            # a sure finding needs log-odds above 1 (the candidate right nearly three times in four)
+REAL_WORD = (2, 5)      # the class of a frequent word replaced by a homophone word (a real-word slip)
+REAL_WORD_MARGIN = 0.5  # held back by this much below its fitted offset: a false alarm on a real word costs more
+RIDGE = 1.0             # ridge penalty of the logistic fit
 # A candidate scoring above WEAK_Z but not the score's ``accept`` is reported only in a sentence that already
 # has a sure finding: slips come in clusters, so one sure error raises the odds of the next.
 WEAK_Z = -1.5
