@@ -73,7 +73,8 @@ class CheckContext:
     name → kind (leader, unit, place, title) for the typo engine; ``published_numbers``: digits of the
     phone numbers the units publish (never private data); ``own_names``: unit id → the names the unit
     publishes under (a page saying 来源：本单位 is no repost), with ``site_names`` for the whole portal;
-    ``content_dir``: the pages the typo engine learns the county's own usage from.
+    ``content_dir``: the pages the typo engine learns the county's own usage from; ``new_media``: the
+    accounts the units registered under Art. 9, as (unit id, platform, name, account id).
     """
 
     root: Path | None = None
@@ -83,6 +84,7 @@ class CheckContext:
     own_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     site_names: tuple[str, ...] = ()
     content_dir: Path | None = None
+    new_media: tuple[tuple[str, str, str, str], ...] = ()
 
     @property
     def key(self) -> str:

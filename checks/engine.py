@@ -131,7 +131,9 @@ class Checker:
 
     def _drop_covered(self, findings: list[Finding]) -> list[Finding]:
         """A statistical (code) finding inside the span of a data rule of the same category says the same thing
-        less well (布署: the engine's “布→部” vs the rule that explains 部署): keep the explained one."""
+        less well (布署: the engine's “布→部” vs the rule that explains 部署): keep the explained one. So does a
+        warning inside an error of the same category (a contact handle inside a spam advert)."""
+        findings = _drop_weaker(findings)
         data = [f for f in findings if f.suggestion is not None
                 and getattr(self.ruleset.rules.get(f.rule), "kind", "code") != "code"]
         if not data:
@@ -211,6 +213,21 @@ class Checker:
             findings.append(whole_line(rel, 1, "schema", "schema.empty", "error",
                                        "稿件为空。请写入头部信息和正文，或删除该文件。"))
         return findings
+
+
+_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+def _drop_weaker(findings: list[Finding]) -> list[Finding]:
+    strong = [f for f in findings if f.severity == "error"]
+    if not strong or len(strong) == len(findings):
+        return findings
+
+    def inside(f: Finding, d: Finding) -> bool:
+        return (d.rule != f.rule and d.category == f.category and _RANK.get(d.severity, 0) > _RANK.get(f.severity, 0)
+                and (d.line, d.column) <= (f.line, f.column) and (f.end_line, f.end_column) <= (d.end_line, d.end_column))
+
+    return [f for f in findings if f.severity == "error" or not any(inside(f, d) for d in strong)]
 
 
 def _unclosed_comments(rel: str, text: str, body_start: int) -> list[Finding]:

@@ -23,6 +23,7 @@ DETECTORS: dict[str, str] = {
     "source.repost_missing": "checks.detectors.source:repost_missing",
     "source.repost_incomplete": "checks.detectors.source:repost_incomplete",
     "source.unauthoritative": "checks.detectors.source:unauthoritative",
+    "source.wechat_account": "checks.detectors.source:wechat_account",
     "norm.halfwidth_punctuation": "checks.detectors.norm:halfwidth_punctuation",
     "norm.image_alt": "checks.detectors.norm:image_alt",
     "typo.engine": "checks.detectors.typo:engine",

@@ -23,6 +23,12 @@ _REF_DEF = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M)
 _HTML_ATTR = re.compile(r"<(?:a|img|link|script|iframe|source)\b[^>]*?\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+)>")
 _BARE = re.compile(r"(?<![(<\"'=/\w])(?:(?:https?|ftp)://|www\.)[A-Za-z0-9.-]+[^\s<>\"'）)，。；、\u3000\[\]]*")
+# A web address written as plain text without http:// or www. (t.cn/A6x7yZ, 888bet.vip): browsers and WeChat
+# turn it into a link, so it is judged as one. Only endings that are domains, so 附件.pdf or v1.2 never match.
+_TLDS = ("com|cn|net|org|top|xyz|vip|cc|info|me|io|co|tv|ly|gl|im|to|gd|at|id|in|link|shop|club|site|online|app|"
+         "ink|live|fun|wang|pub|run|pro|biz|asia|bet|win|red|work|store|tech|icu|mobi|name")
+_BARE_HOST = re.compile(rf"(?<![A-Za-z0-9.@/_%-])((?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+(?:{_TLDS}))"
+                        r"(?![A-Za-z0-9-])(/[A-Za-z0-9._~%/?=&#+-]*)?")  # lower-case endings: ASP.NET is a product
 _HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*#([\w-]+)[^}]*\})?[ \t]*#*[ \t]*$", re.M)
 _EXPLICIT_ID = re.compile(r"\bid=[\"']([^\"']+)[\"']|\{[^}]*#([\w-]+)[^}]*\}")
 
@@ -111,20 +117,37 @@ def malformed(view: PageView) -> Iterator[Hit]:
             yield Hit(link.start, link.end, None, detail={"target": link.target.strip()})
 
 
+def text_addresses(view: PageView) -> list[Link]:
+    """Web addresses written as plain text in the prose (the masked text: real links are blanked there)."""
+    if "text_addresses" not in view.memo:
+        found = []
+        text = view.masked
+        if "." in text:
+            for m in _BARE_HOST.finditer(text, view.page.body_start):
+                found.append(Link(m.start(), m.end(), "http://" + m.group(0)))
+        view.memo["text_addresses"] = found
+    return view.memo["text_addresses"]
+
+
+def _all_links(view: PageView) -> list[Link]:
+    return _links(view) + (text_addresses(view) if view.masked else [])
+
+
 def external_domain(view: PageView) -> Iterator[Hit]:
     allowed = _list(view, "allowed_domains")
     shorteners = _list(view, "shorteners")
-    for link in _links(view):
+    wechat = _list(view, "wechat_article_hosts")  # reposts, judged by source.wechat-account: no adverts
+    for link in _all_links(view):
         if is_malformed(link.target):
             continue  # reported by link.malformed
         host = _host(link.target)
-        if host and not _suffix_match(host, allowed) and not _suffix_match(host, shorteners):
+        if host and not _suffix_match(host, allowed) and not _suffix_match(host, shorteners) and host not in wechat:
             yield Hit(link.start, link.end, None, detail={"host": host})
 
 
 def shortener(view: PageView) -> Iterator[Hit]:
     shorteners = _list(view, "shorteners")
-    for link in _links(view):
+    for link in _all_links(view):
         host = _host(link.target)
         if host and _suffix_match(host, shorteners):
             yield Hit(link.start, link.end, None, detail={"host": host})

@@ -50,7 +50,8 @@ def check_context(project: County) -> CheckContext:
         published_numbers=published_numbers(project),
         own_names={uid: tuple(n for n in (u.name, u.short_name) if n) for uid, u in units.items()},
         site_names=tuple(str(project.site.get(k)) for k in ("name", "sponsor") if project.site.get(k)),
-        content_dir=project.root / "content")
+        content_dir=project.root / "content",
+        new_media=tuple((uid, m.platform, m.name, m.account) for uid, u in units.items() for m in u.new_media))
 
 
 def checker_for(project: County, ruleset: RuleSet | None = None) -> Checker:

@@ -74,3 +74,37 @@ def test_an_unclosed_fence_hides_nothing(repo):
         found = [f.rule for f in findings_for(repo, f"{fence}\n见[x](http://[::1/a)和[y](gone.md)。\n")
                  if f.category == "link"]
         assert sorted(found) == ["link.internal-missing", "link.malformed"], fence
+
+
+# -- addresses written as text (issue 19) -----------------------------------------------------------------
+def test_a_shortened_address_written_as_text_is_a_short_link(repo):
+    [f] = [f for f in findings_for(repo, "访问t.cn/A6x7yZ了解详情。\n") if f.category in ("ad", "link")]
+    assert (f.rule, f.severity, f.line, f.column, f.end_column) == ("ad.short-link", "error", 5, 3, 14)
+
+
+def test_an_unknown_domain_written_as_text_is_an_external_domain(repo):
+    [f] = [f for f in findings_for(repo, "登录888bet.vip注册即送彩金。\n") if f.rule == "ad.external-domain"]
+    assert "888bet.vip" in f.message
+
+
+def test_text_that_only_looks_like_an_address_is_left_alone(repo):
+    body = ("系统采用 ASP.NET 框架，附件为实施方案.pdf，版本 v1.2，邮箱 ws@cq.gov.cn，"
+            "详见 www.gov.cn 和 [中国政府网](https://www.gov.cn/)。\n")
+    assert rules_of(findings_for(repo, body)) == []
+
+
+def test_a_real_link_is_reported_once_not_again_as_text(repo):
+    found = [f for f in findings_for(repo, "详见 https://t.cn/A6abcd 。\n") if f.rule == "ad.short-link"]
+    assert len(found) == 1
+
+
+def test_a_wechat_article_is_no_advert(repo):
+    found = findings_for(repo, "详见[原文](https://mp.weixin.qq.com/s/AbC)。\n")
+    assert "ad.external-domain" not in rules_of(found)
+
+
+def test_spam_with_a_contact_is_one_error_not_an_error_and_a_warning(repo):
+    found = [f for f in findings_for(repo, "加微信 abc12345 办理代开发票，详询 QQ 123456789。\n") if f.category == "ad"]
+    assert sorted((f.rule, f.severity) for f in found) == [("ad.contact-handle", "warning"),
+                                                            ("ad.service-spam", "error")]
+    assert next(f for f in found if f.rule == "ad.contact-handle").column > 20  # the QQ, not inside the spam
