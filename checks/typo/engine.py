@@ -10,7 +10,7 @@ import bisect
 import gc
 import pickle
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -29,7 +29,7 @@ class TypoEngine(NameVariants, StatisticalCheck):
     """Finds typos in page text. Build with :meth:`load` (or :func:`checks.typo.load_engine`)."""
 
     def __init__(self, model: dict, proper_names: Mapping[str, str], terms: Mapping[str, int] | None = None,
-                 pages: list[str] | None = None) -> None:
+                 pages: list[str] | None = None, lookalikes: Sequence[str] = ()) -> None:
         self.lm = WordLM(model["lex"], model["uni_c"], model["uni_b"], model["bk"], model["bc"])
         self.has_lm = bool(model.get("has_lm", True))
         self.clm = CharLM(model["clm"]) if model.get("clm") else None
@@ -56,6 +56,7 @@ class TypoEngine(NameVariants, StatisticalCheck):
         self.names = names
         self.terms = dict(terms or {})
         self.pages = list(pages or [])
+        self.lookalike_groups = tuple(lookalikes)  # 形近字 groups of the lists, for the names' near-misses
         self._run_cache: dict[str, list[tuple]] = {}
         self._build_local()
         # The model is hundreds of thousands of long-lived containers: left in the collector's generations,
@@ -72,10 +73,11 @@ class TypoEngine(NameVariants, StatisticalCheck):
     # -- construction ---------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, proper_names: Mapping[str, str], content_root: Path | None = None) -> TypoEngine:
+    def load(cls, proper_names: Mapping[str, str], content_root: Path | None = None,
+             lookalikes: Sequence[str] = ()) -> TypoEngine:
         model = load_model()
         terms, pages = learn(content_root) if content_root is not None else ({}, [])
-        return cls(model, proper_names, terms, pages)
+        return cls(model, proper_names, terms, pages, lookalikes)
 
     def confusables(self, c: str) -> dict[str, int]:
         """Candidate replacements of ``c`` with their confusion class (0 same pinyin, 1 look-alike/fuzzy)."""
@@ -126,8 +128,8 @@ class TypoEngine(NameVariants, StatisticalCheck):
         hits: list[tuple[float, TypoHit]] = []
         weak: list[tuple[float, TypoHit]] = []
         if self.variants is not None:
-            for end, (name, kind, rule) in self.variants.iter(text):
-                start = end - len(name) + 1
+            for end, (name, kind, rule, *size) in self.variants.iter(text):
+                start = end - (size[0] if size else len(name)) + 1  # a left-out or doubled character: lengths differ
                 if self._name_variant_ok(text, start, end + 1):
                     note = _NAME_NOTES.get(kind, "")
                     # names first, the longest name first (全称 before 简称)

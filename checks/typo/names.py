@@ -3,7 +3,9 @@ never flagged; built once per county and name set, cached as automata."""
 
 from __future__ import annotations
 
+import functools
 import pickle
+from collections.abc import Iterator
 
 import ahocorasick
 
@@ -12,6 +14,7 @@ from checks.typo import build as _build
 from checks.typo.scoring import HAN_RUN, OFFICIAL_TERMS
 
 
+NEAR_MISS_VERSION = 4  # how near-misses are made: bump when _near_misses changes
 _NAME_NOTES = {
     "leader": "国家领导人或本县领导姓名写错属严重错误。",
     "unit": "本县单位名称写错属严重错误。",
@@ -27,11 +30,15 @@ class NameVariants:
     def _build_local(self) -> None:
         """Project words (never flagged) and the misspellings of names and learnt terms (always flagged).
 
-        Cached (pickled automata) by a hash of the names, the learnt terms and the official terms."""
+        Cached (pickled automata) by a hash of the names, the learnt terms, the official terms, the look-alike
+        groups and which list of real places protects them."""
         import hashlib
 
-        key = hashlib.sha1(repr((DATA_VERSION, sorted(self.names.items()), sorted(self.terms),
-                                 OFFICIAL_TERMS)).encode()).hexdigest()[:16]
+        from checks.typo import divisions
+
+        key = hashlib.sha1(repr((DATA_VERSION, NEAR_MISS_VERSION, sorted(self.names.items()), sorted(self.terms),
+                                 OFFICIAL_TERMS, sorted(self.lookalike_groups),
+                                 divisions.identity())).encode()).hexdigest()[:16]
         from checks.cachedir import read_pickle, write_atomic
 
         path = _build.cache_dir() / f"local-{key}.pickle"
@@ -44,6 +51,8 @@ class NameVariants:
         _build.prune(path.parent, "local-")
 
     def _make_local(self) -> None:
+        from checks.typo import divisions
+
         local = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
         variants = ahocorasick.Automaton()
         self._nvariants = 0
@@ -60,17 +69,18 @@ class NameVariants:
             for part in HAN_RUN.findall(name):
                 protected.add(part)
                 local.add_word(part)
+        # a near-miss that is a piece of a right name (巫山县人民政 of 巫山县人民政府) or a real place is no slip
+        pieces = {w[i:j] for w in protected for i in range(len(w)) for j in range(i + 2, len(w) + 1)}
+        places = divisions.names()
         seen: dict[str, tuple] = {}
         for name, kind, rule in entries:
             for part in HAN_RUN.findall(name):
                 if len(part) < 2:
                     continue
-                for q, ch in enumerate(part):
-                    for c2 in self._name_confusables(ch, len(part)):
-                        v = part[:q] + c2 + part[q + 1:]
-                        if v in protected or self.words.exists(v) or v in seen:
-                            continue
-                        seen[v] = (part, kind, rule)
+                for v in self._near_misses(part, rule == RULE_PROPER_NAME):
+                    if v in pieces or v in places or self.words.exists(v) or v in seen:
+                        continue
+                    seen[v] = (part, kind, rule, len(v))
         for v, value in seen.items():
             variants.add_word(v, value)
         self._nvariants = len(seen)
@@ -81,15 +91,51 @@ class NameVariants:
         self.local = local if len(local) else None
         self.variants = variants if len(variants) else None
 
-    def _name_confusables(self, ch: str, length: int) -> str:
+    def _near_misses(self, part: str, proper: bool) -> Iterator[str]:
+        """Misspellings of one name: a character replaced by a homophone (or, in a name of three characters or
+        more, a look-alike); for proper names of four or more also a character left out or doubled inside."""
+        for q, ch in enumerate(part):
+            for c2 in self._name_confusables(ch, len(part), proper):
+                yield part[:q] + c2 + part[q + 1:]
+        if proper and len(part) >= 4:
+            for q in range(1, len(part) - 1):
+                yield part[:q] + part[q + 1:]              # 巫山县人民政府 → 巫山县民政府
+            for q in range(len(part) - 1):
+                yield part[:q + 1] + part[q] + part[q + 1:]  # 巫山县 → 巫山山县 (never the last: 县县长)
+        elif proper and len(part) == 3:
+            yield part[0] + part[1] + part[1] + part[2]
+
+    def _name_confusables(self, ch: str, length: int, proper: bool = False) -> str:
         out = set(self.same_pinyin.get(ch, ""))
         for r in self.py.get(ch, "").split("|"):
             if r:
                 out.update(self.py2c.get(r, ""))
         if length >= 3:
             out.update(self.same_stroke.get(ch, ""))
+            if proper:
+                out.update(self._lookalike_chars(ch))
         out.discard(ch)
         return "".join(sorted(out))
+
+    def _lookalike_chars(self, ch: str) -> set[str]:
+        """Look-alikes of a character in a proper name: one is a component of the other (山/出), or the lists
+        put them in one group (县/具); common characters only, never a function word (的, 了)."""
+        groups = self._groups
+        out = set(groups.get(ch, ""))
+        if self._by_component is None:
+            self._lookalikes(ch)  # builds the component index
+        index = self._by_component or {}
+        contained = set(self.components.get(ch, "")) | index.get(ch, set())
+        out |= {c for c in contained if c in self.common}
+        return {c for c in out if c not in self.function_chars and "\u3400" <= c <= "\u9fff"}
+
+    @functools.cached_property
+    def _groups(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for group in self.lookalike_groups:
+            for c in group:
+                out[c] = out.get(c, "") + group.replace(c, "")
+        return out
 
     # -- confusion classes ----------------------------------------------------------------------------
 
