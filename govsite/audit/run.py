@@ -70,6 +70,7 @@ class RepositoryAudit:
     findings: list[AuditFinding] = field(default_factory=list)
     serious: list[AuditFinding] = field(default_factory=list)  # incl. forged dates: they veto too
     serious_note: str = ""
+    hijack_terms: tuple[str, ...] = ()  # what a linked site that now serves gambling or porn shows (lists)
 
 
 def run_audit(root: Path, as_of: dt.date | None = None, site_dir: Path | None = None, online: bool = False,
@@ -128,7 +129,8 @@ def audit_repository(root: Path, as_of: dt.date | None = None, run_checks: bool 
     forged = [f for f in late if f.rule == "audit.timeliness.formed-after-publish"]
     return RepositoryAudit(report=report, snap=snap, site=site, columns=columns, newest=newest, scheme=scheme,
                            findings=home + fresh + late + closing + coverage + media + roster + serious + exempted,
-                           serious=serious + forged, serious_note=note)
+                           serious=serious + forged, serious_note=note,
+                           hijack_terms=tuple(str(t) for t in project.lists.get("hijacked_site_terms", []) if t))
 
 
 def finish_audit(pre: RepositoryAudit, site_dir: Path | None = None, online: bool = False,
@@ -152,7 +154,7 @@ def finish_audit(pre: RepositoryAudit, site_dir: Path | None = None, online: boo
         own = urllib.parse.urlsplit(str(site.get("base_url") or "")).hostname
         allow = set(allow or ()) | ({own.lower()} if own else set())  # the portal's own address is not external
         lr = audit_links(site_dir, snap.root, online=online, allow=allow, timeout=timeout, concurrency=concurrency,
-                         progress=lambda d, t: step("检查站点链接", d, t), scans=scans)
+                         progress=lambda d, t: step("检查站点链接", d, t), scans=scans, hijack_terms=pre.hijack_terms)
         link_findings = lr.findings
         report.notes.append(f"链接检查：{lr.pages} 个页面、{lr.links} 个链接（外部 {lr.external} 个，"
                             + (f"联网检查 {lr.external_checked} 个）。" if online else "未联网检查，可加 --online）。"))

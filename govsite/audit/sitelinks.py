@@ -18,6 +18,7 @@ from pathlib import Path
 from govsite.audit.model import AuditFinding
 
 ART = "《管理办法》第二十六条、第二十七条（页面无法打开、链接不可用须立即处理）"
+HIJACK_ART = "《管理办法》第十六条第（九）项（不得链接商业广告）；政府网站与政务新媒体检查指标（链接至赌博、色情等网站）"
 ART_ALT = "《管理办法》第二十六条；《政府网站与政务新媒体检查指标》无障碍要求（图片须有替代文字）"
 SKIP_DIRS = {"assets", "pagefind", "search", "internal"}
 ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".ofd", ".txt",
@@ -218,13 +219,16 @@ CHUNK = 250          # pages per task: small enough to report progress, large en
 def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, allow: set[str] | None = None,
                 timeout: float = 10.0, concurrency: int = 8,
                 progress: Callable[[int, int], None] | None = None,
-                opener: Callable[[str, float], int | None] | None = None,
-                workers: int | None = None, scans: dict[str, Scan] | None = None) -> LinkReport:
+                opener: Callable[[str, float], tuple[int | None, str]] | None = None,
+                workers: int | None = None, scans: dict[str, Scan] | None = None,
+                hijack_terms: tuple[str, ...] = ()) -> LinkReport:
     """Check the links of every HTML page of ``site_dir``; on a large site the pages are shared out over the
     machine's cores (``workers``, default: all), with the same findings in the same order as one process.
 
     ``scans``: pages already scanned while they were written (site path → :func:`scan_page`): only the
-    others are read, and in this process (what is left is a lookup per link)."""
+    others are read, and in this process (what is left is a lookup per link). ``hijack_terms``: words of a
+    gambling or porn site (the lists' ``hijacked_site_terms``); online, a linked page that shows them is
+    reported as a link to an advert: a lapsed domain bought by such a site is a known way portals fail."""
     site_dir = Path(site_dir)
     names: set[str] = set()
     for dirpath, _dirs, entries in os.walk(site_dir):
@@ -266,7 +270,8 @@ def audit_links(site_dir: Path, root: Path | None = None, online: bool = False, 
         for url, where in part.external.items():
             external.setdefault(url, []).extend(where)
     if online and external:
-        report.findings.extend(_check_external(external, root, allow or set(), timeout, concurrency, opener, report))
+        report.findings.extend(_check_external(external, root, allow or set(), timeout, concurrency, opener, report,
+                                               hijack_terms))
     return report
 
 
@@ -314,20 +319,40 @@ def _resolve(base: str, url: str) -> tuple:
     return parsed, path, target
 
 
-def _probe(url: str, timeout: float) -> int | None:
-    """HTTP status of ``url`` (HEAD, then GET when HEAD is refused); None when unreachable."""
-    for method in ("HEAD", "GET"):
-        req = urllib.request.Request(url, method=method, headers={"User-Agent": "govsite-audit/1.0"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
-                return int(resp.status)
-        except urllib.error.HTTPError as exc:
-            if method == "HEAD" and exc.code in (403, 405, 501):
-                continue
-            return int(exc.code)
-        except (urllib.error.URLError, OSError, ValueError):
-            return None
-    return None
+PAGE_SAMPLE = 256 * 1024  # enough of a page to see what it shows, never a whole download
+
+
+def _probe(url: str, timeout: float) -> tuple[int | None, str]:
+    """HTTP status of ``url`` and the start of its text when it is a web page; (None, "") when unreachable."""
+    req = urllib.request.Request(url, headers={"User-Agent": "govsite-audit/1.0"})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - http(s) only
+            kind = resp.headers.get_content_type() or ""
+            if not kind.startswith("text/") and "html" not in kind:
+                return int(resp.status), ""
+            raw = resp.read(PAGE_SAMPLE)
+            charset = resp.headers.get_content_charset() or _meta_charset(raw) or "utf-8"
+            try:
+                return int(resp.status), raw.decode(charset, "replace")
+            except LookupError:
+                return int(resp.status), raw.decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), ""
+    except (urllib.error.URLError, OSError, ValueError):
+        return None, ""
+
+
+def _meta_charset(raw: bytes) -> str:
+    m = re.search(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_-]+)", raw[:4096], re.I)
+    return m.group(1).decode("ascii") if m else ""
+
+
+def hijack_words(text: str, terms: tuple[str, ...]) -> list[str]:
+    """The gambling or porn words a page shows (tags stripped), in list order."""
+    if not text or not terms:
+        return []
+    plain = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", text, flags=re.S | re.I)
+    return [t for t in terms if t in plain]
 
 
 def host_allowed(url: str, allow: set[str]) -> bool:
@@ -336,22 +361,31 @@ def host_allowed(url: str, allow: set[str]) -> bool:
 
 
 def _check_external(external: dict[str, list[str]], root: Path | None, allow: set[str], timeout: float,
-                    concurrency: int, opener: Callable[[str, float], int | None] | None,
-                    report: LinkReport) -> list[AuditFinding]:
+                    concurrency: int, opener: Callable[[str, float], tuple[int | None, str]] | None,
+                    report: LinkReport, hijack_terms: tuple[str, ...] = ()) -> list[AuditFinding]:
     todo = [u for u in sorted(external) if not host_allowed(u, allow)]
     probe = opener or _probe
     out: list[AuditFinding] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         results = dict(zip(todo, pool.map(lambda u: probe(u, timeout), todo)))
     report.external_checked = len(todo)
-    if len(results) >= 3 and all(v is None for v in results.values()):
+    if len(results) >= 3 and all(v[0] is None for v in results.values()):
         report.offline = True  # no host answered at all: the network is down, not every link
         return []
-    for url, status in results.items():
-        if status is not None and status < 400:
-            continue
+    for url, (status, text) in results.items():
         page = external[url][0]
         blame, unit, column = source_of(page, root)
+        shown = hijack_words(text, hijack_terms) if status is not None and status < 400 else []
+        if shown:
+            out.append(AuditFinding(
+                "links", "audit.links.hijacked", "error", unit,
+                f"{blame} 中的外部链接 {url} 打开后是赌博或色情网站（页面上有“{'”“'.join(shown[:3])}”等字样），"
+                f"共 {len(external[url])} 个页面引用。原网站的域名可能已过期被他人注册。", HIJACK_ART,
+                "请立即删除或更换这个链接，并检查本站其他指向同一网站的链接；确需保留的，请改为原单位的新网址。",
+                path=blame, column=column, evidence={"url": url, "words": shown[:10], "pages": external[url][:20]}))
+            continue
+        if status is not None and status < 400:
+            continue
         why = f"返回 HTTP {status}" if status else f"在 {timeout:g} 秒内无法连接"
         out.append(AuditFinding(
             "links", "audit.links.external", "warning", unit,

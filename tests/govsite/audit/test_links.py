@@ -150,3 +150,41 @@ def test_a_link_to_an_unpublished_page_names_the_page(tmp_path):
     report = audit_links(site, tmp_path)
     [f] = [f for f in report.findings if f.evidence.get("href") == "../weishenhe.md"]
     assert "指向稿件 content/u/weishenhe.md，该稿件不存在或尚未发布（未通过审核的稿件不会发布）" in f.message
+
+
+@pytest.fixture
+def hijacked():
+    """A web server whose /old page is what a lapsed domain bought by a gambling site shows."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = {"/old": "<html><head><meta charset='gbk'><title>欢迎</title></head><body>"
+                            "<h1>澳门新葡京娱乐城</h1><p>注册即送彩金，真人视讯百家乐</p></body></html>",
+                    "/ok": "<html><body><h1>巫山县文化和旅游发展委员会</h1></body></html>"}.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html")  # charset only in the page, as such sites do
+            self.end_headers()
+            if body:
+                self.wfile.write(body.encode("gbk"))
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_a_linked_site_that_now_serves_gambling_is_an_advert_error(tmp_path, hijacked):
+    from govsite.core.county import merge_lists
+
+    terms = tuple(merge_lists(None, [])["hijacked_site_terms"])
+    site = build_site(tmp_path, hijacked)
+    (site / "u/c/p/index.html").write_text(f"<html><a href='{hijacked}/old'>旧合作网站</a>"
+                                           f"<a href='{hijacked}/ok'>文旅委</a></html>", encoding="utf-8")
+    report = audit_links(site, tmp_path, online=True, allow=set(), timeout=5, concurrency=2, hijack_terms=terms)
+    [f] = [f for f in report.findings if f.rule == "audit.links.hijacked"]
+    assert f.severity == "error" and f.evidence["url"] == f"{hijacked}/old"
+    assert f.evidence["words"][:3] == ["娱乐城", "百家乐", "真人视讯"]
+    assert "赌博或色情网站" in f.message and "content/u/c/p.md" in f.message and "删除或更换" in f.fix
+    assert not [g for g in report.findings if g.rule == "audit.links.external"]  # both pages answer 200
