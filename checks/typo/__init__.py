@@ -139,7 +139,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from checks.typo.engine import TypoEngine
 
-DATA_VERSION = "6"
+DATA_VERSION = "7"
 
 RULE_CONFUSION = "typo.confusion"
 RULE_PROPER_NAME = "typo.proper-name"

