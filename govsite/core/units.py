@@ -293,9 +293,11 @@ def parse_unit(text: str, path: str, file_id: str | None = None,
             key = r.get(k, "key", kkp, str, required=True)
             start = r.get(k, "valid_from", kkp, dt.date, required=True)
             end = r.get(k, "valid_until", kkp, dt.date, required=True)
-            if key and not re.match(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) \S+", key):
+            if key and not re.match(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) \S+", key) \
+                    and not re.match(r"^webauthn [A-Za-z0-9_-]{16,}:[A-Za-z0-9_-]{40,}(?:\s|$)", key):
                 r.problem(kkp + ("key",), "schema.key",
-                          "签名公钥格式不正确，应为 SSH 公钥一整行（如 ssh-ed25519 AAAA… 备注），可用 ssh-keygen -t ed25519 生成。")
+                          "签名公钥格式不正确，应为 SSH 公钥一整行（如 ssh-ed25519 AAAA… 备注，可用 ssh-keygen -t ed25519 生成），"
+                          "或审签工作台登记通行密钥时给出的一行（webauthn 开头）。")
                 continue
             usable = True
             if start and end:

@@ -11,6 +11,7 @@ later version of ``units/*.yml`` needs the office unit's leader approval. Who ma
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from govsite.git.history import load_history, path_changes
 from govsite.git.objects import NULL_BLOB, Commit, tree_blobs
 from govsite.git.refs import REVIEWED, merge_base, require_commit
 from govsite.git.repo import open_repo
-from govsite.review import sshsig
+from govsite.review import passkey, sshsig
 from govsite.review.changes import assign_bases
 from govsite.review.policy import (REQUIRED_CHECKLIST, RETURN_ROLES, REVOCATIONS, Refusal, author_refusal,
                                    signer_refusal)
@@ -272,8 +273,17 @@ class Gate:
         if commit.id not in self._sig and self._pending:
             self._collect_signatures()
         if commit.id not in self._sig:
-            self._sig[commit.id] = sshsig.check(commit.signature, commit.payload) if commit.signature else None
+            if commit.signature is None and passkey.has_assertion(commit.message):
+                # signed in the desk's browser: the assertion covers the record, not the commit object
+                self._sig[commit.id] = passkey.check(commit.message, commit.committer_time, self.desk_settings)
+            else:
+                self._sig[commit.id] = sshsig.check(commit.signature, commit.payload) if commit.signature else None
         return self._sig[commit.id]
+
+    @functools.cached_property
+    def desk_settings(self) -> passkey.DeskSettings:
+        """RP id and origins of the desk, from the root of trust (a branch cannot name its own desk)."""
+        return passkey.DeskSettings.from_config(self.site_config())
 
     # ---- judging one approval -------------------------------------------------------------------------
     def judge(self, sha: str, approval: Approval, slot: Slot, path: str, blob: str) -> Verdict:
@@ -300,6 +310,9 @@ class Gate:
         if sig is None:
             return Verdict(False, reason=f"审核意见 {short} 没有签名，不能作为审核证据。{FIX['sign']}", article="19")
         if not sig.good:
+            if passkey.is_passkey(sig.key) or passkey.has_assertion(commit.message):
+                return Verdict(False, reason=f"审核意见 {short} 的通行密钥签名无效：{sig.problem}。请在审签工作台重新签署",
+                               article="19")
             return Verdict(False, reason=f"审核意见 {short} 的签名无效（与提交内容不符或已被篡改）。{FIX['sign']}",
                            article="19")
         roster = self.roster_for(sha)

@@ -28,5 +28,7 @@ def signer_line(person: Person, key: SigningKey) -> str:
 
 def allowed_signers(units: Iterable[Unit]) -> str:
     """The file text for every key of every person in ``units`` (duplicates dropped, sorted)."""
-    lines = {signer_line(p, k) for u in units for p in u.people for k in p.keys if p.email}
+    # passkeys (webauthn …) sign in the desk, not through git: git's file lists SSH keys only
+    lines = {signer_line(p, k) for u in units for p in u.people for k in p.keys
+             if p.email and not k.key.startswith("webauthn ")}
     return "".join(f"{line}\n" for line in sorted(lines))
