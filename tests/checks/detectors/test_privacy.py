@@ -71,3 +71,43 @@ def test_emphasis_or_letters_touching_a_number_do_not_hide_it(repo):
     body = f"**{VALID_ID}**\n\n编号abc{VALID_ID}\n\n联系**13812345678**\n\n卡号**{CARD}**\n"
     found = [f.rule for f in findings_for(repo, body) if f.category == "privacy"]
     assert found == ["privacy.id-number", "privacy.id-number", "privacy.mobile", "privacy.bank-card"]
+
+
+def test_a_mistyped_id_number_is_a_warning_of_its_own(repo):
+    """Valid region and birth date, wrong check character: still someone's ID (issue 19)."""
+    wrong = VALID_ID[:17] + ("0" if VALID_ID[17] != "0" else "1")
+    found = [f for f in findings_for(repo, f"申请人身份证号：{wrong}。\n") if f.category == "privacy"]
+    assert [(f.rule, f.severity) for f in found] == [("privacy.id-number-checksum", "warning")]
+    assert found[0].suggestion == wrong[:6] + "********" + wrong[14:]
+    # no such region, no such day, or a masked number: nothing
+    for text in (_id("99023719850612123")[:17] + "0", "50023719851312123" + "0", "5002371985****1230"):
+        assert not [f for f in findings_for(repo, f"编号{text}。\n") if f.category == "privacy"], text
+
+
+def test_home_addresses_finer_than_the_township(repo):
+    body = ("申请人住址：大昌镇白坪村3组12号。\n\n家住锦绣花园小区3栋2单元501室。\n\n"
+            "工作组到白坪村3组走访。\n\n办理地点：县政务服务中心A座301室。\n\n通知文号大昌府发〔2026〕12号。\n")
+    found = [(f.line, f.rule) for f in findings_for(repo, body) if f.category == "privacy"]
+    assert found == [(5, "privacy.home-address"), (7, "privacy.home-address")]
+
+
+def test_a_table_row_with_a_full_name_and_a_number(repo):
+    body = ("| 序号 | 姓名 | 联系电话 | 住址 |\n|---|---|---|---|\n"
+            "| 1 | 张大山 | 13812345678 | 大昌镇人民路18号 |\n"
+            "| 2 | 李某某 | 13912345678 | 白坪村 |\n"
+            "| 3 | 王小明 | 139****5678 | 白坪村3组 |\n"
+            "| 4 | 欧阳明月 | 023-57223344 | 白坪村 |\n")
+    found = [(f.line, f.rule) for f in findings_for(repo, body) if f.category == "privacy"]
+    assert (7, "privacy.name-with-number") in found and (10, "privacy.name-with-number") in found
+    assert (7, "privacy.home-address") in found and (9, "privacy.home-address") in found
+    assert not [r for line, r in found if line == 8 and r == "privacy.name-with-number"]  # a masked name
+    assert not [r for line, r in found if line == 9 and r == "privacy.name-with-number"]  # a masked number
+    row = next(f for f in findings_for(repo, body) if f.rule == "privacy.name-with-number")
+    assert "张大山" in row.message and "138****5678" in row.message and "13812345678" not in row.message
+
+
+def test_a_table_of_units_and_their_office_numbers_is_fine(repo):
+    body = ("| 单位 | 电话 | 地址 |\n|---|---|---|\n| 大昌镇人民政府 | 023-57681234 | 大昌镇人民路1号 |\n"
+            "| 王家坝村 | 13812345678 | 王家坝村 |\n")
+    found = [f.rule for f in findings_for(repo, body) if f.category == "privacy"]
+    assert found == ["privacy.mobile"]  # the mobile itself, but no name next to it
