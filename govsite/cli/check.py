@@ -32,7 +32,7 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
     from govsite.core.tree import entry_problem
 
     if not args.paths and not args.changed:
-        return project.content_files(), project.content_problems()
+        return project.content_files() + _attachments(project, project.content_scan.attachments), project.content_problems()
     raw_of: dict[Path, str] = {}  # a path as the user wrote it
     if args.changed:
         from govsite.git.refs import changed_files, default_base
@@ -58,7 +58,7 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
             problems.append(problem)
         elif p.is_dir() and not p.is_symlink():
             inside = rel.rstrip("/") + "/"
-            found = [q for q in scan.pages if project.rel(q).startswith(inside)]
+            found = [q for q in scan.pages + _attachments(project, scan.attachments) if project.rel(q).startswith(inside)]
             held = [f for f in scan.problems if f.path.startswith(inside)]
             if not found and not held:
                 raise GovsiteError(f"{raw_of.get(p, rel)} 是一个文件夹，其中没有稿件（.md 文件）。请指定稿件文件，"
@@ -68,6 +68,13 @@ def _select(project, args: argparse.Namespace) -> tuple[list[Path], list]:
         elif p.is_file():
             pages.append(p)
     return pages, problems
+
+
+def _attachments(project, paths: list[Path]) -> list[Path]:
+    """The files under content/ other than pages whose text or metadata the checks read (checks.attachments)."""
+    from checks.attachments import is_attachment
+
+    return [p for p in paths if is_attachment(project.rel(p))]
 
 
 FIX_ROUNDS = 5  # one fix can make another rule apply (文号 brackets, then its punctuation): repeat until none
@@ -108,8 +115,9 @@ def run(args: argparse.Namespace) -> int:
         report_file(Path(args.output))  # before the work, not after it
     project = open_project(args)
     paths, refused = _select(project, args)
-    # units/ and site_config/ files given explicitly are checked by loading the project (always done)
-    pages = [p for p in paths if p.suffix == ".md"]
+    # units/ and site_config/ files given explicitly are checked by loading the project (always done);
+    # attachments (PDF, Word, Excel, CSV, images under content/) for their text and metadata
+    pages = [p for p in paths if p.suffix == ".md"] + _attachments(project, [p for p in paths if p.suffix != ".md"])
     checker = checker_for(project)
     result = check_paths(project, pages, use_cache=not args.no_cache, jobs=args.jobs, checker=checker)
     if args.fix:

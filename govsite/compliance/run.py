@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks import attachments
+from checks.attachments import is_attachment
 from checks.engine import Checker, blob_id
 from checks.findings import INPUT_RULES, Finding, whole_line
 from govsite.compliance.cache import ResultCache, fingerprint
@@ -42,16 +44,37 @@ class CheckRun:
 _WORKER: tuple[County, Checker] | None = None
 
 
+def _attachment_key(raw: bytes) -> str:
+    """What an attachment's cached findings depend on: its bytes and the libraries that read it."""
+    from checks.attachments import reader_identity  # noqa: PLC0415
+
+    return blob_id(raw) + "|" + reader_identity()
+
+
+def _read(p: Path, rel: str) -> tuple[bytes | None, int | None]:
+    """A file's bytes, or (for an attachment too large to check) only its size."""
+    if not rel.endswith(".md"):
+        size = p.stat().st_size
+        if size > attachments.LIMITS.bytes:
+            return None, size
+    return p.read_bytes(), None
+
+
 def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
     assert _WORKER is not None
     project, checker = _WORKER
     p = Path(path)
     rel = project.rel(p)
     try:
-        raw = p.read_bytes()
+        raw, size = _read(p, rel)
     except OSError as exc:
         return rel, [whole_line(rel, 1, "schema", "schema.unreadable", "error",
                                 f"无法读取文件：{exc.strerror or exc}。")], [], None
+    if raw is None or not rel.endswith(".md"):
+        from checks.attachments.check import check_attachment  # noqa: PLC0415
+
+        found = check_attachment(checker, rel, raw or b"", size=size)
+        return rel, found, [], None if raw is None else _attachment_key(raw)
     found = checker.check_raw(rel, raw)
     cross_rules = checker.cross_file_rules
     own = [f for f in found if f.rule not in cross_rules]
@@ -61,7 +84,10 @@ def _work(path: str) -> tuple[str, list[Finding], list[Finding], str | None]:
 
 def check_paths(project: County, paths: Sequence[Path], use_cache: bool = True, jobs: int | None = None,
                 checker: Checker | None = None) -> CheckRun:
-    """Check many files: cached results for unchanged blobs, the rest in parallel when there are many."""
+    """Check many files: cached results for unchanged blobs, the rest in parallel when there are many.
+
+    Pages are ``*.md``; attachments under content/ (PDF, Word, Excel, CSV, images: :mod:`checks.attachments`)
+    are checked for their text and metadata; other files are skipped."""
     global _WORKER  # noqa: PLW0603 - see its comment
     checker = checker or checker_for(project)
     run = CheckRun()
@@ -70,18 +96,22 @@ def check_paths(project: County, paths: Sequence[Path], use_cache: bool = True, 
     todo: list[Path] = []
     for path in paths:
         rel = project.rel(path)
-        if not rel.endswith(".md"):
+        page = rel.endswith(".md")
+        if not page and not (rel.startswith("content/") and is_attachment(rel)):
             continue
         if cache is not None:
             try:
-                raw = path.read_bytes()
+                raw, _ = _read(path, rel)
             except OSError:
+                raw = None
+            if raw is None:
                 todo.append(path)
                 continue
-            hit = cache.get(rel, blob_id(raw))
+            hit = cache.get(rel, blob_id(raw) if page else _attachment_key(raw))
             if hit is not None:
                 run.findings.extend(hit)
-                run.findings.extend(checker.check_raw(rel, raw, cross_file=True))
+                if page:
+                    run.findings.extend(checker.check_raw(rel, raw, cross_file=True))
                 run.cached += 1
                 run.checked += 1
                 continue
