@@ -118,25 +118,35 @@ def passport(view: PageView) -> Iterator[Hit]:
 
 # -- home addresses finer than 乡镇/街道 ----------------------------------------------------------------------
 _NUM = r"(?:[0-9０-９]+|[一二三四五六七八九十百]+)"
-# anywhere: a flat (楼栋+单元/室), a building of a 小区, a house of a 村民小组
+# anywhere: a flat (楼栋+单元/室), a building of a 小区, a house of a 村民小组; each pattern starts at a digit or
+# a fixed word (fast on any page), the place's name before it is added to the span for the message
+_FLAT = rf"{_NUM}(?:栋|幢|号楼|座)(?:{_NUM}单元)?(?:{_NUM}楼)?[0-9０-９]+(?:室|号|户)"
 _HOME = re.compile(
-    rf"(?:[\u4e00-\u9fff]{{1,12}}(?:小区|花园|家园|公寓|新村|苑))?{_NUM}(?:栋|幢|号楼|座)(?:{_NUM}单元)?(?:{_NUM}楼)?[0-9０-９]+(?:室|号|户)"
-    rf"|[\u4e00-\u9fff]{{1,12}}(?:小区|花园|家园|公寓|新村|苑){_NUM}(?:栋|幢|号楼|单元)"
+    rf"(?:小区|花园|家园|公寓|新村|苑)(?:{_FLAT}|{_NUM}(?:栋|幢|号楼|单元)(?:[0-9０-９]+(?:室|号))?)"
+    rf"|{_FLAT}"
     rf"|[0-9０-９]+单元[0-9０-９]+(?:室|号)"
-    rf"|[\u4e00-\u9fff]{{1,8}}村{_NUM}(?:组|社){_NUM}号")
+    rf"|村{_NUM}(?:组|社){_NUM}号")
 # in a table row next to a full name only: a house on a street, a 村民小组
 _ROW_ADDRESS = re.compile(rf"[\u4e00-\u9fff]{{1,12}}(?:路|街|巷|大道){_NUM}号|[\u4e00-\u9fff]{{1,8}}村{_NUM}(?:组|社)")
 # a flat in an office building, hotel or hall is a place of business, not a home
 _PUBLIC_PLACE = re.compile(r"大厦|大楼|中心|政府|办公|会议|酒店|宾馆|广场|写字楼|商务|服务|局|委员会|医院|学校|银行")
 
 
+def _name_before(text: str, start: int, most: int = 12) -> int:
+    """Where the name of the place before ``start`` begins (Chinese characters, ``most`` at most)."""
+    stop = max(0, start - most)
+    while start > stop and "\u4e00" <= text[start - 1] <= "\u9fff" and text[start - 1] not in "住在于址到为是的和及":
+        start -= 1
+    return start
+
+
 def home_address(view: PageView) -> Iterator[Hit]:
     text = view.visible or view.masked
     for m in _HOME.finditer(text):
-        before = text[max(0, m.start() - 12):m.end()]
-        if _PUBLIC_PLACE.search(before):
+        start = _name_before(text, m.start())
+        if _PUBLIC_PLACE.search(text, max(0, m.start() - 12), m.end()):
             continue
-        yield Hit(m.start(), m.end(), detail={"kind": "门牌号或楼栋房号"})
+        yield Hit(start, m.end(), detail={"kind": "门牌号或楼栋房号"})
     for row in _table_rows(view):
         if row.name is None:
             continue
@@ -153,7 +163,6 @@ _ROW = re.compile(r"^[ \t]*\|.*$", re.M)
 _HAN_NAME = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,8}[·•][\u4e00-\u9fff]{1,10})$")
 _NOT_A_NAME = re.compile(r"某|[村组镇乡县区市局委办所站队社街路院校厂司会部科室处庭团场馆园]$")
 _ID_SHAPED = re.compile(r"(?<![0-9])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
-_LANDLINE = re.compile(r"(?<![0-9])(?:0\d{2,3}[- ]?)?[2-9]\d{6,7}(?![0-9])")
 
 
 class _Row:
@@ -253,11 +262,7 @@ def _number_in(cell: str, published: frozenset[str]) -> tuple[str, str] | None:
     m = _MOBILE.search(cell)
     if m and m.group(1) + m.group(2) + m.group(3) not in published:
         return "手机号码", m.group(1) + "****" + m.group(3)
-    m = _LANDLINE.search(cell)
-    if m and re.sub(r"\D", "", m.group(0)) not in published and (m.group(0).startswith("0") or len(cell) <= 12):
-        digits = m.group(0)
-        return "电话号码", digits[:-4] + "****"
-    return None
+    return None  # a fixed line next to a name is mostly an office's (值班表): not reported
 
 
 def name_with_number(view: PageView) -> Iterator[Hit]:
