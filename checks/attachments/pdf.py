@@ -32,6 +32,7 @@ def read(raw: bytes, out: Extracted, limits: Limits, deadline: float) -> None:
             return
     pages = len(reader.pages)
     broken: list[int] = []
+    before = out.chars
     for number in range(1, pages + 1):
         if number > limits.pdf_pages:
             out.truncate(f"共 {pages} 页，只检查了前 {limits.pdf_pages} 页")
@@ -50,6 +51,8 @@ def read(raw: bytes, out: Extracted, limits: Limits, deadline: float) -> None:
             if row and not out.add(Line([Piece(row, number, 1, where)])):
                 return
         out.brk()
+    if pages and out.chars == before and len(broken) < pages and not out.notes:
+        out.notes.append(Note("no-text", "文件没有可读取的文字，多半是扫描件或图片，其中的内容检查不到"))
     if broken:
         shown = "、".join(str(n) for n in broken[:10]) + ("等" if len(broken) > 10 else "")
         out.notes.append(Note("broken", f"第 {shown} 页已损坏，无法读取其中文字"))

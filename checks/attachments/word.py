@@ -1,5 +1,5 @@
 """Word attachments (.docx) through python-docx: paragraphs (正文第 N 段), table cells (表格 T 第 R 行第 C 列),
-headers and footers; ``line`` counts the blocks (paragraphs and table rows) in the order they stand."""
+text boxes, headers and footers; ``line`` counts the blocks (paragraphs and table rows) in the order they stand."""
 
 from __future__ import annotations
 
@@ -64,6 +64,12 @@ def read(raw: bytes, out: Extracted, limits: Limits, deadline: float) -> None:
             if block.text.strip():
                 state["paragraph"] += 1
             if not paragraph(block.text, f"正文第 {state['paragraph']} 段"):
+                return
+    from docx.oxml.ns import qn
+
+    for box in document.element.body.iter(qn("w:txbxContent")):  # text boxes: python-docx leaves them out
+        for para in box.iter(qn("w:p")):
+            if not paragraph("".join(t.text or "" for t in para.iter(qn("w:t"))), "文本框"):
                 return
     for s, section in enumerate(document.sections, start=1):
         for part, name in ((section.header, "页眉"), (section.footer, "页脚")):

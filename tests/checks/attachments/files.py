@@ -131,3 +131,22 @@ def zip_bomb(member: str = "xl/worksheets/sheet1.xml", size: int = 4 * 1024 * 10
         zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr(member, b"\0" * size)
     return out.getvalue()
+
+
+def docx_with_text_box(paragraph: str, boxed: str) -> bytes:
+    """A .docx with ``boxed`` in a text box (which python-docx's paragraphs leave out)."""
+    import zipfile
+
+    zin = zipfile.ZipFile(io.BytesIO(docx([paragraph])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                box = ('<w:p><w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                       '<mc:Fallback><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+                       f'<w:p><w:r><w:t>{boxed}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>'
+                       '</mc:Fallback></mc:AlternateContent></w:r></w:p>')
+                data = data.replace(b"<w:sectPr", box.encode() + b"<w:sectPr", 1)
+            zout.writestr(item, data)
+    return out.getvalue()

@@ -178,3 +178,13 @@ def test_the_hooks_pass_attachments():
                      "content/a/b/files/公示.pdf", "units/a.yml"):
             assert pattern.search(path), (name, path)
         assert not pattern.search("content/a/b/files/v.mp4")
+
+
+def test_a_scanned_pdf_without_text_is_said_to_be_unchecked(checker):
+    found = _check(checker, "扫描件.pdf", files.pdf([[], []]))
+    assert [f.rule for f in found] == ["privacy.attachment-unchecked"] and "扫描件" in found[0].message
+
+
+def test_a_word_text_box_is_read(checker):
+    found = _check(checker, "a.docx", files.docx_with_text_box("正文", "联系人手机13912345678"))
+    assert [(f.rule, f.message.split("：")[0]) for f in found] == [("privacy.mobile", "附件 files/a.docx 文本框")]
