@@ -78,14 +78,22 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _id_matches(view: PageView) -> list[re.Match[str]]:
+    """The ID-shaped numbers of the page, found once for both ID rules."""
+    found = view.memo.get("privacy.ids")
+    if found is None:
+        found = view.memo["privacy.ids"] = list(_ID.finditer(view.visible or view.masked))
+    return found
+
+
 def id_number(view: PageView) -> Iterator[Hit]:
-    for m in _ID.finditer(view.visible or view.masked):
+    for m in _id_matches(view):
         if valid_id_number(m.group(0)):
             yield Hit(m.start(), m.end(), _mask_id(m.group(0)))
 
 
 def id_number_checksum(view: PageView) -> Iterator[Hit]:
-    for m in _ID.finditer(view.visible or view.masked):
+    for m in _id_matches(view):
         if mistyped_id_number(m.group(0)):
             yield Hit(m.start(), m.end(), _mask_id(m.group(0)))
 
@@ -140,9 +148,15 @@ def _name_before(text: str, start: int, most: int = 12) -> int:
     return start
 
 
+def _may_hold_home(text: str) -> bool:
+    """Whether ``text`` has a word every :data:`_HOME` pattern needs (most pages have none)."""
+    return any(w in text for w in ("栋", "幢", "号楼", "座", "单元")) or ("村" in text and "号" in text
+                                                                  and ("组" in text or "社" in text))
+
+
 def home_address(view: PageView) -> Iterator[Hit]:
     text = view.visible or view.masked
-    for m in _HOME.finditer(text):
+    for m in (_HOME.finditer(text) if _may_hold_home(text) else ()):
         start = _name_before(text, m.start())
         if _PUBLIC_PLACE.search(text, max(0, m.start() - 12), m.end()):
             continue
