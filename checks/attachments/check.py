@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from checks.attachments import Extracted, Piece, extract
+from checks.attachments.extract import Extracted, Piece, extract
 from checks.findings import Finding
 
 CATEGORIES = ("privacy", "secrecy", "political", "sensitive")

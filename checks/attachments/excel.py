@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from checks.attachments import Extracted, Limits, Line, Piece, check_zip, column_letters
+from checks.attachments.extract import Extracted, Limits, Line, Piece, check_zip, column_letters
 
 FORMAT = " Excel（.xlsx）"
 
@@ -32,7 +32,7 @@ def read(raw: bytes, out: Extracted, limits: Limits, deadline: float) -> None:
     import io
 
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        from checks.attachments import Note
+        from checks.attachments.extract import Note
 
         out.notes.append(Note("encrypted", "文件已加密，或是改了扩展名的旧版 Excel（.xls）文件"))
         return

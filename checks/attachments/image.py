@@ -3,7 +3,7 @@ pixels are never decoded."""
 
 from __future__ import annotations
 
-from checks.attachments import Extracted, Limits
+from checks.attachments.extract import Extracted, Limits
 
 FORMAT = "图片"
 GPS_IFD = 0x8825

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from checks.attachments import Extracted, Limits, Line, Note, Piece
+from checks.attachments.extract import Extracted, Limits, Line, Note, Piece
 
 FORMAT = " PDF "
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from checks.attachments import Extracted, Limits, Line, Piece, check_zip
+from checks.attachments.extract import Extracted, Limits, Line, Piece, check_zip
 
 FORMAT = " Word（.docx）"
 
@@ -19,7 +19,7 @@ def read(raw: bytes, out: Extracted, limits: Limits, deadline: float) -> None:
     import io
 
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: an encrypted Word file, or a .doc renamed .docx
-        from checks.attachments import Note
+        from checks.attachments.extract import Note
 
         out.notes.append(Note("encrypted", "文件已加密，或是改了扩展名的旧版 Word（.doc）文件"))
         return

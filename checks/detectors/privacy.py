@@ -195,6 +195,19 @@ def _list(view: PageView, key: str) -> frozenset[str]:
     return cache[key]
 
 
+def _surnames(view: PageView) -> frozenset[str]:
+    """``common_surnames`` (one string of single surnames, quick to read) and the ``surnames`` list."""
+    cache = view.shared.setdefault("privacy.lists", {})
+    if "surnames+" not in cache:
+        chars = "".join(str(s) for s in _as_list(view.context.lists.get("common_surnames")))
+        cache["surnames+"] = frozenset(chars.replace(" ", "")) | _list(view, "surnames")
+    return cache["surnames+"]
+
+
+def _as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value] if value else []
+
+
 def _cells(line: str, offset: int) -> list[tuple[int, int, str]]:
     out = []
     pos = line.index("|") + 1
@@ -233,7 +246,7 @@ def _table_rows(view: PageView) -> list[_Row]:
     rows: list[_Row] = []
     if "|" in text:
         headers = _list(view, "name_headers")
-        surnames = _list(view, "surnames")
+        surnames = _surnames(view)
         block: list[_Row] = []
         last_end = -2
         for m in _ROW.finditer(text):

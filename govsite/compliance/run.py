@@ -46,7 +46,7 @@ _WORKER: tuple[County, Checker] | None = None
 
 def _attachment_key(raw: bytes) -> str:
     """What an attachment's cached findings depend on: its bytes and the libraries that read it."""
-    from checks.attachments import reader_identity  # noqa: PLC0415
+    from checks.attachments.extract import reader_identity  # noqa: PLC0415
 
     return blob_id(raw) + "|" + reader_identity()
 
@@ -55,7 +55,7 @@ def _read(p: Path, rel: str) -> tuple[bytes | None, int | None]:
     """A file's bytes, or (for an attachment too large to check) only its size."""
     if not rel.endswith(".md"):
         size = p.stat().st_size
-        if size > attachments.LIMITS.bytes:
+        if size > attachments.MAX_BYTES:
             return None, size
     return p.read_bytes(), None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from checks import attachments
-from checks.attachments import Limits, extract
+from checks.attachments.extract import Limits, extract
 from checks.attachments.check import PER_RULE, check_attachment
 from tests.checks.attachments import files
 from tests.checks.detectors.test_privacy import VALID_ID
@@ -139,14 +139,16 @@ def test_the_libraries_are_imported_only_for_attachments():
     import subprocess
     import sys
 
-    code = ("import sys; from checks.attachments import is_attachment, extract; import checks.attachments.check; "
+    code = ("import sys; from checks.attachments.extract import extract; import checks.attachments.check; "
             "extract('a.txt', b''); print(sorted(m for m in ('pypdf', 'docx', 'openpyxl', 'PIL') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_limits_are_the_module_defaults():
-    assert attachments.LIMITS.bytes == 50 * 1024 * 1024 and attachments.is_attachment("content/a/b/x.XLSX")
+    from checks.attachments.extract import LIMITS
+
+    assert LIMITS.bytes == attachments.MAX_BYTES == 50 * 1024 * 1024 and attachments.is_attachment("content/a/b/x.XLSX")
     assert not attachments.is_attachment("content/a/b/x.md") and not attachments.is_attachment("content/a/b/v.mp4")
 
 
