@@ -148,10 +148,24 @@ def _name_before(text: str, start: int, most: int = 12) -> int:
     return start
 
 
+_DIGITS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十百")
+
+
 def _may_hold_home(text: str) -> bool:
-    """Whether ``text`` has a word every :data:`_HOME` pattern needs (most pages have none)."""
-    return any(w in text for w in ("栋", "幢", "号楼", "座", "单元")) or ("村" in text and "号" in text
-                                                                  and ("组" in text or "社" in text))
+    """Whether ``text`` holds what every :data:`_HOME` pattern needs: a number before 栋/幢/号楼/座/单元, or one
+    after 村 (most pages have neither; ``str.find`` is far quicker than any pattern here)."""
+    for word in ("栋", "幢", "号楼", "座", "单元"):
+        i = text.find(word, 1)
+        while i != -1:
+            if text[i - 1] in _DIGITS:
+                return True
+            i = text.find(word, i + 1)
+    i = text.find("村")
+    while i != -1:
+        if text[i + 1:i + 2] in _DIGITS:
+            return True
+        i = text.find("村", i + 1)
+    return False
 
 
 def home_address(view: PageView) -> Iterator[Hit]:
