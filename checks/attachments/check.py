@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checks.attachments.extract import Extracted, Piece, extract
+from checks.context import BodyOnly
 from checks.findings import Finding
 
 CATEGORIES = ("privacy", "secrecy", "political", "sensitive")
@@ -26,20 +27,10 @@ _PLAIN = str.maketrans({"`": "'", "<": "＜", ">": "＞", "[": "［", "]": "］"
 
 
 @dataclass
-class AttachmentText:
-    """An attachment seen as a page (a :class:`checks.context.Document`), with what was extracted of it."""
+class AttachmentText(BodyOnly):
+    """An attachment seen as a page without front matter, with what was extracted of it."""
 
-    path: str
-    text: str
-    attachment: Extracted
-    body_start: int = 0
-    unit_id: str = ""
-    column_id: str = ""
-    source: str = ""
-    repost: Any = None
-
-    def key_line(self, *keypath: Any) -> int:
-        return 1
+    attachment: Extracted | None = None
 
 
 @dataclass
@@ -129,8 +120,8 @@ def check_attachment(checker: Any, rel: str, raw: bytes, size: int | None = None
     page = layout(found)
     sub = attachment_checker(checker)
     parts = rel.split("/")
-    sub.reader.document = AttachmentText(rel, page.text, found, unit_id=parts[1] if len(parts) > 2 else "",
-                                         column_id=parts[2] if len(parts) > 3 else "")
+    sub.reader.document = AttachmentText(rel, page.text, unit_id=parts[1] if len(parts) > 2 else "",
+                                         column_id=parts[2] if len(parts) > 3 else "", attachment=found)
     try:
         raw_findings = sub.check_text(rel, page.text, cross_file=False)
     finally:

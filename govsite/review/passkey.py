@@ -134,8 +134,9 @@ def check(message: str, committed: dt.datetime, settings: DeskSettings) -> Signa
     try:
         cred_b64, cose_b64 = fields[1].split(":", 1)
         public_key = unb64url(cose_b64)
-        auth_data, client_data, signature = (unb64url(x) for x in fields[2:])
-        client = json.loads(client_data)
+        for part in fields[2:]:
+            unb64url(part)  # each part must decode, or the assertion is unreadable rather than wrong
+        client = json.loads(unb64url(fields[3]))
     except (ValueError, binascii.Error):
         return SignatureCheck(False, problem="通行密钥签名无法解码")
     bad = _time_problem(record, committed)
@@ -160,7 +161,6 @@ def check(message: str, committed: dt.datetime, settings: DeskSettings) -> Signa
         return SignatureCheck(False, key=key, fingerprint=fingerprint(key), problem=_explain(str(exc)))
     except Exception:  # noqa: BLE001 - a malformed key or assertion is a bad signature, not a crash
         return SignatureCheck(False, key=key, fingerprint=fingerprint(key), problem="通行密钥签名无法核验（数据损坏）")
-    del auth_data, signature
     return SignatureCheck(True, key=key, fingerprint=fingerprint(key))
 
 
