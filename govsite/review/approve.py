@@ -74,6 +74,27 @@ def _roster_at(root: Path, commit: str) -> Roster:
     return load_rosters(root, [commit])[commit]
 
 
+@dataclass
+class Plan:
+    """What one signing will write (审核意见待签): one approval message per unit, checked as the gate would."""
+
+    tier: str
+    head: str  # the branch tip the approvals go on
+    base: str
+    messages: list[tuple[str, list[Target], str]] = field(default_factory=list)  # (unit, pages, message)
+    skipped: list[str] = field(default_factory=list)
+    exemptions: list[tuple[str, Exemption]] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def signed(self) -> dict[str, str]:
+        return {t.path: t.blob for _u, items, _m in self.messages for t in items}
+
+    @property
+    def pairs(self) -> list[tuple[str, Target]]:
+        return [(u, t) for u, items, _m in self.messages for t in items]
+
+
 def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: bool = False,
             base: str | None = None, key: str | None = None, unit: str | None = None,
             checklist: tuple[str, ...] | None = None, note: str = "",
@@ -83,24 +104,53 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
     open_repo(root)
     if tier not in TIERS:
         raise GovsiteError(f"审核层级“{tier}”无效，可选：{'、'.join(TIERS)}。")
+    public, signing_key = signing_public_key(root, key)
+    plan = plan_approval(root, tier, public, paths, all_changed, base=base, unit=unit, checklist=checklist,
+                         note=note, today=today or commits.commit_day(root), render_digests=render_digests,
+                         accept_exemptions=accept_exemptions)
+    result = ApproveResult(skipped=plan.skipped, parent=plan.head, signed=plan.signed,
+                           exemptions=[(path, e.describe()) for path, e in plan.exemptions])
+    for _unit_id, _items, msg in plan.messages:
+        result.created.append(commits.commit_empty_signed(root, msg, signing_key))
+    not_counted = gate_refusal(root, tier, plan.base, plan.pairs, plan.digests)
+    if not_counted:
+        from govsite.git.remote import drop_to  # noqa: PLC0415
+
+        drop_to(root, plan.head)  # nothing signed is left behind
+        raise GovsiteError("发布核验不会承认这条审核意见，已撤回本次签署（没有留下提交）：\n" + "\n".join(not_counted))
+    return result
+
+
+def plan_approval(root: Path, tier: str, public: str, paths: list[str] | None = None, all_changed: bool = False,
+                  rev: str = "HEAD", base: str | None = None, unit: str | None = None,
+                  checklist: tuple[str, ...] | None = None, note: str = "", today: dt.date | None = None,
+                  render_digests: RenderDigests | None = None, accept_exemptions: bool = False) -> Plan:
+    """The approvals ``public`` (the signer's key as the roster lists it) would sign at ``tier`` on ``rev``,
+    refusing up front what the gate would refuse. ``rev`` other than HEAD is a branch the signer has not
+    checked out (the desk): nothing of the working tree is consulted then."""
+    if tier not in TIERS:
+        raise GovsiteError(f"审核层级“{tier}”无效，可选：{'、'.join(TIERS)}。")
     if checklist:
         unknown = [x for x in checklist if x not in CHECKLIST]
         if unknown:
             raise GovsiteError(f"审核清单项“{'、'.join(unknown)}”无效。可选（《管理办法》第十六条）："
                                + "；".join(f"{k}（{v}）" for k, v in CHECKLIST.items()))
-    head = require_commit(root, "HEAD")
+    worktree = rev == "HEAD"
+    head = require_commit(root, rev)
     base = base or default_base(root)
     mb = merge_base(root, require_commit(root, base), head) or head
     use_changed = all_changed or not paths
-    changed = changed_paths(root, base) if use_changed else {}
+    changed = changed_paths(root, base, head) if use_changed else {}
     if use_changed:
         chosen = sorted(changed)
         if not chosen:
             raise GovsiteError(f"当前分支相对 {base} 没有改动 content/ 或 units/ 下的文件，没有可审核的内容。")
-    else:
+    elif worktree:
         chosen = [Path(p).resolve().relative_to(root).as_posix() if Path(p).is_absolute() or Path(p).exists()
                   else p for p in paths or []]
-    dirty = commits.uncommitted(root, *chosen)
+    else:
+        chosen = list(paths or [])
+    dirty = commits.uncommitted(root, *chosen) if worktree else ""
     if dirty:
         raise GovsiteError("以下文件有未提交的修改，审核只能针对已提交的内容，请先 git commit：\n" + dirty)
     at_head = {k: v for prefix in REVIEWED for k, v in tree_blobs(root, head, prefix).items()}
@@ -119,22 +169,21 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
                  else (path.split("/")[1] if path.count("/") >= 3 else ""))
         targets.append(Target(path, blob or NULL_BLOB, owner))
     targets += linked_attachments(root, targets, at_head)
-    result = ApproveResult()
+    plan = Plan(tier, head, base)
     if tier.startswith("proof-"):
         # 三校 is of laid-out pages: roster files and removals have no page to proofread
         pages = [t for t in targets if t.path.startswith("content/") and t.path.endswith(".md") and t.blob != NULL_BLOB]
         others = [t.path for t in targets if t not in pages]
         if others and not use_changed:
             raise GovsiteError(f"{'、'.join(others)} 不是现有稿件页面，没有排版页面可校对（三校只针对 content/ 下的稿件）。")
-        result.skipped += others
+        plan.skipped += others
         targets = pages
         if not targets:
             raise GovsiteError("本分支没有改动的稿件页面，没有可校对的内容。")
-        layout = commits.uncommitted(root, "content/", "units/", "site_config/")
+        layout = commits.uncommitted(root, "content/", "units/", "site_config/") if worktree else ""
         if layout:
             raise GovsiteError("以下影响排版页面的文件有未提交的修改，校对只能针对已提交的版本（预览须与签名一致），"
                                "请先 git commit 或 git stash，再重新构建预览核对：\n" + layout)
-    public, signing_key = signing_public_key(root, key)
     roster = _roster_at(root, mb)
     latest = _roster_at(root, head)
     today = today or commits.commit_day(root)
@@ -151,35 +200,27 @@ def approve(root: Path, tier: str, paths: list[str] | None = None, all_changed: 
         own = {u.id for u, _p in roster.find_key(public)}
         for unit_id in sorted(set(groups) - own):
             if own & set(groups):
-                result.skipped += [t.path for t in groups.pop(unit_id)]
+                plan.skipped += [t.path for t in groups.pop(unit_id)]
     role = TIER_ROLES[tier]
-    plan: list[tuple[str, list[Target]]] = []
+    chosen_groups: list[tuple[str, list[Target]]] = []
     for unit_id, items in sorted(groups.items()):
         _check_signer(roster, latest, unit_id, public, role, tier, today)
         # who wrote the version (and who only corrected it as a reviewer, Art. 17) is the gate's to judge:
-        # it runs on the approvals below before they are kept
-        plan.append((unit_id, items))
-    accepted = exemptions_to_accept(root, tier, [t for _u, items in plan for t in items], accept_exemptions)
-    result.exemptions = [(path, e.describe()) for path, e in accepted]
-    digests: dict[str, str] = {}
+        # it runs on the approvals before they are kept
+        chosen_groups.append((unit_id, items))
+    plan.exemptions = exemptions_to_accept(root, tier, [t for _u, items in chosen_groups for t in items],
+                                           accept_exemptions)
     if tier.startswith("proof-"):
-        digests = proof_digests(root, [t.path for _u, items in plan for t in items], render_digests)
-    for unit_id, items in plan:
-        renders = [(t.path, digests[t.path]) for t in items] if digests else None
+        plan.digests = proof_digests(root, [t.path for _u, items in chosen_groups for t in items], render_digests,
+                                     head if not worktree else "HEAD")
+    for unit_id, items in chosen_groups:
+        renders = [(t.path, plan.digests[t.path]) for t in items] if plan.digests else None
         signed = {t.path for t in items}
         msg = format_message(tier, unit_id, [(t.path, t.blob) for t in items],
                              checklist or DEFAULT_CHECKLIST[tier], renders=renders, note=note,
-                             exemptions=[(p, e.rule) for p, e in accepted if p in signed])
-        result.created.append(commits.commit_empty_signed(root, msg, signing_key))
-    result.parent = head
-    result.signed = {t.path: t.blob for _u, items in plan for t in items}
-    not_counted = gate_refusal(root, tier, base, [(u, t) for u, items in plan for t in items], digests)
-    if not_counted:
-        from govsite.git.remote import drop_to  # noqa: PLC0415
-
-        drop_to(root, head)  # nothing signed is left behind
-        raise GovsiteError("发布核验不会承认这条审核意见，已撤回本次签署（没有留下提交）：\n" + "\n".join(not_counted))
-    return result
+                             exemptions=[(p, e.rule) for p, e in plan.exemptions if p in signed])
+        plan.messages.append((unit_id, items, msg))
+    return plan
 
 
 def approve_and_push(root: Path, sign: Callable[[], ApproveResult], tries: int = 3) -> ApproveResult:
@@ -236,7 +277,7 @@ PREVIOUS = {"2": ("1", "一审"), "3": ("2", "二审"), "principal": ("3", "三�
 
 
 def gate_refusal(root: Path, tier: str, base: str, signed: list[tuple[str, Target]],
-                 digests: dict[str, str]) -> list[str]:
+                 digests: dict[str, str], rev: str = "HEAD") -> list[str]:
     """Why the publish gate, run on the branch as it now is, does not count the approvals just made (one
     line per page, with its reasons), or []. The gate itself decides, so approve cannot say yes to what
     the gate will refuse; and a tier signed before the one it follows is refused here too."""
@@ -246,7 +287,7 @@ def gate_refusal(root: Path, tier: str, base: str, signed: list[tuple[str, Targe
         return digests  # approvals are empty commits: the pages render as they did a moment ago
 
     paths = {t.path for _u, t in signed}
-    report = verify_repository(root, "HEAD", base, paths=paths, render_digests=same_digests if digests else None)
+    report = verify_repository(root, rev, base, paths=paths, render_digests=same_digests if digests else None)
     out: list[str] = []
     for unit_id, t in signed:
         result = report.results.get(t.path)
@@ -309,12 +350,13 @@ def exemptions_to_accept(root: Path, tier: str, targets: list[Target], accept: b
     return found
 
 
-def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | None) -> dict[str, str]:
-    """Render digests (三校) of ``paths`` from a preview build of HEAD — the committed pages as laid out."""
+def proof_digests(root: Path, paths: list[str], render_digests: RenderDigests | None,
+                  rev: str = "HEAD") -> dict[str, str]:
+    """Render digests (三校) of ``paths`` from a preview build of ``rev`` — the committed pages as laid out."""
     if render_digests is None:
         raise GovsiteError("本次签署没有提供排版预览（渲染摘要），无法签署校对意见。请用 govsite approve 签署。")
     try:
-        digests = render_digests(root, "HEAD")
+        digests = render_digests(root, rev)
     except GovsiteError:
         raise
     except Exception as exc:  # noqa: BLE001 - MkDocs/theme errors: tell the user, sign nothing

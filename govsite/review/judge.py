@@ -275,7 +275,13 @@ class Gate:
         if commit.id not in self._sig:
             if commit.signature is None and passkey.has_assertion(commit.message):
                 # signed in the desk's browser: the assertion covers the record, not the commit object
-                self._sig[commit.id] = passkey.check(commit.message, commit.committer_time, self.desk_settings)
+                found = passkey.check(commit.message, commit.committer_time, self.desk_settings)
+                parent = self.history.commits.get(commit.parents[0]) if commit.parents else None
+                unbound = passkey.binding_problem(commit.message, commit.tree, commit.parents,
+                                                  parent.tree if parent is not None else None)
+                if found.good and unbound:
+                    found = sshsig.SignatureCheck(False, key=found.key, problem=unbound, fingerprint=found.fingerprint)
+                self._sig[commit.id] = found
             else:
                 self._sig[commit.id] = sshsig.check(commit.signature, commit.payload) if commit.signature else None
         return self._sig[commit.id]
@@ -445,13 +451,40 @@ class Gate:
         if commit not in self._writers:
             c = self.history.commits.get(commit)
             found: str | None = None
-            if c is not None and commit != self.trust_root and c.signature:
+            if c is not None and commit != self.trust_root and (c.signature or passkey.has_assertion(c.message)):
                 sig = self.signature(c)
                 if sig is not None and sig.good:
                     owners = {identity(p.email) for _u, p in self.roster_for(commit).find_key(sig.key)}
+                    if not owners and passkey.is_passkey(sig.key):
+                        owners = self.enrolled_by(commit, sig.key)
                     found = owners.pop() if len(owners) == 1 else None
             self._writers[commit] = found
         return self._writers[commit]
+
+    def enrolled_by(self, commit: str, key: str) -> set[str]:
+        """A passkey enrolment (登记通行密钥) is signed by the new passkey itself: when ``commit`` changes
+        nothing but one unit file, and the version it writes lists ``key`` for a person already in that unit's
+        roster (the one the commit is judged by), that person wrote it. Nothing else is credited to a key the
+        roster does not list yet, and the change still needs the office leader's approval to count."""
+        from govsite.core.units import parse_unit  # noqa: PLC0415
+        from govsite.git.objects import cat_batch  # noqa: PLC0415
+
+        wrote = [(path, blob) for (path, blob), commits in self.producers.items() if commit in commits]
+        if len(wrote) != 1 or not wrote[0][0].startswith("units/") or wrote[0][1] == NULL_BLOB:
+            return set()
+        path, blob = wrote[0]
+        unit_id = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        obj = cat_batch(self.root, [blob]).get(blob)
+        try:
+            unit = parse_unit(obj[1].decode("utf-8-sig"), path, unit_id)[0] if obj is not None else None
+        except (UnicodeDecodeError, ValueError):
+            unit = None
+        before = self.roster_for(commit).units.get(unit_id)
+        if unit is None or before is None:
+            return set()
+        known = {identity(p.email) for p in before.people}
+        return {identity(p.email) for p in unit.people
+                if identity(p.email) in known and any(k.key_type_and_body == key for k in p.keys)}
 
     def unknown_writer(self, path: str, blob: str, slot: Slot, short: str) -> Refusal | None:
         """Art. 17, 19: the reviewers above 一审 must not be the version's authors, and the author field of a

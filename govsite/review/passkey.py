@@ -12,6 +12,11 @@ finds its holder, windows and roles exactly as for an SSH key. Verification is o
 branch can choose: challenge, origin and RP id (from the first commit's ``review.desk``), user presence and
 verification, and the signature, checked by the ``webauthn`` library. The commit itself is unsigned; its date
 must be the signed ``Review-Signed-At``, so an assertion cannot be re-dated.
+
+A commit that writes files (a reviewer's revision in place, a passkey enrolment) binds what it writes: its
+record names the commit's tree and parent (``Review-Tree``, ``Review-Parent``), so an assertion copied into
+another commit's message proves nothing about that commit's content. An approval is an empty commit and names
+blobs, so it binds no parent and a desk may place it on a branch tip that moved meanwhile.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from govsite.review.sshsig import SignatureCheck
 
 TRAILER = "Review-Passkey"
 SIGNED_AT = "Review-Signed-At"
+TREE = "Review-Tree"
+PARENT = "Review-Parent"
 KEY_TYPE = "webauthn"
 CLOCK_TOLERANCE = dt.timedelta(minutes=2)  # the desk commits within moments of the assertion
 _LOCALHOST = re.compile(r"^https?://localhost(?::\d{1,5})?$")
@@ -98,6 +105,28 @@ def record_with_time(record: str, when: dt.datetime) -> str:
     if not record.endswith("\n"):
         record += "\n"
     return record + f"{SIGNED_AT}: {when.isoformat(timespec='seconds')}\n"
+
+
+def record_for_commit(message: str, tree: str, parent: str, when: dt.datetime) -> str:
+    """The record to sign for a commit that writes files: its message, the tree and parent it will have, and
+    the signing time."""
+    if not message.endswith("\n"):
+        message += "\n"
+    if "\n\n" not in message.strip("\n"):
+        message += "\n"  # trailers form their own paragraph
+    return record_with_time(message + f"{TREE}: {tree}\n{PARENT}: {parent}\n", when)
+
+
+def binding_problem(message: str, tree: str, parents: tuple[str, ...], parent_tree: str | None) -> str:
+    """Why a passkey-signed commit's record does not bind this commit's content ('' when it does, or when the
+    commit is empty and its record names no tree)."""
+    trees = re.findall(rf"^{TREE}:[ \t]*([0-9a-f]{{40,64}})[ \t]*$", message, re.M)
+    named_parents = re.findall(rf"^{PARENT}:[ \t]*([0-9a-f]{{40,64}})[ \t]*$", message, re.M)
+    if not trees and not named_parents and parent_tree == tree and len(parents) == 1:
+        return ""  # an approval: an empty commit, bound to the blobs it names
+    if trees != [tree] or named_parents != list(parents[:1]) or len(parents) != 1:
+        return "通行密钥签署的记录没有写明这次提交的内容（Review-Tree、Review-Parent 与提交不符），签名不能证明是谁写了这次改动"
+    return ""
 
 
 def challenge(record: str) -> bytes:
