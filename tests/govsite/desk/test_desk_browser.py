@@ -1,0 +1,274 @@
+"""The review desk end to end (issue 15), in real headless Chromium with its virtual authenticator, over a real
+uvicorn server, a real forge (a bare repository) and real git histories:
+
+three people enrol passkeys and the office approves; the section head opens a waiting page, sees a highlighted
+finding and an exemption, corrects the typo and signs 二审; the leader signs 三审 on a phone, withdraws and
+signs again; the three proofs are signed on the rendered page; another page is returned with an opinion; then
+a fresh clone verifies offline (`govsite verify`) and the published build contains the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.govsite.portal.browser import DESKTOP, MOBILE, browser
+from tests.govsite.review.conftest import County, make_county
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+BODY = ("大昌镇召开森林防火工作部署会。各村要再接再励，守住森林防火底线。\n\n"
+        "<!-- govsite: allow privacy.mobile 本人同意公开 -->\n联系人：张三，电话 13812345678。")
+OTHER = "大昌镇开展秋季征兵宣传。"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_desk(clone: Path, state: Path) -> Iterator[str]:
+    import uvicorn
+
+    from govsite.desk.app import create_app
+    from govsite.desk.config import DeskConfig
+
+    port = _free_port()
+    config = DeskConfig(root=clone, state=state, remote="origin", port=port, fetch_every=0.0)
+    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def govsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "govsite", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def invite(clone: Path, state: Path, base: str, unit: str, email: str) -> str:
+    from govsite.desk.config import DeskConfig
+    from govsite.desk.decisions import _entry
+    from govsite.desk.store import Store
+    from govsite.desk.workspace import Workspace
+
+    config = DeskConfig(root=clone, state=state, remote="origin")
+    unit_, person = _entry(Workspace(config), unit, email)
+    return f"{base}/enrol/{Store(state).invite(unit_.id, person.email).token}"
+
+
+class Person:
+    """One person's browser tab with a passkey authenticator of its own (a phone or a security key)."""
+
+    def __init__(self, chromium: object, viewport: dict[str, int]) -> None:
+        self.context = chromium.new_context(viewport=viewport, locale="zh-CN")  # type: ignore[attr-defined]
+        self.page = self.context.new_page()
+        cdp = self.context.new_cdp_session(self.page)
+        cdp.send("WebAuthn.enable", {"enableUI": False})
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+            "isUserVerified": True, "automaticPresenceSimulation": True}})
+        self.cdp = cdp
+
+    def notice(self, expect: str, timeout: float = 90.0) -> str:
+        """The desk's message once it says ``expect`` (or an error: then the test fails with the message)."""
+        box = self.page.locator("#notice")
+        end = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < end:
+            if box.count() and box.is_visible():
+                text = box.inner_text()
+                if expect in text:
+                    return text
+                if box.get_attribute("class") == "error":
+                    raise AssertionError(f"the desk said: {text}")
+            self.page.wait_for_timeout(200)
+        raise AssertionError(f"no message with {expect!r}; last: {text!r}")
+
+    def sign_in(self, base: str) -> None:
+        self.page.goto(f"{base}/signin")
+        self.page.get_by_role("button", name="用通行密钥登录").click()
+        self.page.wait_for_url(f"{base}/", timeout=30000)
+
+
+def stamp() -> str:
+    """Now, for commits made by hand in the test (the desk and the CLI sign at the real time)."""
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def test_review_desk_end_to_end(tmp_path, keys):
+    county = make_county(tmp_path / "county", keys, proofs=True)
+    county.git("checkout", "-q", "main")
+    county.git("branch", "-q", "-D", "mr")
+    forge = tmp_path / "forge.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(county.root), str(forge)], check=True)
+    clone = tmp_path / "desk-clone"
+    subprocess.run(["git", "clone", "-q", str(forge), str(clone)], check=True)
+    office = County(tmp_path / "office", keys)  # the office's and the editor's own clone (they use the CLI)
+    subprocess.run(["git", "clone", "-q", str(forge), str(office.root)], check=True)
+    state = tmp_path / "state"
+
+    with running_desk(clone, state) as base, browser() as chromium:
+        people = {who: Person(chromium, MOBILE if who == "zhaozhen" else DESKTOP)
+                  for who in ("liming", "zhangke", "zhaozhen")}
+        # 1. three people enrol a passkey each, from the link their unit sends them; the office leader approves
+        # each enrolment (with the CLI and an SSH key) and the forge merges it
+        for who, person in people.items():
+            person.page.goto(invite(clone, state, base, "dachang", f"{who}@dachang.gov.cn"))
+            person.page.get_by_role("button", name="登记").click()
+            person.notice("已提交县政府办公室分管负责人批准")
+            if who == "liming":  # nobody signs in before the office approves
+                person.page.goto(f"{base}/signin")
+                person.page.get_by_role("button", name="用通行密钥登录").click()
+                person.notice("没有在主分支的人员名单中登记")
+            office.git("fetch", "-q", "origin")
+            [ref] = [b for b in office.git("branch", "-r", "--format=%(refname:short)").split()
+                     if f"/desk/enrol-dachang-{who}-" in b]
+            name = ref.split("/", 1)[1]
+            office.git("checkout", "-q", "-B", name, ref)
+            done = govsite("approve", "--tier", "3", "units/dachang.yml", "--base", "origin/main",
+                           "--key", str(keys["wangoffice"]), cwd=office.root)
+            assert done.returncode == 0, done.stdout + done.stderr
+            office.git("checkout", "-q", "main", who="wangoffice")
+            office.git("pull", "-q", "--ff-only", who="wangoffice")
+            office.git("merge", "-q", "--no-ff", name, "-m", f"Merge {name}", who="wangoffice", date=stamp())
+            office.git("push", "-q", "origin", "main", who="wangoffice")
+        verified = govsite("verify", cwd=office.root)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+
+        # 3. the editor writes two pages on two branches and signs 一审 with the CLI
+        for branch, name, body in (("fanghuo", "fanghuo.md", BODY), ("zhengbing", "zhengbing.md", OTHER)):
+            office.git("checkout", "-q", "-B", branch, "origin/main", who="liming")
+            editor = County(office.root, keys)
+            page = editor.write_page(name, body=body)
+            editor.commit_all(f"新增：{name}", who="liming", date=stamp())
+            done = govsite("approve", "--tier", "1", "--all-changed", "--base", "origin/main",
+                           "--key", str(keys["liming"]), cwd=office.root)
+            assert done.returncode == 0, done.stdout + done.stderr
+            office.git("push", "-q", "origin", branch, who="liming")
+        page, other = "content/dachang/gzdt/fanghuo.md", "content/dachang/gzdt/zhengbing.md"
+
+        # 4. the section head signs in, sees both pages waiting for 二审
+        head = people["zhangke"]
+        head.sign_in(base)
+        inbox = head.page.locator(".inbox .item")
+        assert inbox.count() == 2
+        assert "二审" in inbox.first.inner_text() and "发布期限" in inbox.first.inner_text()
+        head.page.get_by_text("大昌镇召开森林防火工作部署会").first.click()
+        # ... the finding is marked in the rendered page, the exemption with its reason
+        findings = head.page.locator(".findings")
+        assert "再接再励" in findings.inner_text() and "再接再厉" in findings.inner_text()
+        assert "本人同意公开" in head.page.locator(".exemption").inner_text()
+        frame = head.page.frame_locator("iframe.preview")
+        frame.locator("mark.finding.warning").first.wait_for(timeout=120000)
+        assert frame.locator("mark.finding.warning").first.inner_text() == "再接再励"
+        assert frame.locator("mark.finding.exempt").first.inner_text() == "13812345678"
+        boxes = head.page.locator('#approve input[name="checklist"]')
+        assert boxes.count() == 11 and all(not boxes.nth(i).is_checked() for i in range(11))
+        # ... corrects the typo in place (Art. 17), signed with the passkey
+        head.page.get_by_text("修改稿件").click()
+        text = head.page.locator('#revise textarea[name="text"]')
+        text.fill(text.input_value().replace("再接再励", "再接再厉"))
+        head.page.get_by_role("button", name="保存修改并签名").click()
+        head.notice("已签署并保存")
+        head.page.wait_for_load_state("networkidle")
+        head.page.wait_for_timeout(1000)
+        assert "再接再励" not in head.page.locator(".findings").inner_text()
+        # ... refusing what the gate refuses: signing without ticking the checklist
+        head.page.get_by_role("button", name="同意并签署").click()
+        head.notice("还没有勾选")
+        for i in range(11):
+            head.page.locator('#approve input[name="checklist"]').nth(i).check()
+        head.page.locator('input[name="accept_exemptions"]').check()
+        head.page.get_by_role("button", name="同意并签署").click()
+        head.notice("已签署并保存")
+        head.page.wait_for_url(f"{base}/", timeout=30000)
+
+        # 5. the leader signs 三审 on a phone; withdraws it; signs again
+        leader = people["zhaozhen"]
+        leader.sign_in(base)
+        leader.page.get_by_text("大昌镇召开森林防火工作部署会").first.click()
+        assert leader.page.evaluate("document.documentElement.scrollWidth") <= 390
+        for i in range(11):
+            leader.page.locator('#approve input[name="checklist"]').nth(i).check()
+        leader.page.locator('input[name="accept_exemptions"]').check()
+        leader.page.get_by_role("button", name="同意并签署").click()
+        leader.notice("已签署并保存")
+        leader.page.wait_for_url(f"{base}/", timeout=30000)
+        leader.page.goto(f"{base}/review?branch=fanghuo&path={page}")
+        leader.page.once("dialog", lambda d: d.accept())
+        leader.page.get_by_role("button", name="撤回").click()
+        leader.notice("已签署并保存")
+        leader.page.wait_for_timeout(1500)
+        leader.page.goto(f"{base}/review?branch=fanghuo&path={page}")
+        for i in range(11):
+            leader.page.locator('#approve input[name="checklist"]').nth(i).check()
+        leader.page.locator('input[name="accept_exemptions"]').check()
+        leader.page.get_by_role("button", name="同意并签署").click()
+        leader.notice("已签署并保存")
+        leader.page.wait_for_url(f"{base}/", timeout=30000)
+
+        # 6. the three proofs on the rendered page: editor, section head, leader
+        for who in ("liming", "zhangke", "zhaozhen"):
+            person = people[who]
+            if who == "liming":
+                person.sign_in(base)
+            person.page.goto(f"{base}/review?branch=fanghuo&path={page}")
+            person.page.frame_locator("iframe.preview").locator("article").first.wait_for(timeout=120000)
+            person.page.goto(f"{base}/review?branch=fanghuo&path={page}")
+            assert re.search("[一二三]校", person.page.locator("#decide h2").inner_text())
+            for i in range(11):
+                person.page.locator('#approve input[name="checklist"]').nth(i).check()
+            person.page.get_by_role("button", name="同意并签署").click()
+            person.notice("已签署并保存")
+            person.page.wait_for_url(f"{base}/", timeout=30000)
+
+        # 7. the other page is returned with an opinion; the desk shows it
+        head.page.goto(f"{base}/review?branch=zhengbing&path={other}")
+        head.page.get_by_text("退回", exact=True).click()
+        head.page.locator('#return textarea[name="opinion"]').fill("请补充征兵报名时间和地点。")
+        head.page.get_by_role("button", name="退回并签名").click()
+        head.notice("已签署并保存")
+        head.page.wait_for_timeout(1500)
+        head.page.goto(f"{base}/review?branch=zhengbing&path={other}")
+        assert "请补充征兵报名时间和地点" in head.page.locator(".returned").inner_text()
+
+    # 8. the forge merges the branch; on a fresh clone the gate passes offline and the build has the page
+    office.git("fetch", "-q", "origin")
+    office.git("checkout", "-q", "main", who="zhaozhen")
+    office.git("pull", "-q", "--ff-only", who="zhaozhen")
+    office.git("merge", "-q", "--no-ff", "origin/fanghuo", "-m", "Merge fanghuo", who="zhaozhen", date=stamp())
+    office.git("push", "-q", "origin", "main", who="zhaozhen")
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", str(forge), str(fresh)], check=True)
+    verified = govsite("verify", cwd=fresh)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    # the units' opening announcements (Art. 8) must exist for a build; unapproved, they stay out of it
+    published = County(fresh, keys)
+    for unit in ("dachang", "fgw", "office"):
+        (fresh / "content" / unit / "tzgg").mkdir(parents=True)
+        (fresh / "content" / unit / "tzgg" / "kaitong.md").write_text(
+            "---\ntitle: 网站开通公告\nformed: 2026-10-01\n---\n\n网站开通公告。\n", encoding="utf-8")
+    published.commit_all("开通公告", who="wangoffice", date=stamp())
+    built = govsite("build", "--no-search", "-o", str(tmp_path / "site"), cwd=fresh)
+    assert built.returncode == 0, built.stdout + built.stderr
+    html = (tmp_path / "site" / "dachang" / "gzdt" / "fanghuo" / "index.html").read_text(encoding="utf-8")
+    assert "再接再厉" in html and "再接再励" not in html
