@@ -167,3 +167,43 @@ def test_an_assertion_that_is_not_the_last_line_is_malformed():
     msg = "审核\n\nReview-Tier: 2\nReview-Passkey: webauthn a:b c d e\nReview-Unit: dachang\n"
     got = passkey.check(msg, WHEN, passkey.DeskSettings())
     assert not got.good and "最后一行" in got.problem
+
+
+def test_an_approval_copied_into_a_content_commit_does_not_make_its_signer_the_author(pk):
+    """An attacker who copies a reviewer's passkey approval into the message of their own content change gains
+    nothing: a commit that writes files must name its tree and parent in the signed record (Art. 19)."""
+    page = _page(pk)
+    approval = pk.passkeys["zhangke"].sign_record(pk.approval("2", "dachang", [page]), WHEN)
+    pk.write_page(body="大昌镇召开森林防火工作部署会。攻击者加入的内容。")
+    pk.git("add", "-A", who="stranger")
+    pk.git("commit", "-q", "-m", approval, who="stranger", date=NOW)
+    pk.sign_with_passkey("zhangke", "2", [page])
+    pk.approve("zhaozhen", "3", [page])
+    reasons = " ".join(failures_for(verify_repository(pk.root), page))
+    assert "没有有效签名" in reasons and "第十九条" in reasons
+
+
+def test_a_revision_signed_with_a_passkey_is_written_by_the_reviewer(pk):
+    """修改 in the desk: a content commit whose signed record binds its tree and parent counts as written by the
+    reviewer, and the earlier tier carries over (Art. 17)."""
+    from govsite.git.plumbing import make_commit, move_branch, tree_of, write_tree
+
+    page = _page(pk)
+    tip = pk.git("rev-parse", "HEAD")
+    text = (pk.root / page).read_text(encoding="utf-8").replace("部署会。", "部署会，全镇干部参加。")
+    tree = write_tree(pk.root, tip, {page: text.encode()})
+    assert tree != tree_of(pk.root, tip)
+    when = WHEN + dt.timedelta(minutes=5)
+    record = passkey.record_for_commit("修改：fanghuo.md\n", tree, tip, when)
+    auth, client, sig = pk.passkeys["zhangke"].make_assertion(passkey.challenge(record), "http://localhost:8765")
+    message = passkey.signed_message(record, pk.passkeys["zhangke"].roster_key, auth, client, sig)
+    commit = make_commit(pk.root, tree, tip, message, when, "zhangke", "zhangke@dachang.gov.cn")
+    assert move_branch(pk.root, "refs/heads/mr", commit, tip)
+    assert not move_branch(pk.root, "refs/heads/mr", tip, tip)  # compare-and-swap: the branch moved
+    pk.git("reset", "-q", "--hard", "mr")
+    pk.sign_with_passkey("zhangke", "2", [page], when=WHEN + dt.timedelta(minutes=6))
+    pk.approve("zhaozhen", "3", [page], date=(WHEN + dt.timedelta(minutes=7)).isoformat())
+    report = verify_repository(pk.root, now=WHEN + dt.timedelta(minutes=8))
+    assert report.ok, report.failures
+    # the same record on another parent proves nothing
+    assert passkey.binding_problem(message, tree, ("0" * 40,), tree_of(pk.root, tip))
