@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from urllib.parse import urlencode
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -87,11 +88,12 @@ class Desk:
             people = [p for p in (u.people if u else []) if role in p.roles]
             if not people:
                 return
-            title = path.rsplit("/", 1)[-1]
+            raw = self.ws.read(b.tip, path) or b""
+            title = views.page_title(raw.decode("utf-8-sig", "replace"), path)
             self.notifier.send_later(Notice(
                 "waiting", f"待你{views.tier_name(t.tier)}：{title}",
                 (f"单位：{u.name if u else unit}", f"分支：{branch}", f"稿件：{path}"),
-                f"{self.config.origin}/review?branch={branch}&path={path}",
+                f"{self.config.origin}/review?" + urlencode({"branch": branch, "path": path}),
                 tuple(Recipient(p.name, p.email) for p in people)))
         except Exception:  # noqa: BLE001 - a notice that cannot be worked out never fails the signing
             log.exception("notice for %s failed", path)
@@ -431,5 +433,5 @@ def _notify_return(desk: Desk, prepared: signing.Prepared, path: str) -> None:
     opinion = prepared.record.split("\n\n", 1)[1].split("\nReview-", 1)[0] if "\n\n" in prepared.record else ""
     desk.notifier.send_later(Notice("returned", f"稿件被退回：{path.rsplit('/', 1)[-1]}",
                                     (f"退回意见：{opinion.strip()}", f"分支：{prepared.branch}"),
-                                    f"{desk.config.origin}/review?branch={prepared.branch}&path={path}",
+                                    f"{desk.config.origin}/review?" + urlencode({"branch": prepared.branch, "path": path}),
                                     tuple(Recipient(p.name, p.email) for p in editors)))

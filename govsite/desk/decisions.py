@@ -132,7 +132,7 @@ def enrol(ws: Workspace, unit_id: str, email: str, key: str, today: dt.date | No
     start = (today or now().date())
     new = add_key(text, person.email, key, start, start + dt.timedelta(days=ENROL_DAYS))
     parsed, _problems = parse_unit(new, path, unit_id)
-    if not any(identity(p.email) == identity(email) and any(k.key_type_and_body == key for k in p.keys)
+    if parsed is None or not any(identity(p.email) == identity(email) and any(k.key_type_and_body == key for k in p.keys)
                for p in parsed.people):
         raise GovsiteError(f"无法把通行密钥写入 {path} 中 {person.name} 的登记项（文件格式与预期不同）。请联系本单位信息员手工登记。")
     tree = plumbing.write_tree(ws.root, tip, {path: new.encode("utf-8")})

@@ -126,7 +126,8 @@ class Store:
     def too_many_attempts(self, client: str) -> bool:
         since = (_now() - ATTEMPT_WINDOW).isoformat()
         self._run("delete from attempts where at < ?", since)
-        return self._run("select count(*) from attempts where client = ?", client)[0][0] >= MAX_ATTEMPTS
+        count = int(self._run("select count(*) from attempts where client = ?", client)[0][0])
+        return count >= MAX_ATTEMPTS
 
     def failed_attempt(self, client: str) -> None:
         self._run("insert into attempts values (?, ?)", client, _now().isoformat())

@@ -8,6 +8,7 @@ import datetime as dt
 import difflib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,7 +200,7 @@ def page_view(ws: Workspace, email: str, branch: str, path: str) -> PageView:
     t = tier_for(result, roles, unit_id if result.kind != "units" else _office(ws))
     mine = t is not None
     t = t or next_tier(result)
-    view = PageView(branch, b.tip, path, _title(source, path), unit_id, result, article, marks,
+    view = PageView(branch, b.tip, path, page_title(source, path), unit_id, result, article, marks,
                     _diff(published.decode("utf-8-sig", "replace") if published else "", source), source, t, mine)
     view.can_return = any((unit_id, r) in roles for r in ("section_head", "leader", "principal")) and result.kind == "page"
     view.can_revise = view.can_return and path.endswith(".md")
@@ -222,7 +223,7 @@ def _office(ws: Workspace) -> str:
     return office_unit(ws.root, ws.base_tip())
 
 
-def _title(source: str, path: str) -> str:
+def page_title(source: str, path: str) -> str:
     m = re.search(r"^title:\s*['\"]?(.+?)['\"]?\s*$", source, re.M)
     return m.group(1) if m else path.rsplit("/", 1)[-1]
 
@@ -276,10 +277,16 @@ def _article(page_html: str, marks: list[Mark]) -> str:
         tip = html.escape(f"{mark.message}" + (f"（豁免理由：{mark.exempt}）" if mark.exempt else ""))
         pattern = re.compile(r"(>[^<]*?)(" + re.escape(needle) + ")")
         opening = f'<mark class="finding {kind}" data-finding="{i}" title="{tip}">'
-        block, n = pattern.subn(lambda mm, o=opening: f"{mm.group(1)}{o}{mm.group(2)}</mark>", block, count=1)
+        block, n = pattern.subn(_wrap(opening), block, count=1)
         if not n:
             mark.text = ""  # not on the rendered page (front matter, an attribute): listed, not marked
     return block
+
+
+def _wrap(opening: str) -> Callable[[re.Match[str]], str]:
+    def wrap(m: re.Match[str]) -> str:
+        return f"{m.group(1)}{opening}{m.group(2)}</mark>"
+    return wrap
 
 
 def _diff(old: str, new: str) -> list[tuple[str, str]]:

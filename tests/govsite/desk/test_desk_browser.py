@@ -9,19 +9,16 @@ a fresh clone verifies offline (`govsite verify`) and the published build contai
 
 from __future__ import annotations
 
-import contextlib
 import re
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.govsite.portal.browser import DESKTOP, MOBILE, browser
+from tests.govsite.desk.conftest import running_desk
 from tests.govsite.review.conftest import County, make_county
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -29,33 +26,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 BODY = ("大昌镇召开森林防火工作部署会。各村要再接再励，守住森林防火底线。\n\n"
         "<!-- govsite: allow privacy.mobile 本人同意公开 -->\n联系人：张三，电话 13812345678。")
 OTHER = "大昌镇开展秋季征兵宣传。"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.contextmanager
-def running_desk(clone: Path, state: Path) -> Iterator[str]:
-    import uvicorn
-
-    from govsite.desk.app import create_app
-    from govsite.desk.config import DeskConfig
-
-    port = _free_port()
-    config = DeskConfig(root=clone, state=state, remote="origin", port=port, fetch_every=0.0)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def govsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -114,7 +84,9 @@ def stamp() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def test_review_desk_end_to_end(tmp_path, keys):
+def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
     county = make_county(tmp_path / "county", keys, proofs=True)
     county.git("checkout", "-q", "main")
     county.git("branch", "-q", "-D", "mr")
@@ -126,7 +98,7 @@ def test_review_desk_end_to_end(tmp_path, keys):
     subprocess.run(["git", "clone", "-q", str(forge), str(office.root)], check=True)
     state = tmp_path / "state"
 
-    with running_desk(clone, state) as base, browser() as chromium:
+    with running_desk(clone, state, webhook=robot.url) as base, browser() as chromium:
         people = {who: Person(chromium, MOBILE if who == "zhaozhen" else DESKTOP)
                   for who in ("liming", "zhangke", "zhaozhen")}
         # 1. three people enrol a passkey each, from the link their unit sends them; the office leader approves
@@ -201,6 +173,14 @@ def test_review_desk_end_to_end(tmp_path, keys):
         head.page.get_by_role("button", name="同意并签署").click()
         head.notice("已签署并保存")
         head.page.wait_for_url(f"{base}/", timeout=30000)
+        # ... and the leader is told, through the group robot
+        for _ in range(100):
+            if any("待你三审（签发）：大昌镇召开森林防火" in post["markdown"]["content"] for post in robot.posts):
+                break
+            time.sleep(0.1)
+        told = [post["markdown"]["content"] for post in robot.posts
+                if "待你三审（签发）：大昌镇召开森林防火" in post["markdown"]["content"]]
+        assert told and "/review?branch=fanghuo&path=content%2Fdachang%2Fgzdt%2Ffanghuo.md" in told[0]
 
         # 5. the leader signs 三审 on a phone; withdraws it; signs again
         leader = people["zhaozhen"]
