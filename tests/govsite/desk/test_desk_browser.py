@@ -142,6 +142,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         head = people["zhangke"]
         head.sign_in(base)
         inbox = head.page.locator(".inbox .item")
+        head.page.screenshot(path=str(tmp_path / "desk-inbox-desktop.png"), full_page=True)
         assert inbox.count() == 2
         assert "二审" in inbox.first.inner_text() and "发布期限" in inbox.first.inner_text()
         head.page.get_by_text("大昌镇召开森林防火工作部署会").first.click()
@@ -153,6 +154,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         frame.locator("mark.finding.warning").first.wait_for(timeout=120000)
         assert frame.locator("mark.finding.warning").first.inner_text() == "再接再励"
         assert frame.locator("mark.finding.exempt").first.inner_text() == "13812345678"
+        head.page.screenshot(path=str(tmp_path / "desk-review-desktop.png"), full_page=True)
         boxes = head.page.locator('#approve input[name="checklist"]')
         assert boxes.count() == 11 and all(not boxes.nth(i).is_checked() for i in range(11))
         # ... corrects the typo in place (Art. 17), signed with the passkey
@@ -187,6 +189,8 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         leader.sign_in(base)
         leader.page.get_by_text("大昌镇召开森林防火工作部署会").first.click()
         assert leader.page.evaluate("document.documentElement.scrollWidth") <= 390
+        leader.page.frame_locator("iframe.preview").locator("article").first.wait_for(timeout=120000)
+        leader.page.screenshot(path=str(tmp_path / "desk-review-mobile.png"), full_page=True)
         for i in range(11):
             leader.page.locator('#approve input[name="checklist"]').nth(i).check()
         leader.page.locator('input[name="accept_exemptions"]').check()
