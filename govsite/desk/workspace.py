@@ -47,6 +47,7 @@ class Workspace:
         self._rosters: dict[str, Roster] = {}
         self._status: dict[tuple[str, str, bool], VerifyReport] = {}
         self._previews: dict[str, threading.Event] = {}
+        self._building = threading.Lock()  # one preview build at a time: MkDocs builds must not overlap
         self.preview_dir = config.state / "previews"
         self._settings: passkey.DeskSettings | None = None
         self._cached: dict[tuple[str, str], object] = {}
@@ -196,13 +197,16 @@ class Workspace:
         folder = self.preview_site(tip).parent
         scratch = self.preview_dir / f".{folder.name}-{threading.get_ident()}"
         try:
-            shutil.rmtree(scratch, ignore_errors=True)
-            scratch.mkdir(parents=True)
-            preview_build(self.root, tip, scratch / "site")
-            if not folder.exists():
-                scratch.rename(folder)  # whole or not at all: a half-built preview is never shown
+            with self._building:
+                if not folder.exists():
+                    shutil.rmtree(scratch, ignore_errors=True)
+                    scratch.mkdir(parents=True)
+                    preview_build(self.root, tip, scratch / "site")
+                    scratch.rename(folder)  # whole or not at all: a half-built preview is never shown
         except Exception:  # noqa: BLE001 - a broken branch must not take the desk down; the view says so
             logging.getLogger("govsite.desk").exception("preview of %s failed", tip)
+            with self._lock:
+                self._previews.pop(folder.name, None)  # the next request tries again
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
             event.set()
