@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -100,7 +101,8 @@ def inbox(ws: Workspace, email: str) -> list[Waiting]:
     out: list[Waiting] = []
     for b in ws.branches():
         report = ws.status(b)
-        meta = _page_meta(ws, b, sorted(p for p in report.results if p.endswith(".md")))
+        meta = ws.remember(("meta", b.tip), functools.partial(
+            _page_meta, ws, b, sorted(p for p in report.results if p.endswith(".md"))))
         for path, result in report.results.items():
             unit_id = office if result.kind == "units" else (path.split("/")[1] if path.count("/") >= 3 else "")
             t = tier_for(result, roles, unit_id)

@@ -52,6 +52,15 @@ class Workspace:
         self._settings: passkey.DeskSettings | None = None
         self._cached: dict[tuple[str, str], object] = {}
         self._trees: dict[str, str] = {}
+        self._by_commit: dict[tuple[str, str], object] = {}
+
+    def remember(self, key: tuple[str, str], make: Callable[[], T]) -> T:
+        """``make()`` once per ``key`` that names a commit (what is read at a commit never changes)."""
+        if key not in self._by_commit:
+            if len(self._by_commit) > 5000:
+                self._by_commit.clear()
+            self._by_commit[key] = make()
+        return self._by_commit[key]  # type: ignore[return-value]
 
     def cached(self, name: str, make: Callable[[], T]) -> T:
         """``make()`` once per target-branch tip (the checks read the target's lists and rules)."""
