@@ -30,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "invite":
         if len(args.invitee) != 2:
             raise GovsiteError("用法：govsite desk invite <单位> <电子邮箱>，例如 govsite desk invite dachang lixia@example.gov.cn")
-        from govsite.desk.decisions import _entry
+        from govsite.desk.decisions import roster_entry
         from govsite.desk.store import Store
         from govsite.desk.workspace import Workspace
 
-        unit, person = _entry(Workspace(config), args.invitee[0], args.invitee[1])
+        unit, person = roster_entry(Workspace(config), args.invitee[0], args.invitee[1])
         invite = Store(config.state).invite(unit.id, person.email)
         print(f"{person.name}（{unit.name}）的通行密钥登记链接（{invite.expires:%Y-%m-%d %H:%M} 前有效，只能用一次）：")
         print(f"  {config.origin}/enrol/{invite.token}")

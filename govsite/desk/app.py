@@ -30,7 +30,7 @@ from govsite.core.units import ROLE_NAMES
 from govsite.desk import decisions, signing, views
 from govsite.desk.config import DeskConfig
 from govsite.desk.notify import Notice, Notifier, Recipient
-from govsite.desk.store import Session, Store
+from govsite.desk.store import Invite, Session, Store
 from govsite.desk.workspace import Workspace, now
 from govsite.review import passkey
 
@@ -256,14 +256,8 @@ def create_app(config: DeskConfig) -> Starlette:
         keys = await run_in_threadpool(desk.ws.passkeys, session.email)
         person = desk.ws.positions(session.email)[0][1]
 
-        def finish() -> signing.Landed:
-            message, key = signing.assertion_message(prepared, body.get("credential") or {}, keys)
-            import datetime as dt  # noqa: PLC0415
-
-            signing.check_assertion(desk.ws, message, dt.datetime.fromisoformat(prepared.when))
-            return signing.land(desk.ws, prepared, message, person.name, person.email)
-
-        landed = await run_in_threadpool(finish)
+        landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {}, keys,
+                                         person.name, person.email)
         desk.store.log(session.email, prepared.kind, branch=prepared.branch, path=path, commit=landed.commit,
                        tier=prepared.tier)
         if prepared.kind in ("approve", "revise"):
@@ -278,15 +272,22 @@ def create_app(config: DeskConfig) -> Starlette:
         invite = desk.store.invitation(request.path_params["token"])
         return desk.page(request, "enrol.html", session=None, invite=invite, valid=_usable(invite))
 
-    async def enrol_options(request: Request) -> Response:
+    def enrolment(request: Request) -> Invite | None:
+        """The invitation of an enrolment request, if the request is the desk's own and the link still valid."""
         invite = desk.store.invitation(request.path_params["token"])
-        if not desk.same_origin(request) or invite is None or not _usable(invite):
-            return JSONResponse({"error": "登记链接无效、已使用或已过期。请向本单位信息员索取新的链接。"}, status_code=403)
+        return invite if desk.same_origin(request) and invite is not None and _usable(invite) else None
+
+    refused_link = {"error": "登记链接无效、已使用或已过期。请向本单位信息员索取新的链接。"}
+
+    async def enrol_options(request: Request) -> Response:
+        invite = enrolment(request)
+        if invite is None:
+            return JSONResponse(refused_link, status_code=403)
         from webauthn import generate_registration_options, options_to_json  # noqa: PLC0415
         from webauthn.helpers.structs import (AuthenticatorSelectionCriteria, ResidentKeyRequirement,  # noqa: PLC0415
                                               UserVerificationRequirement)
 
-        unit, person = await run_in_threadpool(decisions._entry, desk.ws, invite.unit, invite.email)
+        unit, person = await run_in_threadpool(decisions.roster_entry, desk.ws, invite.unit, invite.email)
         settings = await run_in_threadpool(desk.ws.settings)
         import hashlib  # noqa: PLC0415
 
@@ -299,10 +300,9 @@ def create_app(config: DeskConfig) -> Starlette:
         return JSONResponse({"pending": pid, "options": json.loads(options_to_json(options))})
 
     async def enrol_register(request: Request) -> Response:
-        token = request.path_params["token"]
-        invite = desk.store.invitation(token)
-        if not desk.same_origin(request) or invite is None or not _usable(invite):
-            return JSONResponse({"error": "登记链接无效、已使用或已过期。请向本单位信息员索取新的链接。"}, status_code=403)
+        invite = enrolment(request)
+        if invite is None:
+            return JSONResponse(refused_link, status_code=403)
         body = await _json(request)
         data = desk.store.take_pending(str(body.get("pending", "")), invite.email, "register")
         if data is None:
@@ -319,30 +319,23 @@ def create_app(config: DeskConfig) -> Starlette:
                              "record": prepared.record})
 
     async def enrol_complete(request: Request) -> Response:
-        token = request.path_params["token"]
-        invite = desk.store.invitation(token)
-        if not desk.same_origin(request) or invite is None or not _usable(invite):
-            return JSONResponse({"error": "登记链接无效、已使用或已过期。"}, status_code=403)
+        invite = enrolment(request)
+        if invite is None:
+            return JSONResponse(refused_link, status_code=403)
         body = await _json(request)
         data = desk.store.take_pending(str(body.get("pending", "")), invite.email, "enrol")
         if data is None:
             return JSONResponse({"error": "登记请求已过期，请重新登记。"}, status_code=409)
         key = str(data.pop("key"))
         prepared = signing.Prepared.from_data(data)
-        unit, person = decisions._entry(desk.ws, invite.unit, invite.email)
-
-        def finish() -> signing.Landed:
-            import datetime as dt  # noqa: PLC0415
-
-            message, _key = signing.assertion_message(prepared, body.get("credential") or {}, [key])
-            signing.check_assertion(desk.ws, message, dt.datetime.fromisoformat(prepared.when))
-            return signing.land(desk.ws, prepared, message, person.name, person.email)
+        unit, person = decisions.roster_entry(desk.ws, invite.unit, invite.email)
 
         try:
-            landed = await run_in_threadpool(finish)
+            landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {},
+                                             [key], person.name, person.email)
         except GovsiteError as exc:
             return JSONResponse({"error": exc.render()}, status_code=409)
-        desk.store.use_invitation(token)
+        desk.store.use_invitation(invite.token)
         desk.store.log(invite.email, "enrol", branch=prepared.branch, commit=landed.commit, key=passkey.fingerprint(key))
         await run_in_threadpool(desk.notify_next, prepared.branch, desk.ws.roster().files[invite.unit][0])
         return JSONResponse({"ok": True, "branch": prepared.branch,
@@ -365,7 +358,11 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/api/enrol/{token}/complete", enrol_complete, methods=["POST"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes)
+    async def user_error(_request: Request, exc: Exception) -> Response:
+        # a malformed request outside a signed-in page (sign-in, enrolment): the Chinese reason, never a traceback
+        return JSONResponse({"error": exc.render() if isinstance(exc, GovsiteError) else str(exc)}, status_code=400)
+
+    app = Starlette(routes=routes, exception_handlers={GovsiteError: user_error})
     app.state.desk = desk
     return app
 

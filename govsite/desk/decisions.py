@@ -124,7 +124,7 @@ def enrol(ws: Workspace, unit_id: str, email: str, key: str, today: dt.date | No
     """A branch from the target that adds ``key`` (a new passkey) to the person's entry in units/<unit>.yml."""
     from govsite.core.units import parse_unit  # noqa: PLC0415
 
-    unit, person = _entry(ws, unit_id, email)
+    unit, person = roster_entry(ws, unit_id, email)
     tip = ws.base_tip()
     path = ws.roster().files[unit_id][0]
     raw = ws.read(tip, path) or b""
@@ -187,7 +187,7 @@ def _slug(email: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", email.split("@", 1)[0].lower()).strip("-") or "person"
 
 
-def _entry(ws: Workspace, unit_id: str, email: str) -> tuple[Unit, Person]:
+def roster_entry(ws: Workspace, unit_id: str, email: str) -> tuple[Unit, Person]:
     unit = ws.roster().units.get(unit_id)
     person = next((p for p in unit.people if identity(p.email) == identity(email)), None) if unit else None
     if unit is None or person is None:

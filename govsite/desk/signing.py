@@ -96,6 +96,14 @@ def check_assertion(ws: Workspace, message: str, when: dt.datetime) -> None:
         raise GovsiteError(f"通行密钥签名未通过核验：{verdict.problem}。没有签署，请重新签署。")
 
 
+def sign_and_land(ws: Workspace, prepared: Prepared, credential: dict[str, Any], keys: list[str], name: str,
+                  email: str) -> Landed:
+    """The browser's assertion over ``prepared`` made into the signed commit, checked as the gate will, landed."""
+    message, _key = assertion_message(prepared, credential, keys)
+    check_assertion(ws, message, dt.datetime.fromisoformat(prepared.when))
+    return land(ws, prepared, message, name, email)
+
+
 def land(ws: Workspace, prepared: Prepared, message: str, name: str, email: str) -> Landed:
     """Place the signed commit on its branch (and push it), retrying after others who landed first."""
     when = dt.datetime.fromisoformat(prepared.when)

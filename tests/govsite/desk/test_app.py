@@ -63,6 +63,15 @@ def test_only_the_roster_signs_in_and_every_post_is_checked(tmp_path, keys):
         # a request from another site is refused before anything happens
         status, _h, raw = call(f"{base}/api/signin/options", {}, origin="https://attacker.example")
         assert status == 403 and "来源" in json.loads(raw)["error"]
+        # a malformed request gets the reason in Chinese, not a server error
+        request = urllib.request.Request(f"{base}/api/signin/finish", data=b"{not json", method="POST",
+                                         headers={"Origin": base, "Content-Type": "application/json"})
+        try:
+            urllib.request.build_opener(urllib.request.ProxyHandler({})).open(request, timeout=30)
+            status, raw = 200, b"{}"
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+        assert status == 400 and "请求格式错误" in json.loads(raw)["error"]
         # a passkey nobody registered does not sign in
         status, _h, body = sign_in(base, Authenticator())
         assert status == 403 and "没有在主分支的人员名单中登记" in body["error"]

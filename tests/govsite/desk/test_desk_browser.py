@@ -34,12 +34,12 @@ def govsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def invite(clone: Path, state: Path, base: str, unit: str, email: str) -> str:
     from govsite.desk.config import DeskConfig
-    from govsite.desk.decisions import _entry
+    from govsite.desk.decisions import roster_entry
     from govsite.desk.store import Store
     from govsite.desk.workspace import Workspace
 
     config = DeskConfig(root=clone, state=state, remote="origin")
-    unit_, person = _entry(Workspace(config), unit, email)
+    unit_, person = roster_entry(Workspace(config), unit, email)
     return f"{base}/enrol/{Store(state).invite(unit_.id, person.email).token}"
 
 
@@ -70,6 +70,12 @@ class Person:
                     raise AssertionError(f"the desk said: {text}")
             self.page.wait_for_timeout(200)
         raise AssertionError(f"no message with {expect!r}; last: {text!r}")
+
+    def tick_checklist(self) -> None:
+        """Tick every Art. 16 item, one by one, as a reviewer does after checking each."""
+        boxes = self.page.locator('#approve input[name="checklist"]')
+        for i in range(boxes.count()):
+            boxes.nth(i).check()
 
     def sign_in(self, base: str) -> None:
         self.page.goto(f"{base}/signin")
@@ -169,8 +175,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         # ... refusing what the gate refuses: signing without ticking the checklist
         head.page.get_by_role("button", name="同意并签署").click()
         head.notice("还没有勾选")
-        for i in range(11):
-            head.page.locator('#approve input[name="checklist"]').nth(i).check()
+        head.tick_checklist()
         head.page.locator('input[name="accept_exemptions"]').check()
         head.page.get_by_role("button", name="同意并签署").click()
         head.notice("已签署并保存")
@@ -191,8 +196,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         assert leader.page.evaluate("document.documentElement.scrollWidth") <= 390
         leader.page.frame_locator("iframe.preview").locator("article").first.wait_for(timeout=120000)
         leader.page.screenshot(path=str(tmp_path / "desk-review-mobile.png"), full_page=True)
-        for i in range(11):
-            leader.page.locator('#approve input[name="checklist"]').nth(i).check()
+        leader.tick_checklist()
         leader.page.locator('input[name="accept_exemptions"]').check()
         leader.page.get_by_role("button", name="同意并签署").click()
         leader.notice("已签署并保存")
@@ -203,8 +207,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
         leader.notice("已签署并保存")
         leader.page.wait_for_timeout(1500)
         leader.page.goto(f"{base}/review?branch=fanghuo&path={page}")
-        for i in range(11):
-            leader.page.locator('#approve input[name="checklist"]').nth(i).check()
+        leader.tick_checklist()
         leader.page.locator('input[name="accept_exemptions"]').check()
         leader.page.get_by_role("button", name="同意并签署").click()
         leader.notice("已签署并保存")
@@ -219,8 +222,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
             person.page.frame_locator("iframe.preview").locator("article").first.wait_for(timeout=120000)
             person.page.goto(f"{base}/review?branch=fanghuo&path={page}")
             assert re.search("[一二三]校", person.page.locator("#decide h2").inner_text())
-            for i in range(11):
-                person.page.locator('#approve input[name="checklist"]').nth(i).check()
+            person.tick_checklist()
             person.page.get_by_role("button", name="同意并签署").click()
             person.notice("已签署并保存")
             person.page.wait_for_url(f"{base}/", timeout=30000)
