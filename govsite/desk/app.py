@@ -9,11 +9,13 @@ branch sign in, with the roles it gives them now.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import threading
 from urllib.parse import urlencode
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ from govsite.desk.workspace import Workspace, now
 from govsite.review import passkey
 
 COOKIE = "govsite_desk"
+INBOX_BUDGET = 0.6  # seconds an inbox spends judging new branches; the rest are judged in the background
 HERE = Path(__file__).parent
 log = logging.getLogger("govsite.desk")
 
@@ -50,6 +53,27 @@ class Desk:
         self.notifier = Notifier(config.notify)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes
         self.templates.env.globals.update(role_names=ROLE_NAMES)
+        self._warming = threading.Lock()
+
+    def warm(self) -> None:
+        """Judge every branch in the background (at start and after each fetch that brought something), so
+        that an inbox finds the gate's verdicts ready; one such run at a time."""
+        if not self._warming.acquire(blocking=False):
+            return
+
+        def run() -> None:
+            try:
+                self.ws.judge_all()
+            except Exception:  # noqa: BLE001 - the inbox judges what is missing itself and says what fails
+                log.exception("judging the branches in the background failed")
+            finally:
+                self._warming.release()
+
+        threading.Thread(target=run, daemon=True, name="judge-all").start()
+
+    def refresh(self, force: bool = False) -> None:
+        if self.ws.refresh(force):
+            self.warm()
 
     # ---- helpers ----------------------------------------------------------------------------------------
     def session(self, request: Request) -> Session | None:
@@ -173,9 +197,12 @@ def create_app(config: DeskConfig) -> Starlette:
 
     # ---- inbox and review ---------------------------------------------------------------------------------
     async def inbox(request: Request, session: Session) -> Response:
-        await run_in_threadpool(desk.ws.refresh)
-        items = await run_in_threadpool(views.inbox, desk.ws, session.email)
-        return desk.page(request, "inbox.html", session=session, items=items, today=now().date())
+        await run_in_threadpool(desk.refresh)
+        shown = await run_in_threadpool(views.inbox_within, desk.ws, session.email, INBOX_BUDGET)
+        if shown.judging:
+            desk.warm()
+        return desk.page(request, "inbox.html", session=session, items=shown.items, judging=shown.judging,
+                         today=now().date())
 
     async def review(request: Request, session: Session) -> Response:
         branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")
@@ -223,7 +250,7 @@ def create_app(config: DeskConfig) -> Starlette:
         branch, path = str(body.get("branch", "")), str(body.get("path", ""))
 
         def make() -> signing.Prepared:
-            desk.ws.refresh()
+            desk.refresh()
             if action == "approve":
                 return decisions.approve(desk.ws, session.email, branch, path, str(body.get("tier", "")),
                                          tuple(str(x) for x in body.get("checklist", [])),
@@ -309,7 +336,7 @@ def create_app(config: DeskConfig) -> Starlette:
             return JSONResponse({"error": "登记请求已过期，请重新点击登记。"}, status_code=409)
         try:
             key = await run_in_threadpool(_verify_registration, desk, body.get("credential") or {}, data["challenge"])
-            await run_in_threadpool(desk.ws.refresh, True)
+            await run_in_threadpool(desk.refresh, True)
             prepared = await run_in_threadpool(decisions.enrol, desk.ws, invite.unit, invite.email, key)
         except GovsiteError as exc:
             return JSONResponse({"error": exc.render()}, status_code=409)
@@ -362,7 +389,12 @@ def create_app(config: DeskConfig) -> Starlette:
         # a malformed request outside a signed-in page (sign-in, enrolment): the Chinese reason, never a traceback
         return JSONResponse({"error": exc.render() if isinstance(exc, GovsiteError) else str(exc)}, status_code=400)
 
-    app = Starlette(routes=routes, exception_handlers={GovsiteError: user_error})
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        desk.warm()
+        yield
+
+    app = Starlette(routes=routes, exception_handlers={GovsiteError: user_error}, lifespan=lifespan)
     app.state.desk = desk
     return app
 

@@ -9,13 +9,13 @@ import difflib
 import functools
 import html
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from govsite.core.units import identity
 from govsite.desk.workspace import Workspace, now
-from govsite.git.plumbing import Branch
 from govsite.review.policy import CHECKLIST, REQUIRED_CHECKLIST, TIER_NAMES, TIER_ROLES
 from govsite.review.report import PathResult, TierResult
 
@@ -89,26 +89,57 @@ def who_signs(tier: str, unit: str) -> tuple[str, str]:
     return unit, TIER_ROLES.get(tier, "leader")
 
 
+@dataclass(frozen=True)
+class Inbox:
+    """An inbox as shown: what waits, and how many branches are still being judged (待核验) and so not in it."""
+
+    items: list[Waiting]
+    judging: int = 0
+
+
 def inbox(ws: Workspace, email: str) -> list[Waiting]:
-    """What waits for ``email``: pages whose next tier is theirs to sign, oldest first."""
+    """What waits for ``email``: pages whose next tier is theirs to sign, oldest first (every branch judged)."""
+    return inbox_within(ws, email, None).items
+
+
+def inbox_within(ws: Workspace, email: str, budget: float | None) -> Inbox:
+    """The inbox of ``email`` in about ``budget`` seconds: branches already judged, then as many others as
+    the time allows; the rest are counted as still being judged (the desk judges them in the background).
+    ``None``: judge every branch."""
     from govsite.review.trust import office_unit  # noqa: PLC0415
 
     roles = {(u.id, r) for u, p in ws.positions(email) for r in p.roles}
     if not roles:
-        return []
+        return Inbox([])
+    started = time.monotonic()
     roster = ws.roster()
     office = office_unit(ws.root, ws.base_tip())
     out: list[Waiting] = []
+    reports, later = [], []
     for b in ws.branches():
-        report = ws.status(b)
-        meta = ws.remember(("meta", b.tip), functools.partial(
-            _page_meta, ws, b, sorted(p for p in report.results if p.endswith(".md"))))
+        report = ws.known(b) if budget is not None else ws.status(b)
+        if report is None:
+            later.append(b)
+        else:
+            reports.append((b, report))
+    later.sort(key=lambda b: b.time)  # the oldest first: they are the nearest to their deadline
+    for n, b in enumerate(later):
+        if budget is not None and time.monotonic() - started > budget:
+            later = later[n:]
+            break
+        reports.append((b, ws.status(b)))
+    else:
+        later = []
+    pages = {r.blob: p for _b, report in reports for p, r in report.results.items()
+             if r.kind == "page" and p.endswith(".md")}
+    meta = ws.remember_all("meta", pages, functools.partial(_page_meta, ws))
+    for b, report in reports:
         for path, result in report.results.items():
             unit_id = office if result.kind == "units" else (path.split("/")[1] if path.count("/") >= 3 else "")
             t = tier_for(result, roles, unit_id)
             if t is None:
                 continue
-            title, formed, _author = meta.get(path, (path.rsplit("/", 1)[-1], None, ""))
+            title, formed = meta.get(result.blob) or (path.rsplit("/", 1)[-1], None)
             author = result.tiers[0].signer if result.tiers and result.tiers[0].state == "valid" else ""
             deadline = _deadline(formed)
             u = roster.units.get(unit_id)
@@ -118,7 +149,7 @@ def inbox(ws: Workspace, email: str) -> list[Waiting]:
                                column_name if result.kind != "units" else "人员名单", title, author, b.time,
                                deadline, deadline is not None and deadline < now().date(), bool(result.returns)))
     out.sort(key=lambda w: (w.since, w.path))
-    return out
+    return Inbox(out, len(later))
 
 
 def _deadline(formed: dt.date | None) -> dt.date | None:
@@ -129,19 +160,19 @@ def _deadline(formed: dt.date | None) -> dt.date | None:
     return add_working_days(formed, ART21_DAYS)
 
 
-def _page_meta(ws: Workspace, b: Branch, paths: list[str]) -> dict[str, tuple[str, dt.date | None, str]]:
-    """path → (title, formed, author) of the pages at the branch tip, in one git process."""
+def _page_meta(ws: Workspace, pages: dict[str, str]) -> dict[str, tuple[str, dt.date | None]]:
+    """blob → (title, 成文日期) of the page versions ``pages`` (blob → path), in one git process."""
     from govsite.core.pages import parse_page  # noqa: PLC0415
     from govsite.git.objects import cat_batch  # noqa: PLC0415
 
-    objs = cat_batch(ws.root, [f"{b.tip}:{p}" for p in paths])
-    out: dict[str, tuple[str, dt.date | None, str]] = {}
-    for p in paths:
-        obj = objs.get(f"{b.tip}:{p}")
+    objs = cat_batch(ws.root, sorted(pages))
+    out: dict[str, tuple[str, dt.date | None]] = {}
+    for blob, p in pages.items():
+        obj = objs.get(blob)
         if obj is None or obj[0] != "blob":
             continue
         page, _problems = parse_page(p, obj[1].decode("utf-8-sig", "replace"), None, lines=False)
-        out[p] = (page.title or p.rsplit("/", 1)[-1], page.formed, "")
+        out[blob] = (page.title or p.rsplit("/", 1)[-1], page.formed)
     return out
 
 

@@ -45,13 +45,16 @@ class Workspace:
         self._lock = threading.Lock()
         self._branch_locks: dict[str, threading.Lock] = {}
         self._rosters: dict[str, Roster] = {}
-        self._status: dict[tuple[str, str, bool], VerifyReport] = {}
+        self._status: dict[tuple[str, str, bool, str], VerifyReport] = {}
+        self._verdicts = Verdicts(config.state / "verdicts")
+        self._judging: dict[tuple[str, str, bool, str], threading.Event] = {}
         self._previews: dict[str, threading.Event] = {}
         self._building = threading.Lock()  # one preview build at a time: MkDocs builds must not overlap
         self.preview_dir = config.state / "previews"
         self._settings: passkey.DeskSettings | None = None
         self._cached: dict[tuple[str, str], object] = {}
         self._trees: dict[str, str] = {}
+        self._base_seen: tuple[float, str] = (0.0, "")
         self._by_commit: dict[tuple[str, str], object] = {}
 
     def remember(self, key: tuple[str, str], make: Callable[[], T]) -> T:
@@ -62,6 +65,19 @@ class Workspace:
             self._by_commit[key] = make()
         return self._by_commit[key]  # type: ignore[return-value]
 
+    def remember_all(self, kind: str, wanted: dict[str, str], make: Callable[[dict[str, str]], dict[str, T]]
+                     ) -> dict[str, T | None]:
+        """Like :meth:`remember` for many object ids at once: ``make`` gets the ones not yet known (id → a
+        hint such as its path) in one call, and returns id → value; ids it leaves out are None."""
+        missing = {k: v for k, v in wanted.items() if (kind, k) not in self._by_commit}
+        if missing:
+            made = make(missing)
+            if len(self._by_commit) + len(missing) > 5000:
+                self._by_commit.clear()
+            for k in missing:
+                self._by_commit[(kind, k)] = made.get(k)
+        return {k: self._by_commit.get((kind, k)) for k in wanted}  # type: ignore[misc]
+
     def cached(self, name: str, make: Callable[[], T]) -> T:
         """``make()`` once per target-branch tip (the checks read the target's lists and rules)."""
         key = (name, self.base_tip())
@@ -71,19 +87,25 @@ class Workspace:
         return self._cached[key]  # type: ignore[return-value]
 
     # ---- the forge --------------------------------------------------------------------------------------
-    def refresh(self, force: bool = False) -> None:
-        """Fetch from the forge when the last fetch is older than ``fetch_every`` seconds."""
+    def refresh(self, force: bool = False) -> bool:
+        """Fetch from the forge when the last fetch is older than ``fetch_every`` seconds; whether it did."""
         if not self.config.remote:
-            return
+            return False
         with self._lock:
             if not force and time.monotonic() - self._fetched < self.config.fetch_every:
-                return
+                return False
             self._fetched = time.monotonic()
         plumbing.fetch_all(self.root, self.config.remote)
+        return True
 
     def base_tip(self) -> str:
+        """The target branch's tip; as listed by :meth:`branches` within the last second (one inbox reads it
+        for every branch), else read again."""
         from govsite.git.refs import resolve  # noqa: PLC0415
 
+        seen, listed = self._base_seen
+        if listed and time.monotonic() - seen < 1.0:
+            return listed
         tip = resolve(self.root, self.config.base_ref)
         if tip is None:
             raise GovsiteError(f"工作台所在的仓库中找不到主分支“{self.config.base}”（{self.config.base_ref}）。"
@@ -92,7 +114,13 @@ class Workspace:
 
     def branches(self) -> list[plumbing.Branch]:
         """Branches under review: every branch but the target."""
-        return [b for b in plumbing.branches(self.root, self.config.remote) if b.name != self.config.base]
+        listed = plumbing.branches(self.root, self.config.remote)
+        for b in listed:
+            if b.tree:
+                self._trees[b.tip] = b.tree
+            if b.name == self.config.base:
+                self._base_seen = (time.monotonic(), b.tip)
+        return [b for b in listed if b.name != self.config.base]
 
     def branch(self, name: str) -> plumbing.Branch:
         found = next((b for b in self.branches() if b.name == name), None)
@@ -147,19 +175,63 @@ class Workspace:
 
     # ---- the gate on a branch ---------------------------------------------------------------------------
     def status(self, branch: plumbing.Branch) -> VerifyReport:
-        """The gate's verdict on the pages ``branch`` changes, cached by branch and target tips."""
+        """The gate's verdict on the pages ``branch`` changes, cached by branch and target tips (in memory,
+        and on disk so that a restarted desk does not judge every branch again)."""
         from govsite.review.status import branch_status  # noqa: PLC0415
 
-        digests = self.digests(branch.tip, wait=False)
-        key = (branch.tip, self.base_tip(), digests is not None)  # proofs are judged once the preview is there
-        if key not in self._status:
-            report = branch_status(self.root, self.config.base_ref, branch.tip,
-                                   render_digests=(lambda *_a: digests) if digests is not None else None)
+        key, digests = self._key(branch)
+        with self._lock:
+            if key in self._status:
+                return self._status[key]
+            judging = self._judging.get(key)
+            if judging is None:
+                self._judging[key] = threading.Event()
+        if judging is not None:  # another thread (the background run) is judging this branch: wait for it
+            judging.wait(600)
+            with self._lock:
+                if key in self._status:
+                    return self._status[key]
+        try:
+            report = self._verdicts.get(key)
+            if report is None:
+                report = branch_status(self.root, self.config.base_ref, branch.tip,
+                                       render_digests=(lambda *_a: digests) if digests is not None else None)
+                self._verdicts.put(key, report)
             with self._lock:
                 if len(self._status) > 2000:
                     self._status.clear()
                 self._status[key] = report
-        return self._status[key]
+            return report
+        finally:
+            if judging is None:
+                with self._lock:
+                    self._judging.pop(key).set()
+
+    def _key(self, branch: plumbing.Branch) -> tuple[tuple[str, str, bool, str], dict[str, str] | None]:
+        digests = self.digests(branch.tip, wait=False)
+        # proofs are judged once the preview is there; the day, since key windows and departures are days
+        return (branch.tip, self.base_tip(), digests is not None, now().date().isoformat()), digests
+
+    def known(self, branch: plumbing.Branch) -> VerifyReport | None:
+        """The verdict on ``branch`` if it has been judged (in memory or on disk), without judging it."""
+        key, _digests = self._key(branch)
+        with self._lock:
+            if key in self._status:
+                return self._status[key]
+        report = self._verdicts.get(key)
+        if report is not None:
+            with self._lock:
+                self._status[key] = report
+        return report
+
+    def judge_all(self) -> int:
+        """Judge every branch under review now (the desk does this in the background after each fetch, so
+        that an inbox finds the verdicts ready); the number of branches judged."""
+        done = 0
+        for b in self.branches():
+            self.status(b)
+            done += 1
+        return done
 
     # ---- previews: the render the proofs bind -----------------------------------------------------------
     def preview_site(self, tip: str) -> Path:
@@ -242,6 +314,68 @@ class Workspace:
         """Drop what is cached of a tip nobody will see again."""
         with self._lock:
             self._status = {k: v for k, v in self._status.items() if k[0] != tip}
+
+
+class Verdicts:
+    """The gate's verdicts kept on disk (核验结果缓存), one JSON file per (branch tip, target tip, proofs
+    judged, day), under a folder named after the code that judged them: a new govsite judges afresh.
+
+    Nothing here is evidence: a lost or damaged file is judged again. The folder is the operator's (the
+    desk's state), never the branch's."""
+
+    MAX_FILES = 20000
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / code_fingerprint()
+        self._pruned = ""
+
+    def _file(self, key: tuple[str, str, bool, str]) -> Path:
+        tip, base, proofs, day = key
+        return self.folder / day / f"{tip}-{base}-{'p' if proofs else 'n'}.json"
+
+    def get(self, key: tuple[str, str, bool, str]) -> VerifyReport | None:
+        try:
+            return VerifyReport.from_json(self._file(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, key: tuple[str, str, bool, str], report: VerifyReport) -> None:
+        path = self._file(key)
+        try:
+            if self._pruned != key[3]:
+                self._prune(key[3])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_name(f".{path.name}.{threading.get_ident()}")
+            scratch.write_text(report.to_json(details=True), encoding="utf-8")
+            scratch.replace(path)  # whole or not at all
+        except OSError:
+            return  # a full disk costs speed, not a verdict
+
+    def _prune(self, today: str) -> None:
+        """Drop other days' verdicts and other versions' folders: they are never read again."""
+        self._pruned = today
+        for old in (p for p in self.folder.glob("*") if p.name != today):
+            shutil.rmtree(old, ignore_errors=True)
+        for other in (p for p in self.folder.parent.glob("*") if p != self.folder):
+            shutil.rmtree(other, ignore_errors=True)
+        day = self.folder / today
+        if day.is_dir() and sum(1 for _ in day.iterdir()) > self.MAX_FILES:
+            shutil.rmtree(day, ignore_errors=True)
+
+
+def code_fingerprint() -> str:
+    """A digest of the code and shipped rules that judge a branch (govsite and checks)."""
+    import hashlib  # noqa: PLC0415
+
+    import checks  # noqa: PLC0415
+    import govsite  # noqa: PLC0415
+
+    digest = hashlib.sha256()
+    for package in (govsite, checks):
+        base = Path(str(package.__file__)).parent
+        for f in sorted(p for p in base.rglob("*") if p.suffix in (".py", ".yml", ".yaml") and p.is_file()):
+            digest.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def now() -> dt.datetime:

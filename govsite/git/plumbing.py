@@ -24,20 +24,21 @@ class Branch:
     ref: str  # where this clone keeps it (``refs/heads/fanghuo`` or ``refs/remotes/origin/fanghuo``)
     tip: str
     time: dt.datetime
+    tree: str = ""  # the tip's tree
 
 
 def branches(root: Path, remote: str | None) -> list[Branch]:
     """The branches of ``remote`` as last fetched (or this clone's own when ``remote`` is None)."""
     prefix = f"refs/remotes/{remote}/" if remote else "refs/heads/"
-    out = process.run(root, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)",
+    out = process.run(root, "for-each-ref", "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)%00%(tree)",
                       prefix).decode("utf-8", "surrogateescape")
     found: list[Branch] = []
     for line in out.splitlines():
-        ref, tip, when = line.split("\0")
+        ref, tip, when, tree = line.split("\0")
         name = ref[len(prefix):]
-        if name == "HEAD":
+        if name == "HEAD" or not when:  # a symbolic HEAD, or a ref that names no commit
             continue
-        found.append(Branch(name, ref, tip, dt.datetime.fromisoformat(when)))
+        found.append(Branch(name, ref, tip, dt.datetime.fromisoformat(when), tree))
     return found
 
 

@@ -98,3 +98,16 @@ class VerifyReport:
                                    "revisions": r.revisions, "attachments": r.attachments}
                                for p, r in sorted(self.results.items())}
         return json.dumps(data, ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> VerifyReport:
+        """The report back from ``to_json(details=True)`` (the desk keeps verdicts on disk this way)."""
+        data = json.loads(text)
+        results = {p: PathResult(p, r["blob"], r["kind"], [TierResult(**t) for t in r["tiers"]],
+                                 [TierResult(**t) for t in r["proofs"]], r["proofs_required"], r["exemptions"],
+                                 r["returns"], r["revisions"], r["attachments"])
+                   for p, r in data["results"].items()}
+        return cls(ok=data["ok"], failures=[Failure(**f) for f in data["failures"]], verified=set(data["verified"]),
+                   results=results, rev=data["rev"], base=data["base"], approvals=data["approval_commits"],
+                   proofs=data["proofs_required"], held=data["held_at_approved_version"],
+                   held_attachments=data["held_attachments"])
