@@ -283,8 +283,16 @@ def create_app(config: DeskConfig) -> Starlette:
         keys = await run_in_threadpool(desk.ws.passkeys, session.email)
         person = desk.ws.positions(session.email)[0][1]
 
-        landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {}, keys,
-                                         person.name, person.email)
+        # logged before and after: a crash between the push and the second line still leaves a trace
+        desk.store.log(session.email, "signing", decision=prepared.kind, branch=prepared.branch, path=path,
+                       tier=prepared.tier)
+        try:
+            landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {},
+                                             keys, person.name, person.email)
+        except GovsiteError as exc:
+            desk.store.log(session.email, "refused", decision=prepared.kind, branch=prepared.branch, path=path,
+                           tier=prepared.tier, reason=exc.render()[:500])
+            raise
         desk.store.log(session.email, prepared.kind, branch=prepared.branch, path=path, commit=landed.commit,
                        tier=prepared.tier)
         if prepared.kind in ("approve", "revise"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -139,6 +140,7 @@ class Store:
         with self._lock, self.log_path.open("a", encoding="utf-8") as f:
             f.write(line)
             f.flush()
+            os.fsync(f.fileno())  # the log is the desk's record of who did what: on disk before the answer
 
     def close(self) -> None:
         with self._lock:

@@ -96,6 +96,7 @@ class Workspace:
                 return False
             self._fetched = time.monotonic()
         plumbing.fetch_all(self.root, self.config.remote)
+        self._base_seen = (0.0, "")  # the target may have moved: read it again
         return True
 
     def base_tip(self) -> str:

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from tests.govsite.portal.browser import DESKTOP, MOBILE, browser
 from tests.govsite.desk.conftest import running_desk
+from tests.govsite.review.authenticator import Authenticator
 from tests.govsite.review.conftest import County, make_county
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -44,6 +45,24 @@ def invite(clone: Path, state: Path, base: str, unit: str, email: str) -> str:
     return f"{base}/enrol/{Store(state).invite(unit_.id, person.email).token}"
 
 
+def register_office_passkey(county: County) -> Authenticator:
+    """At installation the big-data centre registers the office leader's first passkey in units/office.yml and
+    the leader approves that change with the SSH key the roster already lists (nobody else could approve it)."""
+    import datetime as dt
+
+    from govsite.desk.decisions import add_key
+
+    key = Authenticator()
+    path = county.root / "units" / "office.yml"
+    today = dt.datetime.now(dt.UTC).date()
+    path.write_text(add_key(path.read_text(encoding="utf-8"), "wang@office.gov.cn", key.roster_key,
+                            today - dt.timedelta(days=30), today + dt.timedelta(days=60)), encoding="utf-8")
+    county.commit_all("人员名单：县政府办公室 王某 登记通行密钥", who="liming", date=stamp())
+    county.approve("wangoffice", "3", ["units/office.yml"], unit="office", date=stamp())
+    county.merge("mr", who="wangoffice", date=stamp())
+    return key
+
+
 class Person:
     """One person's browser tab with a passkey authenticator of its own (a phone or a security key)."""
 
@@ -52,10 +71,23 @@ class Person:
         self.page = self.context.new_page()
         cdp = self.context.new_cdp_session(self.page)
         cdp.send("WebAuthn.enable", {"enableUI": False})
-        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+        self.authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
             "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-            "isUserVerified": True, "automaticPresenceSimulation": True}})
+            "isUserVerified": True, "automaticPresenceSimulation": True}})["authenticatorId"]
         self.cdp = cdp
+
+    def hold(self, key: Authenticator) -> None:
+        """Put an existing passkey (one registered in the roster outside the browser) on this authenticator."""
+        import base64
+
+        from cryptography.hazmat.primitives import serialization
+
+        pkcs8 = key.key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption())
+        self.cdp.send("WebAuthn.addCredential", {"authenticatorId": self.authenticator, "credential": {
+            "credentialId": base64.b64encode(key.credential_id).decode(), "isResidentCredential": True,
+            "rpId": "localhost", "privateKey": base64.b64encode(pkcs8).decode(),
+            "userHandle": base64.b64encode(b"wang@office.gov.cn").decode(), "signCount": 0}})
 
     def notice(self, expect: str, timeout: float = 90.0) -> str:
         """The desk's message once it says ``expect`` (or an error: then the test fails with the message)."""
@@ -95,6 +127,7 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     county = make_county(tmp_path / "county", keys, proofs=True)
+    office_key = register_office_passkey(county)
     county.git("checkout", "-q", "main")
     county.git("branch", "-q", "-D", "mr")
     forge = tmp_path / "forge.git"
@@ -108,8 +141,26 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
     with running_desk(clone, state, webhook=robot.url) as base, browser() as chromium:
         people = {who: Person(chromium, MOBILE if who == "zhaozhen" else DESKTOP)
                   for who in ("liming", "zhangke", "zhaozhen")}
-        # 1. three people enrol a passkey each, from the link their unit sends them; the office leader approves
-        # each enrolment (with the CLI and an SSH key) and the forge merges it
+        def enrolment_branch(unit: str, who: str) -> str:
+            office.git("fetch", "-q", "origin")
+            [ref] = [b for b in office.git("branch", "-r", "--format=%(refname:short)").split()
+                     if f"/desk/enrol-{unit}-{who}-" in b]
+            return ref.split("/", 1)[1]
+
+        def merge(name: str) -> None:  # what the forge does once the gate passes
+            office.git("checkout", "-q", "main", who="wangoffice")
+            office.git("pull", "-q", "--ff-only", who="wangoffice")
+            office.git("merge", "-q", "--no-ff", f"origin/{name}", "-m", f"Merge {name}", who="wangoffice",
+                       date=stamp())
+            office.git("push", "-q", "origin", "main", who="wangoffice")
+
+        # 1. the office leader signs in with the passkey registered at installation
+        chief = Person(chromium, DESKTOP)
+        chief.hold(office_key)
+        chief.sign_in(base)
+
+        # 2. three people enrol a passkey each, from the link their unit sends them; the office leader approves
+        # each enrolment in the desk, and the forge merges it
         for who, person in people.items():
             person.page.goto(invite(clone, state, base, "dachang", f"{who}@dachang.gov.cn"))
             person.page.get_by_role("button", name="登记").click()
@@ -118,18 +169,18 @@ def test_review_desk_end_to_end(tmp_path, keys, robot, monkeypatch):
                 person.page.goto(f"{base}/signin")
                 person.page.get_by_role("button", name="用通行密钥登录").click()
                 person.notice("没有在主分支的人员名单中登记")
-            office.git("fetch", "-q", "origin")
-            [ref] = [b for b in office.git("branch", "-r", "--format=%(refname:short)").split()
-                     if f"/desk/enrol-dachang-{who}-" in b]
-            name = ref.split("/", 1)[1]
-            office.git("checkout", "-q", "-B", name, ref)
-            done = govsite("approve", "--tier", "3", "units/dachang.yml", "--base", "origin/main",
-                           "--key", str(keys["wangoffice"]), cwd=office.root)
-            assert done.returncode == 0, done.stdout + done.stderr
-            office.git("checkout", "-q", "main", who="wangoffice")
-            office.git("pull", "-q", "--ff-only", who="wangoffice")
-            office.git("merge", "-q", "--no-ff", name, "-m", f"Merge {name}", who="wangoffice", date=stamp())
-            office.git("push", "-q", "origin", "main", who="wangoffice")
+            name = enrolment_branch("dachang", who)
+            chief.page.goto(f"{base}/")
+            waiting = chief.page.locator(".inbox .item", has_text="人员名单")
+            expect(waiting).to_have_count(1, timeout=60000)
+            waiting.locator("a").click()
+            assert "三审" in chief.page.locator("#decide h2").inner_text()
+            assert chief.page.locator(".diff .added").count() >= 1  # the key line the enrolment adds
+            chief.tick_checklist()
+            chief.page.get_by_role("button", name="同意并签署").click()
+            chief.notice("已签署并保存")
+            chief.page.wait_for_url(f"{base}/", timeout=30000)
+            merge(name)
         verified = govsite("verify", cwd=office.root)
         assert verified.returncode == 0, verified.stdout + verified.stderr
 

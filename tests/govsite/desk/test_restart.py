@@ -236,6 +236,8 @@ def test_a_confirmed_approval_survives_a_kill_and_a_restart(tmp_path, keys):
     _assert_on_forge(forge, commit, before, prepared["record"], tmp_path, page)
     [approved] = [e for e in _log(state) if e["action"] == "approve"]
     assert approved["who"] == ZHANGKE and approved["commit"] == commit
+    actions = [e["action"] for e in _log(state)]
+    assert actions.index("signing") < actions.index("approve")  # the attempt is logged before the push
     assert approved["branch"] == "mr" and approved["path"] == page and approved["tier"] == "2"
 
     with desk_process(clone, state, port, log) as desk:

@@ -91,3 +91,44 @@ def test_the_checklist_is_never_ticked_for_the_reviewer(tmp_path, keys):
     with pytest.raises(GovsiteError, match="还没有勾选") as refused:
         decisions.approve(ws, "zhangke@dachang.gov.cn", "mr", page, "2", (), False)
     assert "第十六条" in str(refused.value)
+
+
+def test_the_office_leader_approves_an_enrolment_in_the_desk(tmp_path, keys):
+    """Art. 38: a new passkey counts once the office leader has approved the roster change; the leader does it
+    in the desk, with a passkey of their own, on the enrolment branch the desk made."""
+    from tests.govsite.review.authenticator import Authenticator
+    from tests.govsite.review.test_passkey import PasskeyCounty
+
+    from govsite.desk import views
+
+    root = tmp_path / "county"
+    root.mkdir()
+    office_key, new_key = Authenticator(), Authenticator()
+    county = PasskeyCounty(root, keys, passkeys={"zhangke": Authenticator(), "wangoffice": office_key})
+    county.git("init", "-q", "-b", "main")
+    county.write_units()
+    (root / "content").mkdir()
+    (root / "content" / ".keep").write_text("")
+    (root / "site_config").mkdir()
+    (root / "site_config" / "site.yml").write_text("name: 巫山县人民政府\nreview:\n  require_proofs: false\n",
+                                                   encoding="utf-8")
+    county.commit_all("初始化人员名单", who="wangoffice", date="2026-10-02T09:00:00+08:00")
+    ws = Workspace(DeskConfig(root=root, state=tmp_path / "state"))
+
+    enrolment = decisions.enrol(ws, "dachang", "liming@dachang.gov.cn", new_key.roster_key)
+    signing.sign_and_land(ws, enrolment, _credential(new_key, enrolment), [new_key.roster_key], "liming",
+                          "liming@dachang.gov.cn")
+    assert ws.holder(passkey.b64url(new_key.credential_id)) is None  # not before the office approves
+
+    office = "wang@office.gov.cn"
+    [waiting] = views.inbox(ws, office)
+    assert (waiting.branch, waiting.path, waiting.tier, waiting.column) == (
+        enrolment.branch, "units/dachang.yml", "3", "人员名单")
+    view = views.page_view(ws, office, enrolment.branch, "units/dachang.yml")
+    assert view.mine and any(kind == "added" and new_key.roster_key.split()[1][:20] in row
+                             for kind, row in view.diff), view.diff
+    prepared = decisions.approve(ws, office, enrolment.branch, "units/dachang.yml", "3", tuple(CHECKLIST), False)
+    signing.sign_and_land(ws, prepared, _credential(office_key, prepared), ws.passkeys(office), "wangoffice", office)
+    result = ws.status(ws.branch(enrolment.branch)).results["units/dachang.yml"]
+    assert [(t.tier, t.state) for t in result.tiers] == [("3", "valid")]
+    assert views.inbox(ws, office) == []
