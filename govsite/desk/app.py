@@ -181,6 +181,9 @@ def create_app(config: DeskConfig) -> Starlette:
             desk.store.log("", "signin-refused", client=client)
             return JSONResponse({"error": "这把通行密钥没有在主分支的人员名单中登记（或已过期、已撤销），不能登录。"
                                           "新设备请先用登记链接登记，并经县政府办公室批准。"}, status_code=403)
+        if not desk.store.advance_counter(str(credential.get("id", "")), signing.sign_count(credential)):
+            desk.store.log(holder.person.email, "signin-refused", client=client, reason="signature counter")
+            return JSONResponse({"error": signing.COPIED_KEY}, status_code=403)
         session = desk.store.open_session(holder.person.email)
         desk.store.log(holder.person.email, "signin", client=client)
         response = JSONResponse({"ok": True, "redirect": "/"})
@@ -288,7 +291,7 @@ def create_app(config: DeskConfig) -> Starlette:
                        tier=prepared.tier)
         try:
             landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {},
-                                             keys, person.name, person.email)
+                                             keys, person.name, person.email, desk.store.advance_counter)
         except GovsiteError as exc:
             desk.store.log(session.email, "refused", decision=prepared.kind, branch=prepared.branch, path=path,
                            tier=prepared.tier, reason=exc.render()[:500])
@@ -367,7 +370,7 @@ def create_app(config: DeskConfig) -> Starlette:
 
         try:
             landed = await run_in_threadpool(signing.sign_and_land, desk.ws, prepared, body.get("credential") or {},
-                                             [key], person.name, person.email)
+                                             [key], person.name, person.email, desk.store.advance_counter)
         except GovsiteError as exc:
             return JSONResponse({"error": exc.render()}, status_code=409)
         desk.store.use_invitation(invite.token)

@@ -15,6 +15,7 @@ user, so a crash of the desk loses no confirmed approval.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,11 +97,27 @@ def check_assertion(ws: Workspace, message: str, when: dt.datetime) -> None:
         raise GovsiteError(f"通行密钥签名未通过核验：{verdict.problem}。没有签署，请重新签署。")
 
 
+COPIED_KEY = ("这把通行密钥的签名计数没有增加，可能已被复制到其他设备，为安全起见已拒绝。请立即联系大数据中心停用这把密钥"
+              "（从人员名单中删除），再登记新的通行密钥。")
+
+
+def sign_count(credential: dict[str, Any]) -> int:
+    """The signature counter of the browser's assertion (0 when it has none)."""
+    try:
+        return passkey.sign_count(_b64url_bytes(str(credential["response"]["authenticatorData"])))
+    except (KeyError, TypeError, ValueError):
+        return 0
+
+
 def sign_and_land(ws: Workspace, prepared: Prepared, credential: dict[str, Any], keys: list[str], name: str,
-                  email: str) -> Landed:
-    """The browser's assertion over ``prepared`` made into the signed commit, checked as the gate will, landed."""
+                  email: str, counter: Callable[[str, int], bool] | None = None) -> Landed:
+    """The browser's assertion over ``prepared`` made into the signed commit, checked as the gate will, landed.
+    ``counter(credential id, signature counter)``: False refuses a passkey whose counter did not go up (asked
+    only once the assertion is verified, so a forged one cannot move the counter)."""
     message, _key = assertion_message(prepared, credential, keys)
     check_assertion(ws, message, dt.datetime.fromisoformat(prepared.when))
+    if counter is not None and not counter(str(credential.get("id", "")), sign_count(credential)):
+        raise GovsiteError(COPIED_KEY)
     return land(ws, prepared, message, name, email)
 
 

@@ -28,6 +28,7 @@ create table if not exists invites (token text primary key, unit text not null, 
 create table if not exists pending (id text primary key, email text not null, kind text not null,
     data text not null, created text not null);
 create table if not exists attempts (client text not null, at text not null);
+create table if not exists counters (credential text primary key, count integer not null);
 """
 
 
@@ -122,6 +123,22 @@ class Store:
             return None
         data: dict[str, Any] = json.loads(rows[0][2])
         return data
+
+    # ---- signature counters: a copied passkey shows a counter that does not go up --------------------------
+    def advance_counter(self, credential: str, count: int) -> bool:
+        """Record the signature counter ``count`` of ``credential``; False when it does not go up from the last
+        one seen (WebAuthn §6.1.1: a sign of a cloned authenticator). Authenticators that always report 0 (many
+        synced passkeys do) are not counted."""
+        with self._lock:
+            rows = self._db.execute("select count from counters where credential = ?", (credential,)).fetchall()
+            last = int(rows[0][0]) if rows else 0
+            if count == 0 and last == 0:
+                return True
+            if count <= last:
+                return False
+            self._db.execute("insert into counters values (?, ?) on conflict(credential) do update set count = ?",
+                             (credential, count, count))
+            return True
 
     # ---- rate limit -------------------------------------------------------------------------------------
     def too_many_attempts(self, client: str) -> bool:

@@ -77,6 +77,11 @@ class DeskSettings:
         return cls(rp_id, tuple(str(o).strip().rstrip("/") for o in origins if str(o).strip()))
 
 
+def sign_count(authenticator_data: bytes) -> int:
+    """The signature counter in authenticator data (RP id hash 32 bytes, flags 1, counter 4, big-endian)."""
+    return int.from_bytes(authenticator_data[33:37], "big") if len(authenticator_data) >= 37 else 0
+
+
 def key_string(credential_id: bytes, public_key: bytes) -> str:
     """How the roster lists a passkey: ``webauthn <credential id>:<COSE public key>``."""
     return f"{KEY_TYPE} {b64url(credential_id)}:{b64url(public_key)}"

@@ -102,3 +102,26 @@ def test_only_the_roster_signs_in_and_every_post_is_checked(tmp_path, keys):
     log = [json.loads(line) for line in (state / "actions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [e["action"] for e in log].count("signin") == 1
     assert any(e["action"] == "signin-refused" for e in log)
+
+
+def test_a_copied_passkey_is_refused_by_its_counter(tmp_path, keys):
+    """WebAuthn's signature counter: a copy of a passkey (same credential, same private key) signs with a counter
+    that does not go up from the last one the desk saw; it is refused, and the owner's own device still works.
+    Authenticators that always report 0 are not counted."""
+    county = make(tmp_path / "county", keys)
+    zhangke = county.passkeys["zhangke"]
+    with running_desk(county.root, tmp_path / "state", remote=None) as base:
+        for _ in range(2):
+            status, _h, _body = sign_in(base, zhangke)
+            assert status == 200
+        copy = Authenticator(credential_id=zhangke.credential_id, key=zhangke.key, counter=0)
+        status, _h, body = sign_in(base, copy)
+        assert status == 403 and "签名计数没有增加" in body["error"] and "停用" in body["error"]
+        status, _h, _body = sign_in(base, zhangke)  # counter 3: the owner's device goes on
+        assert status == 200
+    synced = Authenticator(credential_id=zhangke.credential_id, key=zhangke.key)
+    with running_desk(county.root, tmp_path / "other-state", remote=None) as base:
+        for _ in range(2):
+            synced.counter = -1  # reports 0 every time, as many synced passkeys do
+            status, _h, _body = sign_in(base, synced)
+            assert status == 200

@@ -132,3 +132,24 @@ def test_the_office_leader_approves_an_enrolment_in_the_desk(tmp_path, keys):
     result = ws.status(ws.branch(enrolment.branch)).results["units/dachang.yml"]
     assert [(t.tier, t.state) for t in result.tiers] == [("3", "valid")]
     assert views.inbox(ws, office) == []
+
+
+def test_a_signature_from_a_copied_passkey_does_not_land(tmp_path, keys):
+    from govsite.desk.store import Store
+
+    county, [path], ws = _county(tmp_path, keys, 1)
+    store = Store(tmp_path / "state")
+    store.advance_counter(passkey.b64url(county.passkeys["zhangke"].credential_id), 50)  # seen at 50 before
+    prepared = decisions.approve(ws, "zhangke@dachang.gov.cn", "mr", path, "2", tuple(CHECKLIST), False)
+    before = ws.branch("mr").tip
+    with pytest.raises(GovsiteError, match="签名计数没有增加"):
+        signing.sign_and_land(ws, prepared, _credential(county.passkeys["zhangke"], prepared),
+                              ws.passkeys("zhangke@dachang.gov.cn"), "zhangke", "zhangke@dachang.gov.cn",
+                              store.advance_counter)
+    assert ws.branch("mr").tip == before
+    forged = _credential(county.passkeys["zhangke"], prepared)
+    forged["response"]["authenticatorData"] = passkey.b64url(b"\0" * 33 + (10**6).to_bytes(4, "big"))
+    with pytest.raises(GovsiteError):
+        signing.sign_and_land(ws, prepared, forged, ws.passkeys("zhangke@dachang.gov.cn"), "zhangke",
+                              "zhangke@dachang.gov.cn", store.advance_counter)
+    assert store.advance_counter(passkey.b64url(county.passkeys["zhangke"].credential_id), 51)  # not moved by it
