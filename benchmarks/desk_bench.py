@@ -210,6 +210,18 @@ def main() -> int:
             got = views.inbox(ws, email)
             cold.append(time.perf_counter() - start)
             assert len(got) == n_pages
+        hurried, shown = [], []
+        for _ in range(args.runs):  # what the desk answers at first sight: judged within its budget, rest counted
+            from govsite.desk.app import INBOX_BUDGET
+
+            shutil.rmtree(state / "verdicts", ignore_errors=True)
+            ws = Workspace(config)
+            start = time.perf_counter()
+            partial = views.inbox_within(ws, email, INBOX_BUDGET)
+            hurried.append(time.perf_counter() - start)
+            shown.append(len(partial.items))
+            assert partial.judging == 0 or len(partial.items) < n_pages
+        ws.judge_all()  # the background run finishes what the budget left
         for _ in range(args.runs):
             ws = Workspace(config)
             start = time.perf_counter()
@@ -222,6 +234,9 @@ def main() -> int:
             warm.append(time.perf_counter() - start)
         label = f"inbox, {n_pages:,} pages waiting ({args.branches} branches × {args.pages})"
         rows.append((f"{label}, first sight (fresh Workspace, nothing judged yet, previews on disk)", stats(cold),
+                     "≤ 1 s"))
+        rows.append((f"{label}, first sight as the desk answers it (judging for at most {INBOX_BUDGET} s, the rest "
+                     f"counted as being judged; pages shown: median {statistics.median(shown):.0f})", stats(hurried),
                      "≤ 1 s"))
         rows.append((f"{label}, after a restart (fresh Workspace, verdicts kept on disk)", stats(restarted), "≤ 1 s"))
         rows.append((f"{label}, warm (statuses cached)", stats(warm), "≤ 1 s"))
