@@ -38,7 +38,18 @@ $(WEBAUTHN_JS):
 	  tar xzf simplewebauthn-browser-13.2.2.tgz package/dist/bundle/index.umd.min.js
 	cp build/npm/package/dist/bundle/index.umd.min.js $@
 
-$(STAMP): requirements.lock pyproject.toml $(DIVISIONS) $(WEBAUTHN_JS)
+# The editor's Markdown editor with a WYSIWYG mode (Vditor, which handles Chinese input methods), from the npm
+# registry, pinned: its script, styles, the Markdown engine (lute), the Chinese strings and icons, served by the
+# desk under /static/vendor/vditor/ (its `cdn` option points there: nothing is loaded from elsewhere).
+VDITOR := govsite/desk/static/vendor/vditor/dist/index.min.js
+$(VDITOR):
+	mkdir -p build/npm/vditor $(dir $@)
+	cd build/npm && npm pack -q vditor@4.0.0 >/dev/null && \
+	  tar xzf vditor-4.0.0.tgz -C vditor package/dist/index.min.js package/dist/index.css package/dist/js/lute \
+	    package/dist/js/i18n/zh_CN.js package/dist/js/icons package/dist/css/content-theme
+	cp -r build/npm/vditor/package/dist/. $(dir $@)
+
+$(STAMP): requirements.lock pyproject.toml $(DIVISIONS) $(WEBAUTHN_JS) $(VDITOR)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip==26.3"
 	$(BIN)/python -m pip install -q --no-deps -r requirements.lock

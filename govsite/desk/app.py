@@ -29,7 +29,7 @@ from starlette.templating import Jinja2Templates
 
 from govsite.core.errors import GovsiteError
 from govsite.core.units import ROLE_NAMES
-from govsite.desk import decisions, signing, views
+from govsite.desk import decisions, drafting, signing, views
 from govsite.desk.config import DeskConfig
 from govsite.desk.notify import Notice, Notifier, Recipient
 from govsite.desk.store import Invite, Session, Store
@@ -54,6 +54,7 @@ class Desk:
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescapes
         self.templates.env.globals.update(role_names=ROLE_NAMES)
         self._warming = threading.Lock()
+        self._editor_hashes: list[str] | None = None
 
     def warm(self) -> None:
         """Judge every branch in the background (at start and after each fetch that brought something), so
@@ -80,15 +81,32 @@ class Desk:
         sid = request.cookies.get(COOKIE, "")
         return self.store.session(sid) if sid else None
 
-    def page(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    def page(self, request: Request, name: str, status_code: int = 200, editor: bool = False,
+             **context: Any) -> HTMLResponse:
         session = context.get("session")
         me = self.ws.positions(session.email) if session else []
         response: HTMLResponse = self.templates.TemplateResponse(
             request, name, {"me": me, "csrf": session.csrf if session else "", **context}, status_code=status_code)
-        response.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                                       "script-src 'self'; frame-ancestors 'none'")
+        scripts, styles = "'self'", "'self'"
+        if editor:  # Vditor runs some of its own vendored files as inline scripts, and styles its elements inline
+            scripts += "".join(f" 'sha256-{h}'" for h in self.editor_script_hashes())
+            styles += " 'unsafe-inline'"
+        response.headers["Content-Security-Policy"] = (f"default-src 'self'; img-src 'self' data: blob:; "
+                                                       f"style-src {styles}; script-src {scripts}; "
+                                                       "frame-ancestors 'none'")
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+    def editor_script_hashes(self) -> list[str]:
+        """CSP hashes of the editor's vendored scripts that it loads as inline code (icons, strings, engine)."""
+        if self._editor_hashes is None:
+            import base64  # noqa: PLC0415
+            import hashlib  # noqa: PLC0415
+
+            folder = HERE / "static" / "vendor" / "vditor" / "dist" / "js"
+            self._editor_hashes = [base64.b64encode(hashlib.sha256(f.read_bytes()).digest()).decode()
+                                   for f in sorted(folder.rglob("*.js"))]
+        return self._editor_hashes
 
     def same_origin(self, request: Request) -> bool:
         return request.headers.get("origin", "").rstrip("/") == self.config.origin
@@ -205,7 +223,7 @@ def create_app(config: DeskConfig) -> Starlette:
         if shown.judging:
             desk.warm()
         return desk.page(request, "inbox.html", session=session, items=shown.items, judging=shown.judging,
-                         today=now().date())
+                         today=now().date(), drafts=desk.store.drafts(session.email))
 
     async def review(request: Request, session: Session) -> Response:
         branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")
@@ -265,8 +283,13 @@ def create_app(config: DeskConfig) -> Starlette:
             if action == "revise":
                 return decisions.revise(desk.ws, session.email, branch, path, str(body.get("text", "")),
                                         str(body.get("parent", "")))
+            if action == "submit" and draft is not None:
+                return drafting.submit(desk.ws, session.email, draft)
             raise GovsiteError("未知的操作。请刷新页面后重试。")
 
+        draft = drafting.Draft.from_data(body.get("draft") or {}) if action == "submit" else None
+        if draft is not None:
+            path = draft.path
         prepared = await run_in_threadpool(make)
         keys = await run_in_threadpool(desk.ws.passkeys, session.email)
         if not keys:
@@ -302,8 +325,47 @@ def create_app(config: DeskConfig) -> Starlette:
             await run_in_threadpool(desk.notify_next, prepared.branch, path)
         if prepared.kind == "return":
             await run_in_threadpool(_notify_return, desk, prepared, path)
+        if prepared.kind == "submit" and body.get("draft_id"):
+            desk.store.drop_draft(session.email, str(body["draft_id"]))
         back = f"/review?branch={prepared.branch}&path={path}" if path and prepared.kind != "approve" else "/"
-        return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back})
+        return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back,
+                             "branch": landed.branch, "path": path})
+
+    # ---- writing (写稿): the editor's form, live checks, one-click fixes, drafts ---------------------------
+    async def write(request: Request, session: Session) -> Response:
+        draft_id = request.query_params.get("draft", "")
+        places = await run_in_threadpool(drafting.places, desk.ws, session.email)
+        if not places:
+            raise GovsiteError("你在主分支的人员名单中不是任何单位的信息员，不能在工作台写稿。请联系本单位和县政府办公室。")
+        data = desk.store.draft(session.email, draft_id) if draft_id else None
+        draft = drafting.Draft.from_data(data) if data else drafting.Draft(
+            unit=places[0].unit, column=places[0].column, formed=now().date().isoformat(),
+            name=f"{now():%Y-%m-%d}-")
+        from govsite.review.policy import CHECKLIST, REQUIRED_CHECKLIST  # noqa: PLC0415
+
+        required = set(REQUIRED_CHECKLIST.get("1", ()))
+        return desk.page(request, "write.html", session=session, places=places, draft=draft,
+                         draft_id=draft_id if data else "", disclosures=drafting.DISCLOSURE,
+                         checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True)
+
+    async def save_draft(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        draft = drafting.Draft.from_data(body.get("draft") or {})
+        did = desk.store.save_draft(session.email, draft.to_data(), str(body.get("draft_id", "")))
+        return JSONResponse({"ok": True, "draft_id": did, "saved": now().strftime("%H:%M:%S")})
+
+    async def check_draft(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        draft = drafting.Draft.from_data(body.get("draft") or {})
+        shown = await run_in_threadpool(drafting.check, desk.ws, draft)
+        return JSONResponse({"findings": [s.__dict__ for s in shown]})
+
+    async def fix_draft(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        draft = drafting.Draft.from_data(body.get("draft") or {})
+        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, int(body.get("index", -1)))
+        shown = await run_in_threadpool(drafting.check, desk.ws, fixed)
+        return JSONResponse({"draft": fixed.to_data(), "findings": [s.__dict__ for s in shown]})
 
     # ---- enrolment ----------------------------------------------------------------------------------------
     async def enrol_page(request: Request) -> Response:
@@ -390,6 +452,10 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/preview/{tip}/{rest:path}", guarded(preview)),
         Route("/api/prepare", guarded(prepare, api=True), methods=["POST"]),
         Route("/api/complete", guarded(complete, api=True), methods=["POST"]),
+        Route("/write", guarded(write)),
+        Route("/api/draft", guarded(save_draft, api=True), methods=["POST"]),
+        Route("/api/check", guarded(check_draft, api=True), methods=["POST"]),
+        Route("/api/fix", guarded(fix_draft, api=True), methods=["POST"]),
         Route("/enrol/{token}", enrol_page),
         Route("/api/enrol/{token}/options", enrol_options, methods=["POST"]),
         Route("/api/enrol/{token}/register", enrol_register, methods=["POST"]),

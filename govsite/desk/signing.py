@@ -31,12 +31,12 @@ TRIES = 3
 class Prepared:
     """What the browser is asked to sign, kept by the desk until the assertion comes back."""
 
-    kind: str  # approve | return | withdraw | revise | enrol
+    kind: str  # approve | return | withdraw | revise | enrol | submit
     branch: str
     record: str
     when: str  # the signing time, ISO
     parent: str  # the branch tip it was prepared on ("" for a new branch)
-    tree: str = ""  # for revise and enrol: the tree the commit writes
+    tree: str = ""  # for revise, enrol and submit: the tree the commit writes
     tier: str = ""
     signed: dict[str, str] = field(default_factory=dict)  # path → blob the record names
     pairs: list[tuple[str, str, str]] = field(default_factory=list)  # (unit, path, blob) for the gate's check
@@ -128,9 +128,9 @@ def land(ws: Workspace, prepared: Prepared, message: str, name: str, email: str)
         for _attempt in range(TRIES):
             ws.refresh(force=True)
             current = _tip(ws, prepared.branch)
-            if prepared.kind == "enrol":
+            if prepared.kind in ("enrol", "submit"):  # a new branch from the target
                 if current is not None:
-                    raise GovsiteError("同名的登记分支已经存在，本次登记没有保存。请重新打开登记链接。")
+                    raise GovsiteError("同名的分支已经存在，本次提交没有保存。请重新提交。")
                 parent = prepared.parent
             else:
                 if current is None:
@@ -158,7 +158,7 @@ def _tip(ws: Workspace, branch: str) -> str | None:
 
 
 def _moved(ws: Workspace, prepared: Prepared, parent: str) -> list[str]:
-    if not prepared.signed or prepared.kind in ("revise", "enrol"):
+    if not prepared.signed or prepared.kind in ("revise", "enrol", "submit"):
         return []
     from govsite.git.objects import NULL_BLOB, tree_blobs  # noqa: PLC0415
 

@@ -28,6 +28,8 @@ create table if not exists invites (token text primary key, unit text not null, 
 create table if not exists pending (id text primary key, email text not null, kind text not null,
     data text not null, created text not null);
 create table if not exists attempts (client text not null, at text not null);
+create table if not exists drafts (id text primary key, email text not null, data text not null,
+    updated text not null);
 create table if not exists counters (credential text primary key, count integer not null);
 """
 
@@ -123,6 +125,27 @@ class Store:
             return None
         data: dict[str, Any] = json.loads(rows[0][2])
         return data
+
+    # ---- drafts (稿件草稿): kept as the editor types, so a closed browser loses nothing ----------------------
+    def save_draft(self, email: str, data: dict[str, Any], draft_id: str = "") -> str:
+        """Save ``data`` as the draft ``draft_id`` of ``email`` (a new one when empty or not theirs)."""
+        mine = draft_id and self._run("select 1 from drafts where id = ? and email = ?", draft_id, email)
+        did = draft_id if mine else secrets.token_urlsafe(12)
+        self._run("insert into drafts values (?, ?, ?, ?) on conflict(id) do update set data = excluded.data, "
+                  "updated = excluded.updated", did, email, json.dumps(data, ensure_ascii=False), _now().isoformat())
+        return did
+
+    def draft(self, email: str, draft_id: str) -> dict[str, Any] | None:
+        rows = self._run("select data from drafts where id = ? and email = ?", draft_id, email)
+        return json.loads(rows[0][0]) if rows else None
+
+    def drafts(self, email: str) -> list[tuple[str, dict[str, Any], str]]:
+        """(id, data, updated) of every draft of ``email``, newest first."""
+        rows = self._run("select id, data, updated from drafts where email = ? order by updated desc", email)
+        return [(r[0], json.loads(r[1]), r[2]) for r in rows]
+
+    def drop_draft(self, email: str, draft_id: str) -> None:
+        self._run("delete from drafts where id = ? and email = ?", draft_id, email)
 
     # ---- signature counters: a copied passkey shows a counter that does not go up --------------------------
     def advance_counter(self, credential: str, count: int) -> bool:

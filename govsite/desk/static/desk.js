@@ -36,9 +36,9 @@
 
   const swa = () => window.SimpleWebAuthnBrowser;
 
-  async function signPrepared(prepared, completeUrl) {
+  async function signPrepared(prepared, completeUrl, extra) {
     const credential = await swa().startAuthentication({optionsJSON: prepared.options});
-    return post(completeUrl, {pending: prepared.pending, credential});
+    return post(completeUrl, Object.assign({pending: prepared.pending, credential}, extra || {}));
   }
 
   async function busy(button, work) {
@@ -100,6 +100,8 @@
       });
     });
   }
+
+  window.GovsiteDesk = {post, signPrepared, notice, busy, explain};  // for the editor's page (desk-write.js)
 
   document.addEventListener("DOMContentLoaded", () => {
     bindForm("approve", (f) => ({

@@ -76,7 +76,7 @@ class Person:
             "isUserVerified": True, "automaticPresenceSimulation": True}})["authenticatorId"]
         self.cdp = cdp
 
-    def hold(self, key: Authenticator) -> None:
+    def hold(self, key: Authenticator, email: str = "wang@office.gov.cn", sign_count: int = 0) -> None:
         """Put an existing passkey (one registered in the roster outside the browser) on this authenticator."""
         import base64
 
@@ -87,7 +87,7 @@ class Person:
         self.cdp.send("WebAuthn.addCredential", {"authenticatorId": self.authenticator, "credential": {
             "credentialId": base64.b64encode(key.credential_id).decode(), "isResidentCredential": True,
             "rpId": "localhost", "privateKey": base64.b64encode(pkcs8).decode(),
-            "userHandle": base64.b64encode(b"wang@office.gov.cn").decode(), "signCount": 0}})
+            "userHandle": base64.b64encode(email.encode()).decode(), "signCount": sign_count}})
 
     def notice(self, expect: str, timeout: float = 90.0) -> str:
         """The desk's message once it says ``expect`` (or an error: then the test fails with the message)."""

@@ -1,0 +1,145 @@
+// The editor's page (写稿): the form, the Markdown editor (Vditor, served by the desk; WYSIWYG mode), the
+// live checks (debounced, the same engine as `govsite check`), one-click fixes, drafts kept on the server as
+// the editor types, and submission: the page signed with the editor's passkey, then 一审.
+"use strict";
+(function () {
+  const desk = () => window.GovsiteDesk;
+  let editor = null;  // Vditor, once it is ready
+  let checkTimer = null, saveTimer = null, dirty = false, checking = 0;
+
+  function form() { return document.getElementById("write"); }
+  function field(name) { return form().querySelector(`[name="${name}"]`); }
+  function body() { return editor ? editor.getValue() : field("body").value; }
+
+  function draft() {
+    const [unit, column] = field("place").value.split("/");
+    return {
+      unit, column, name: field("name").value.trim(), title: field("title").value, formed: field("formed").value,
+      doc_number: field("doc_number").value, category: field("category").value, major: field("major").checked,
+      co_units: field("co_units").value, source: field("source").value, repost_from: field("repost_from").value,
+      repost_url: field("repost_url").value, disclosure: field("disclosure").value, body: body(),
+    };
+  }
+
+  function setDraft(d) {
+    for (const key of ["name", "title", "formed", "doc_number", "category", "source", "repost_from", "repost_url",
+                       "disclosure"]) {
+      field(key).value = d[key] || "";
+    }
+    field("major").checked = !!d.major;
+    field("co_units").value = (d.co_units || []).join(", ");
+    field("body").value = d.body || "";
+    if (editor) editor.setValue(d.body || "", true);
+  }
+
+  function render(findings) {
+    const list = document.getElementById("findings");
+    list.replaceChildren();
+    const errors = findings.filter((f) => f.severity === "error" && !f.exempt).length;
+    document.getElementById("finding-count").textContent =
+      findings.length ? `${findings.length} 项，其中错误 ${errors} 项` : "未发现问题";
+    for (const f of findings) {
+      const item = document.createElement("li");
+      item.className = f.exempt ? "exempt" : f.severity;
+      const where = f.where === "body" ? (f.line ? `正文第 ${f.line} 行` : "正文") : `“${label(f.where)}”栏`;
+      const kind = f.exempt ? "已豁免" : (f.severity === "error" ? "错误" : "提醒");
+      item.append(Object.assign(document.createElement("strong"), {textContent: kind}),
+                  ` ${where}${f.text ? `“${f.text}”` : ""}：${f.message}`);
+      if (f.suggestion && !f.exempt) {
+        const fix = Object.assign(document.createElement("button"), {type: "button", className: "fix",
+                                                                     textContent: `改为“${f.suggestion}”`});
+        fix.dataset.index = f.index;
+        item.append(" ", fix);
+      }
+      list.append(item);
+    }
+  }
+
+  const LABELS = {title: "标题", doc_number: "文号", formed: "成文日期", category: "分类", source: "信息来源",
+                  repost: "转载自", co_units: "会签单位", disclosure: "公开方式", major: "重大信息"};
+  function label(key) { return LABELS[key] || key; }
+
+  async function check() {
+    const mine = ++checking;
+    try {
+      const done = await desk().post("/api/check", {draft: draft()});
+      if (mine === checking) render(done.findings);  // an older answer never overwrites a newer one
+    } catch (err) { desk().notice(desk().explain(err), true); }
+  }
+
+  function changed() {
+    dirty = true;
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(check, 400);
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(save, 3000);
+  }
+
+  async function save() {
+    if (!dirty) return;
+    dirty = false;
+    try {
+      const done = await desk().post("/api/draft", {draft: draft(), draft_id: form().dataset.draftId});
+      form().dataset.draftId = done.draft_id;
+      history.replaceState(null, "", `/write?draft=${encodeURIComponent(done.draft_id)}`);
+      document.getElementById("saved").textContent = `草稿已保存 ${done.saved}`;
+    } catch (err) {
+      dirty = true;  // nothing is lost: the next change tries again
+      document.getElementById("saved").textContent = `草稿未能保存：${desk().explain(err)}`;
+    }
+  }
+
+  async function applyFix(button) {
+    const done = await desk().post("/api/fix", {draft: draft(), index: Number(button.dataset.index)});
+    setDraft(done.draft);
+    render(done.findings);
+    dirty = true;
+    save();
+  }
+
+  async function submit() {
+    const checklist = Array.from(form().querySelectorAll('input[name="checklist"]:checked')).map((x) => x.value);
+    clearTimeout(saveTimer);
+    await save();
+    const d = draft();
+    desk().notice("请验证本人：先签名保存稿件……", false);
+    const prepared = await desk().post("/api/prepare", {action: "submit", draft: d});
+    const landed = await desk().signPrepared(prepared, "/api/complete", {draft_id: form().dataset.draftId});
+    desk().notice("稿件已保存。请再验证一次，签署一审……", false);
+    const first = await desk().post("/api/prepare", {action: "approve", branch: landed.branch, path: landed.path,
+                                                     tier: "1", checklist, accept_exemptions: false, note: ""});
+    const done = await desk().signPrepared(first, "/api/complete");
+    desk().notice(`已提交：${done.message} 已通知科室负责人二审。`, false);
+    setTimeout(() => location.assign("/"), 1200);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!form()) return;
+    form().addEventListener("input", changed);
+    form().addEventListener("change", changed);
+    form().addEventListener("click", (event) => {
+      const fix = event.target.closest("button.fix");
+      if (fix) { event.preventDefault(); desk().busy(fix, () => applyFix(fix)); }
+      const saveButton = event.target.closest('[data-write="save"]');
+      if (saveButton) { event.preventDefault(); dirty = true; desk().busy(saveButton, save); }
+    });
+    form().addEventListener("submit", (event) => {
+      event.preventDefault();
+      desk().busy(form().querySelector("button[type=submit]"), submit);
+    });
+    if (window.Vditor) {
+      const textarea = field("body");
+      editor = new window.Vditor("editor", {
+        cdn: "/static/vendor/vditor", lang: "zh_CN", icon: "ant", mode: "wysiwyg", height: 460,
+        value: textarea.value, cache: {enable: false}, placeholder: "在这里写正文……",
+        toolbar: ["headings", "bold", "italic", "|", "list", "ordered-list", "table", "link", "|", "undo", "redo",
+                  "edit-mode"],
+        preview: {hljs: {enable: false}, math: {inlineDigit: false}},
+        input: () => { textarea.value = editor.getValue(); changed(); },
+        after: () => { textarea.hidden = true; document.getElementById("editor").dataset.ready = "1"; check(); },
+      });
+    } else {
+      check();
+    }
+  });
+})();

@@ -1,0 +1,122 @@
+"""The editor's desk in real headless Chromium (issue 16): an editor who has never used git signs in with a
+passkey, writes a page in the WYSIWYG editor, sees a planted typo found as they type, fixes it with one click,
+the draft survives a closed browser, and submitting signs the page and 一审; the section head's inbox shows it
+and the branch holds a valid signed 一审."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+from govsite.desk.workspace import now
+from govsite.review.status import branch_status
+from tests.govsite.desk.conftest import running_desk
+from tests.govsite.desk.test_desk_browser import Person
+from tests.govsite.portal.browser import DESKTOP, browser
+from tests.govsite.review.authenticator import Authenticator
+from tests.govsite.review.test_passkey import PasskeyCounty
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def _county(tmp_path, keys):
+    root = tmp_path / "county"
+    root.mkdir()
+    county = PasskeyCounty(root, keys, passkeys={"liming": Authenticator(), "zhangke": Authenticator()})
+    county.git("init", "-q", "-b", "main")
+    county.write_units()
+    (root / "content").mkdir()
+    (root / "content" / ".keep").write_text("")
+    (root / "site_config").mkdir()
+    (root / "site_config" / "site.yml").write_text("name: 巫山县人民政府\nreview:\n  require_proofs: false\n",
+                                                   encoding="utf-8")
+    county.commit_all("初始化人员名单", who="wangoffice", date="2026-10-02T09:00:00+08:00")
+    forge = tmp_path / "forge.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(root), str(forge)], check=True)
+    clone = tmp_path / "desk-clone"
+    subprocess.run(["git", "clone", "-q", str(forge), str(clone)], check=True)
+    return county, forge, clone
+
+
+def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkeypatch):
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    county, forge, clone = _county(tmp_path, keys)
+    state = tmp_path / "state"
+    with running_desk(clone, state) as base, browser() as chromium:
+        editor = Person(chromium, DESKTOP)
+        editor.hold(county.passkeys["liming"], "liming@dachang.gov.cn")
+        errors: list[str] = []
+        editor.context.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        editor.sign_in(base)
+        editor.page.get_by_role("link", name="写稿").click()
+        editor.page.wait_for_url(f"{base}/write")
+        expect(editor.page.locator("#editor[data-ready='1']")).to_have_count(1, timeout=30000)
+        page = editor.page
+        page.fill('input[name="name"]', "2026-12-07-fanghuo")
+        page.fill('input[name="title"]', "大昌镇召开森林防火工作部署会")
+        wysiwyg = page.locator("#editor .vditor-wysiwyg .vditor-reset")
+        wysiwyg.click()
+        page.keyboard.insert_text("大昌镇召开森林防火工作部署会。各村要再接再励，守住森林防火底线。")
+        # a Chinese input method: pinyin composed letter by letter, then committed as characters
+        for partial in ("h", "hu", "huo", "huoz", "huozai"):
+            editor.cdp.send("Input.imeSetComposition", {"text": partial, "selectionStart": len(partial),
+                                                        "selectionEnd": len(partial)})
+        editor.cdp.send("Input.insertText", {"text": "火灾"})
+        page.keyboard.insert_text("要早防。")
+        expect(wysiwyg).to_contain_text("守住森林防火底线。火灾要早防。", timeout=10000)
+        assert "huo" not in wysiwyg.inner_text() and wysiwyg.inner_text().count("火灾") == 1
+        # the typo is found as the editor types, with the check's own suggestion
+        finding = page.locator("#findings li", has_text="再接再励")
+        expect(finding).to_have_count(1, timeout=30000)
+        expect(finding.locator("button.fix")).to_have_text("改为“再接再厉”")
+        # the draft is kept on the server: a closed browser loses nothing
+        expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
+        draft_url = page.url
+        assert "/write?draft=" in draft_url
+        editor.context.close()  # the browser closed: a new one signs in again and opens the draft
+        editor = Person(chromium, DESKTOP)
+        # the same passkey (synced to the new browser), its counter further on
+        editor.hold(county.passkeys["liming"], "liming@dachang.gov.cn", sign_count=100)
+        editor.sign_in(base)
+        assert "我的草稿" in editor.page.inner_text("main")
+        page = editor.page
+        page.goto(draft_url)
+        expect(page.locator("#editor[data-ready='1']")).to_have_count(1, timeout=30000)
+        assert page.locator('input[name="title"]').input_value() == "大昌镇召开森林防火工作部署会"
+        expect(page.locator("#findings li", has_text="再接再励")).to_have_count(1, timeout=30000)
+        # one click fixes it, in the editor too
+        page.locator("#findings li", has_text="再接再励").locator("button.fix").click()
+        expect(page.locator("#findings li", has_text="再接再励")).to_have_count(0, timeout=30000)
+        assert "再接再厉" in page.locator("#editor .vditor-wysiwyg .vditor-reset").inner_text()
+        # submitting: the checklist first (nothing is ticked for the editor), then two touches
+        for box in page.locator('input[name="checklist"]').all():
+            box.check()
+        page.get_by_role("button", name="提交并签署一审").click()
+        editor.notice("已提交")
+        page.wait_for_url(f"{base}/", timeout=30000)
+        assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+        head = Person(chromium, DESKTOP)
+        head.hold(county.passkeys["zhangke"], "zhangke@dachang.gov.cn")
+        head.sign_in(base)
+        waiting = head.page.locator(".inbox .item", has_text="大昌镇召开森林防火工作部署会")
+        expect(waiting).to_have_count(1, timeout=60000)
+        assert "二审" in waiting.inner_text()
+
+    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
+        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
+        capture_output=True, text=True, check=True).stdout.split()]
+    assert branch.startswith("desk/dachang-2026-12-07-fanghuo-")
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", str(forge), str(fresh)], check=True)
+    subprocess.run(["git", "-C", str(fresh), "checkout", "-q", branch], check=True)
+    path = "content/dachang/gzdt/2026-12-07-fanghuo.md"
+    text = (fresh / path).read_text(encoding="utf-8")
+    assert "再接再厉" in text and "再接再励" not in text and "title: 大昌镇召开森林防火工作部署会" in text
+    assert f"formed: {now().date().isoformat()}" in text  # the form proposes today (China time)
+    assert text.count("火灾要早防") == 1 and "huo" not in text
+    result = branch_status(fresh, "origin/main", "HEAD").results[path]
+    assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
