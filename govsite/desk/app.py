@@ -284,7 +284,8 @@ def create_app(config: DeskConfig) -> Starlette:
                 return decisions.revise(desk.ws, session.email, branch, path, str(body.get("text", "")),
                                         str(body.get("parent", "")))
             if action == "submit" and draft is not None:
-                return drafting.submit(desk.ws, session.email, draft)
+                files = desk.store.files(session.email, str(body.get("draft_id", "")))
+                return drafting.submit(desk.ws, session.email, draft, files)
             raise GovsiteError("未知的操作。请刷新页面后重试。")
 
         draft = drafting.Draft.from_data(body.get("draft") or {}) if action == "submit" else None
@@ -325,11 +326,14 @@ def create_app(config: DeskConfig) -> Starlette:
             await run_in_threadpool(desk.notify_next, prepared.branch, path)
         if prepared.kind == "return":
             await run_in_threadpool(_notify_return, desk, prepared, path)
-        if prepared.kind == "submit" and body.get("draft_id"):
-            desk.store.drop_draft(session.email, str(body["draft_id"]))
+        review_at = ""
+        if prepared.kind == "submit":
+            if body.get("draft_id"):
+                desk.store.drop_draft(session.email, str(body["draft_id"]))
+            review_at = await run_in_threadpool(_open_merge_request, desk, session.email, prepared, path)
         back = f"/review?branch={prepared.branch}&path={path}" if path and prepared.kind != "approve" else "/"
         return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back,
-                             "branch": landed.branch, "path": path})
+                             "branch": landed.branch, "path": path, "merge_request": review_at})
 
     # ---- writing (写稿): the editor's form, live checks, one-click fixes, drafts ---------------------------
     async def write(request: Request, session: Session) -> Response:
@@ -357,14 +361,60 @@ def create_app(config: DeskConfig) -> Starlette:
     async def check_draft(request: Request, session: Session) -> Response:
         body = await _json(request)
         draft = drafting.Draft.from_data(body.get("draft") or {})
-        shown = await run_in_threadpool(drafting.check, desk.ws, draft)
+        files = desk.store.files(session.email, str(body.get("draft_id", "")))
+        shown = await run_in_threadpool(drafting.check, desk.ws, draft, set(files))
         return JSONResponse({"findings": [s.__dict__ for s in shown]})
+
+    async def upload(request: Request, session: Session) -> Response:
+        """A photo (resized, metadata removed, alt text required) or an attachment (checked) for a draft, or a
+        Word draft (``kind=docx``) turned into the body with its images."""
+        from govsite.desk import uploads  # noqa: PLC0415
+
+        limit = max(desk.config.uploads.max_attachment, desk.config.uploads.max_image, 50 * 1024 * 1024)
+        if int(request.headers.get("content-length") or 0) > limit + 1024 * 1024:
+            raise GovsiteError(f"上传的文件超过 {limit // (1024 * 1024)} MB，未处理。请压缩图片或拆分文件后再上传。")
+        async with request.form(max_files=1, max_part_size=limit) as form:
+            part = form.get("file")
+            if part is None or isinstance(part, str):
+                raise GovsiteError("没有收到文件，请重新选择。")
+            data = await part.read()
+            name = part.filename or ""
+            kind, alt, did = str(form.get("kind", "")), str(form.get("alt", "")).strip(), str(form.get("draft_id", ""))
+            draft = drafting.Draft.from_data(json.loads(str(form.get("draft") or "{}")))
+        folder = f"content/{draft.unit}/{draft.column}/files"
+        used = {p.rsplit("/", 1)[-1] for p in desk.store.files(session.email, did)}
+        if kind == "docx":
+            from govsite.desk.wordimport import import_docx  # noqa: PLC0415
+
+            got = await run_in_threadpool(import_docx, data, draft.unit, draft.column, draft.name or "word")
+            for path, blob, _type in got.images:
+                desk.store.add_file(session.email, did, path, blob)
+            draft.body = (draft.body.strip() + "\n\n" + got.markdown).strip()
+            draft.title = draft.title or (got.title or "")
+            draft.doc_number = draft.doc_number or (got.doc_number or "")
+            if got.formed is not None:
+                draft.formed = got.formed.isoformat()
+            return JSONResponse({"draft": draft.to_data(), "messages": got.messages})
+        if kind == "image":
+            if not alt:
+                raise GovsiteError("每张图片都要写替代文字（说明图片内容，供视障读者的读屏软件朗读，GB/T 37668），请填写后再上传。")
+            up = await run_in_threadpool(uploads.prepare_image, data, name, desk.config.uploads, used)
+            snippet = f"![{alt}](files/{up.name})"
+        else:
+            checker = desk.ws.cached("checker", lambda: _checker(desk))
+            up = await run_in_threadpool(lambda: uploads.check_attachment(
+                data, name, desk.config.uploads, checker=checker, folder=folder, used=used))
+            snippet = f"[{alt or up.name}](files/{up.name})"
+        desk.store.add_file(session.email, did, f"{folder}/{up.name}", up.data)
+        return JSONResponse({"snippet": snippet, "notes": up.notes,
+                             "findings": [f"{f.message}" for f in up.findings if not f.suppressed]})
 
     async def fix_draft(request: Request, session: Session) -> Response:
         body = await _json(request)
         draft = drafting.Draft.from_data(body.get("draft") or {})
-        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, int(body.get("index", -1)))
-        shown = await run_in_threadpool(drafting.check, desk.ws, fixed)
+        files = set(desk.store.files(session.email, str(body.get("draft_id", ""))))
+        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, int(body.get("index", -1)), files)
+        shown = await run_in_threadpool(drafting.check, desk.ws, fixed, files)
         return JSONResponse({"draft": fixed.to_data(), "findings": [s.__dict__ for s in shown]})
 
     # ---- enrolment ----------------------------------------------------------------------------------------
@@ -456,6 +506,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/api/draft", guarded(save_draft, api=True), methods=["POST"]),
         Route("/api/check", guarded(check_draft, api=True), methods=["POST"]),
         Route("/api/fix", guarded(fix_draft, api=True), methods=["POST"]),
+        Route("/api/upload", guarded(upload, api=True), methods=["POST"]),
         Route("/enrol/{token}", enrol_page),
         Route("/api/enrol/{token}/options", enrol_options, methods=["POST"]),
         Route("/api/enrol/{token}/register", enrol_register, methods=["POST"]),
@@ -493,6 +544,33 @@ def _page_dest(path: str) -> str:
     """Where the preview writes the page ``content/<unit>/<column>/<name>.md``."""
     stem = "/".join(path.split("/")[1:])[:-3]
     return stem + "/"
+
+
+def _checker(desk: Desk) -> Any:
+    from govsite.compliance.context import checker_for  # noqa: PLC0415
+    from govsite.core.county import County  # noqa: PLC0415
+
+    return checker_for(County(desk.root_path))
+
+
+def _open_merge_request(desk: Desk, email: str, prepared: signing.Prepared, path: str) -> str:
+    """The forge's merge request for a submitted page (its address), or "" without a forge; a failure is logged
+    and said, never undoes the submission (the signed commit is on the forge already)."""
+    from govsite.desk.forge import open_merge_request  # noqa: PLC0415
+
+    if not desk.config.remote or not desk.config.forge.kind:
+        return ""
+    title = prepared.summary.replace("提交稿件 ", "稿件：")
+    try:
+        opened = open_merge_request(desk.config.forge, prepared.branch, desk.config.base, title,
+                                    f"{path}\n\n由信息员 {email} 在审签工作台提交，一审随后签署。审核记录以签名提交为准。")
+    except GovsiteError as exc:
+        desk.store.log(email, "forge-refused", branch=prepared.branch, reason=exc.render()[:500])
+        return ""
+    if opened is None:
+        return ""
+    desk.store.log(email, "merge-request", branch=prepared.branch, url=opened.web_url)
+    return opened.web_url
 
 
 def _usable(invite: Any) -> bool:

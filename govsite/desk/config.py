@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from govsite.core.errors import GovsiteError
+from govsite.desk.forge import ForgeSettings
 from govsite.desk.notify import NotifySettings
+from govsite.desk.uploads import UploadLimits
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,8 @@ class DeskConfig:
     public_url: str = ""  # the address people open (also the passkey origin); default http://localhost:<port>
     notify: NotifySettings = field(default_factory=NotifySettings)
     fetch_every: float = 15.0  # seconds between fetches from the forge while people use the desk
+    uploads: UploadLimits = field(default_factory=UploadLimits)  # photos resized, attachments' size limit
+    forge: ForgeSettings = field(default_factory=ForgeSettings)  # where merge requests are opened (GitLab, Gitea)
 
     @property
     def origin(self) -> str:
@@ -56,11 +60,11 @@ def load_config(path: Path | None, root: Path, **overrides: Any) -> DeskConfig:
         if not isinstance(loaded, dict):
             raise GovsiteError(f"工作台配置文件 {path} 应是“键: 值”的映射。")
         data = loaded
-    known = {"state", "base", "remote", "host", "port", "public_url", "notify", "fetch_every"}
+    known = {"state", "base", "remote", "host", "port", "public_url", "notify", "fetch_every", "uploads", "forge"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise GovsiteError(f"工作台配置文件 {path} 中有不认识的设置：{'、'.join(unknown)}。可用：{'、'.join(sorted(known))}。")
-    values = {k: v for k, v in data.items() if k != "notify"}
+    values = {k: v for k, v in data.items() if k not in ("notify", "uploads", "forge")}
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         port = int(values.get("port", 8765))
@@ -72,4 +76,6 @@ def load_config(path: Path | None, root: Path, **overrides: Any) -> DeskConfig:
     return DeskConfig(root=root, state=state, base=str(values.get("base") or "main"),
                       remote=str(values["remote"]) if values.get("remote") else None,
                       host=str(values.get("host") or "127.0.0.1"), port=port,
-                      public_url=str(values.get("public_url") or ""), notify=notify, fetch_every=fetch_every)
+                      public_url=str(values.get("public_url") or ""), notify=notify, fetch_every=fetch_every,
+                      uploads=UploadLimits.from_config(data.get("uploads") or {}),
+                      forge=ForgeSettings.from_config(data.get("forge") or {}))

@@ -6,7 +6,9 @@ suggestion, and submitted on a branch of its own: a content commit signed with t
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -171,20 +173,33 @@ class Shown:
     index: int = 0  # to ask for this fix
 
 
-def check(ws: Workspace, draft: Draft) -> list[Shown]:
-    """The findings of every check on the page the draft makes."""
-    return [_shown(draft, text, f, i) for i, (text, f) in enumerate(_findings(ws, draft))]
+def check(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[Shown]:
+    """The findings of every check on the page the draft makes (``files``: the draft's uploads, which its
+    links may name although they are not in the repository yet)."""
+    return [_shown(draft, text, f, i) for i, (text, f) in enumerate(_findings(ws, draft, files))]
 
 
-def _findings(ws: Workspace, draft: Draft) -> list[tuple[str, Any]]:
+def _findings(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[tuple[str, Any]]:
     from govsite.compliance.context import checker_for  # noqa: PLC0415
     from govsite.core.county import County  # noqa: PLC0415
 
     text = compose(draft)
     checker = ws.cached("checker", lambda: checker_for(County(ws.root)))
-    found = checker.check_raw(draft.path, text.encode("utf-8"))
+    found = [f for f in checker.check_raw(draft.path, text.encode("utf-8"))
+             if not _uploaded(draft, text, f, set(files))]
     found.sort(key=lambda f: (f.line, f.column, f.rule))
     return [(text, f) for f in found]
+
+
+def _uploaded(draft: Draft, text: str, finding: Any, files: set[str]) -> bool:
+    """A missing-link finding about a file the editor uploaded with this draft (it is submitted with it)."""
+    if finding.rule != "link.internal-missing" or not files or finding.line != finding.end_line:
+        return False
+    lines = text.split("\n")
+    if not 0 < finding.line <= len(lines):
+        return False
+    target = lines[finding.line - 1][finding.column - 1:finding.end_column - 1].strip()
+    return posixpath.normpath(posixpath.join(posixpath.dirname(draft.path), target)) in files
 
 
 def _shown(draft: Draft, text: str, f: Any, index: int) -> Shown:
@@ -201,11 +216,11 @@ def _shown(draft: Draft, text: str, f: Any, index: int) -> Shown:
                  (f.suppression_reason or "已豁免") if f.suppressed else "", index)
 
 
-def fix(ws: Workspace, draft: Draft, index: int) -> Draft:
+def fix(ws: Workspace, draft: Draft, index: int, files: Collection[str] = ()) -> Draft:
     """The draft with the suggestion of finding ``index`` applied (the check's own fix)."""
     from checks.fix import apply_to_text  # noqa: PLC0415
 
-    found = _findings(ws, draft)
+    found = _findings(ws, draft, files)
     if not 0 <= index < len(found) or not found[index][1].suggestion:
         raise GovsiteError("这条提示没有可自动修正的建议（或稿件已改动）。请按提示手工修改。")
     text, finding = found[index]
@@ -222,7 +237,7 @@ def submit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | No
     _require_place(ws, email, draft)
     if not ws.passkeys(email):
         raise GovsiteError("你在人员名单中没有有效的通行密钥，不能提交。请先登记通行密钥并经县政府办公室批准。")
-    blocking = [s for s in check(ws, draft) if s.severity == "error" and not s.exempt]
+    blocking = [s for s in check(ws, draft, set(files or {})) if s.severity == "error" and not s.exempt]
     if blocking:
         raise GovsiteError("稿件还有以下错误，改正后才能提交：\n" + "\n".join(
             f"- {s.message}" + (f"（“{s.text}”）" if s.text else "") for s in blocking[:10]))

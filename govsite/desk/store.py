@@ -30,6 +30,8 @@ create table if not exists pending (id text primary key, email text not null, ki
 create table if not exists attempts (client text not null, at text not null);
 create table if not exists drafts (id text primary key, email text not null, data text not null,
     updated text not null);
+create table if not exists draft_files (draft text not null, path text not null, data blob not null,
+    primary key (draft, path));
 create table if not exists counters (credential text primary key, count integer not null);
 """
 
@@ -145,7 +147,23 @@ class Store:
         return [(r[0], json.loads(r[1]), r[2]) for r in rows]
 
     def drop_draft(self, email: str, draft_id: str) -> None:
+        if self._run("select 1 from drafts where id = ? and email = ?", draft_id, email):
+            self._run("delete from draft_files where draft = ?", draft_id)
         self._run("delete from drafts where id = ? and email = ?", draft_id, email)
+
+    def add_file(self, email: str, draft_id: str, path: str, data: bytes) -> None:
+        """Keep an uploaded file (a resized photo, an attachment) with the draft until it is submitted."""
+        if not self._run("select 1 from drafts where id = ? and email = ?", draft_id, email):
+            from govsite.core.errors import GovsiteError  # noqa: PLC0415
+
+            raise GovsiteError("请先保存草稿，再上传文件。")
+        self._run("insert into draft_files values (?, ?, ?) on conflict(draft, path) do update set data = excluded.data",
+                  draft_id, path, data)
+
+    def files(self, email: str, draft_id: str) -> dict[str, bytes]:
+        rows = self._run("select f.path, f.data from draft_files f join drafts d on d.id = f.draft "
+                         "where f.draft = ? and d.email = ?", draft_id, email)
+        return {r[0]: bytes(r[1]) for r in rows}
 
     # ---- signature counters: a copied passkey shows a counter that does not go up --------------------------
     def advance_counter(self, credential: str, count: int) -> bool:

@@ -62,7 +62,7 @@
   async function check() {
     const mine = ++checking;
     try {
-      const done = await desk().post("/api/check", {draft: draft()});
+      const done = await desk().post("/api/check", {draft: draft(), draft_id: form().dataset.draftId});
       if (mine === checking) render(done.findings);  // an older answer never overwrites a newer one
     } catch (err) { desk().notice(desk().explain(err), true); }
   }
@@ -90,11 +90,50 @@
   }
 
   async function applyFix(button) {
-    const done = await desk().post("/api/fix", {draft: draft(), index: Number(button.dataset.index)});
+    const done = await desk().post("/api/fix", {draft: draft(), draft_id: form().dataset.draftId,
+                                                index: Number(button.dataset.index)});
     setDraft(done.draft);
     render(done.findings);
     dirty = true;
     save();
+  }
+
+  async function upload(input) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const kind = input.name === "docx" ? "docx" : input.name;
+    const alt = field("alt").value.trim();
+    if (kind === "image" && !alt) {
+      input.value = "";
+      throw new Error("请先写替代文字（图片的内容），再选择图片。");
+    }
+    dirty = true;
+    await save();
+    const data = new FormData();
+    data.append("file", file);
+    data.append("kind", kind);
+    data.append("alt", alt);
+    data.append("draft_id", form().dataset.draftId || "");
+    data.append("draft", JSON.stringify(draft()));
+    const csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+    const res = await fetch("/api/upload", {method: "POST", credentials: "same-origin",
+                                           headers: {"X-CSRF-Token": csrf}, body: data});
+    let done = {};
+    try { done = await res.json(); } catch (e) { done = {error: "工作台没有正常响应，请稍后重试。"}; }
+    input.value = "";
+    if (!res.ok || done.error) throw new Error(done.error || "上传失败，请重试。");
+    if (done.draft) {
+      setDraft(done.draft);
+    } else if (editor) {
+      editor.focus();
+      editor.insertValue(`\n${done.snippet}\n`);
+    } else {
+      field("body").value += `\n\n${done.snippet}\n`;
+    }
+    if (kind === "image") field("alt").value = "";
+    const notes = [].concat(done.messages || [], done.notes || [], done.findings || []);
+    desk().notice(notes.length ? `已导入。请注意：${notes.join("；")}` : "已导入。", false);
+    changed();
   }
 
   async function submit() {
@@ -103,7 +142,8 @@
     await save();
     const d = draft();
     desk().notice("请验证本人：先签名保存稿件……", false);
-    const prepared = await desk().post("/api/prepare", {action: "submit", draft: d});
+    const prepared = await desk().post("/api/prepare", {action: "submit", draft: d,
+                                                        draft_id: form().dataset.draftId});
     const landed = await desk().signPrepared(prepared, "/api/complete", {draft_id: form().dataset.draftId});
     desk().notice("稿件已保存。请再验证一次，签署一审……", false);
     const first = await desk().post("/api/prepare", {action: "approve", branch: landed.branch, path: landed.path,
@@ -116,7 +156,13 @@
   document.addEventListener("DOMContentLoaded", () => {
     if (!form()) return;
     form().addEventListener("input", changed);
-    form().addEventListener("change", changed);
+    form().addEventListener("change", (event) => {
+      if (event.target.type === "file") {
+        desk().busy(null, () => upload(event.target));
+        return;
+      }
+      changed();
+    });
     form().addEventListener("click", (event) => {
       const fix = event.target.closest("button.fix");
       if (fix) { event.preventDefault(); desk().busy(fix, () => applyFix(fix)); }

@@ -120,3 +120,69 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
     assert text.count("火灾要早防") == 1 and "huo" not in text
     result = branch_status(fresh, "origin/main", "HEAD").results[path]
     assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
+
+
+def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeypatch):
+    """A .docx with photos becomes the body, its 文号 and 成文日期 proposed; a phone photo with its position is
+    inserted with alt text and stored without the position; a corrupt .docx is said to be broken and loses
+    nothing; the submitted branch holds the page and its images, with a valid signed 一审."""
+    from tests.govsite.desk.test_uploads import gps_exif, noisy_photo
+    from tests.govsite.desk.test_wordimport import draft as word_draft, photo
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    county, forge, clone = _county(tmp_path, keys)
+    (tmp_path / "tongzhi.docx").write_bytes(word_draft(images=[(photo((640, 480)), "检查人员在林区巡查")]))
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a document")
+    (tmp_path / "zoufang.jpg").write_bytes(noisy_photo((2400, 1800), gps_exif()))
+    with running_desk(clone, tmp_path / "state") as base, browser() as chromium:
+        editor = Person(chromium, DESKTOP)
+        editor.hold(county.passkeys["liming"], "liming@dachang.gov.cn")
+        editor.sign_in(base)
+        page = editor.page
+        page.goto(f"{base}/write")
+        expect(page.locator("#editor[data-ready='1']")).to_have_count(1, timeout=30000)
+        page.fill('input[name="name"]', "2026-12-07-tongzhi")
+        page.set_input_files('input[name="docx"]', str(tmp_path / "broken.docx"))
+        editor.page.locator("#notice.error").wait_for(timeout=30000)
+        assert "docx" in page.locator("#notice").inner_text() or "Word" in page.locator("#notice").inner_text()
+        page.set_input_files('input[name="docx"]', str(tmp_path / "tongzhi.docx"))
+        editor.notice("已导入")
+        assert page.locator('input[name="title"]').input_value() == "关于开展冬季森林防火检查的通知"
+        assert page.locator('input[name="doc_number"]').input_value() == "巫山府办发〔2026〕12号"
+        assert page.locator('input[name="formed"]').input_value() == "2026-11-28"
+        wysiwyg = page.locator("#editor .vditor-wysiwyg .vditor-reset")
+        expect(wysiwyg).to_contain_text("检查范围", timeout=10000)
+        # a photo without alt text is refused; with it, it is inserted and its position removed
+        page.set_input_files('input[name="image"]', str(tmp_path / "zoufang.jpg"))
+        editor.page.locator("#notice.error").wait_for(timeout=30000)
+        assert "替代文字" in page.locator("#notice").inner_text()
+        page.fill('input[name="alt"]', "工作人员走访农户")
+        page.set_input_files('input[name="image"]', str(tmp_path / "zoufang.jpg"))
+        text = editor.notice("已导入")
+        assert "位置" in text
+        expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
+        for box in page.locator('input[name="checklist"]').all():
+            box.check()
+        page.get_by_role("button", name="提交并签署一审").click()
+        editor.notice("已提交")
+        page.wait_for_url(f"{base}/", timeout=30000)
+
+    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
+        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
+        capture_output=True, text=True, check=True).stdout.split()]
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
+    path = "content/dachang/gzdt/2026-12-07-tongzhi.md"
+    text = (fresh / path).read_text(encoding="utf-8")
+    assert "doc_number: 巫山府办发〔2026〕12号" in text and "formed: 2026-11-28" in text
+    assert "![工作人员走访农户](files/" in text and "检查人员在林区巡查" in text
+    files = sorted(p.name for p in (fresh / "content" / "dachang" / "gzdt" / "files").iterdir())
+    assert len(files) == 2, files
+    from PIL import Image
+
+    stored = next(p for p in (fresh / "content" / "dachang" / "gzdt" / "files").iterdir() if "zoufang" in p.name)
+    with Image.open(stored) as im:
+        assert max(im.size) <= 1600 and not im.getexif().get_ifd(0x8825)
+    result = branch_status(fresh, "origin/main", "HEAD").results[path]
+    assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers

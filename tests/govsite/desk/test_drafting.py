@@ -1,0 +1,67 @@
+"""Writing in the desk (写稿): the form's fields make the page file and come back from it; the live checks
+say where a finding is (a field or a line of the body); a fix is the check's own suggestion; submission is
+refused, in Chinese, to someone who is not the unit's editor and while an error stands."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govsite.core.errors import GovsiteError
+from govsite.desk import drafting
+from govsite.desk.config import DeskConfig
+from govsite.desk.drafting import Draft, compose, decompose
+from govsite.desk.workspace import Workspace
+from tests.govsite.review.test_passkey import make
+
+line = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30).map(str.strip)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=line.filter(bool), doc=line, category=line, major=st.booleans(), source=line, repost=line,
+       body=st.lists(line, max_size=5).map("\n\n".join))
+def test_the_fields_come_back_from_the_page_file(title, doc, category, major, source, repost, body):
+    draft = Draft(unit="dachang", column="gzdt", name="x", title=title, formed="2026-12-07", doc_number=doc,
+                  category=category, major=major, source=source, repost_from=repost, body=body.strip())
+    back = decompose(compose(draft), draft)
+    assert (back.title, back.doc_number, back.category, back.major, back.source, back.repost_from, back.body) == (
+        title, doc, category, major, source, repost, body.strip())
+    assert back.formed == "2026-12-07"
+
+
+def test_malformed_form_data_is_a_chinese_error():
+    with pytest.raises(GovsiteError, match="格式错误"):
+        Draft.from_data(["not", "a", "mapping"])
+    with pytest.raises(GovsiteError, match="正文超过"):
+        Draft.from_data({"body": "字" * (drafting.MAX_BODY + 1)})
+
+
+@pytest.fixture()
+def ws(tmp_path, keys):
+    county = make(tmp_path / "county", keys)
+    county.git("checkout", "-q", "main")
+    return Workspace(DeskConfig(root=county.root, state=tmp_path / "state"))
+
+
+def test_findings_say_where_they_are_and_a_fix_applies_the_suggestion(ws):
+    draft = Draft(unit="dachang", column="gzdt", name="2026-12-07-fanghuo", title="大昌镇召开森林防火会议",
+                  formed="2026-12-07", doc_number="大昌府发[2026]15号", body="第一段。\n\n各村要再接再励，守住底线。")
+    shown = drafting.check(ws, draft)
+    typo = next(s for s in shown if s.text == "再接再励")
+    assert (typo.where, typo.line, typo.suggestion) == ("body", 3, "再接再厉")
+    assert any(s.where == "doc_number" for s in shown), shown  # the 文号 goes through the checks too
+    fixed = drafting.fix(ws, draft, typo.index)
+    assert "再接再厉" in fixed.body and "再接再励" not in fixed.body and fixed.title == draft.title
+    with pytest.raises(GovsiteError, match="没有可自动修正"):
+        drafting.fix(ws, draft, 999)
+
+
+def test_only_the_units_editor_submits_with_a_safe_file_name(ws):
+    draft = Draft(unit="dachang", column="gzdt", name="2026-12-07-fanghuo", title="大昌镇召开森林防火会议",
+                  formed="2026-12-07", body="大昌镇召开森林防火会议。")
+    with pytest.raises(GovsiteError, match="不是单位“dachang”的信息员"):
+        drafting.submit(ws, "zhangke@dachang.gov.cn", draft)  # the section head, not an editor
+    with pytest.raises(GovsiteError, match="文件名只能用"):
+        drafting.submit(ws, "liming@dachang.gov.cn", Draft(**{**draft.to_data(), "name": "../../units/x"}))
+    assert [p.column for p in drafting.places(ws, "liming@dachang.gov.cn")] == ["gzdt"]
