@@ -223,7 +223,8 @@ def create_app(config: DeskConfig) -> Starlette:
         if shown.judging:
             desk.warm()
         return desk.page(request, "inbox.html", session=session, items=shown.items, judging=shown.judging,
-                         today=now().date(), drafts=desk.store.drafts(session.email))
+                         today=now().date(), drafts=desk.store.drafts(session.email),
+                         mine=await run_in_threadpool(views.my_pages, desk.ws, session.email))
 
     async def review(request: Request, session: Session) -> Response:
         branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")

@@ -152,6 +152,38 @@ def inbox_within(ws: Workspace, email: str, budget: float | None) -> Inbox:
     return Inbox(out, len(later))
 
 
+@dataclass(frozen=True)
+class Mine:
+    """A page the person submitted (我的稿件) and where it stands."""
+
+    branch: str
+    path: str
+    title: str
+    state: str  # Chinese: which tier it waits for, or that it is ready to publish
+    returned: str  # the opinion of a return (退回), if any
+
+
+def my_pages(ws: Workspace, email: str) -> list[Mine]:
+    """Pages on branches under review whose 一审 the person signed, with the tier each waits for (branches
+    not judged yet are left out; the inbox judges them)."""
+    me = identity(email)
+    out: list[Mine] = []
+    for b in ws.branches():
+        report = ws.known(b)
+        if report is None:
+            continue
+        for path, result in sorted(report.results.items()):
+            first = result.tiers[0] if result.tiers else None
+            if result.kind != "page" or first is None or me not in first.signer.lower():
+                continue
+            t = next_tier(result)
+            state = f"待{tier_name(t.tier)}" if t is not None else "审核和校对已完成，待合并发布"
+            back = result.returns[-1]["note"] if result.returns else ""
+            raw = ws.read(b.tip, path) or b""
+            out.append(Mine(b.name, path, page_title(raw.decode("utf-8-sig", "replace"), path), state, back))
+    return out
+
+
 def _deadline(formed: dt.date | None) -> dt.date | None:
     if formed is None:
         return None

@@ -97,6 +97,9 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         page.get_by_role("button", name="提交并签署一审").click()
         editor.notice("已提交")
         page.wait_for_url(f"{base}/", timeout=30000)
+        # "my pages": where the submitted page stands
+        expect(page.locator(".mine li", has_text="大昌镇召开森林防火工作部署会")).to_contain_text("待二审",
+                                                                                           timeout=30000)
         assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
 
         head = Person(chromium, DESKTOP)
