@@ -351,7 +351,8 @@ def create_app(config: DeskConfig) -> Starlette:
         required = set(REQUIRED_CHECKLIST.get("1", ()))
         return desk.page(request, "write.html", session=session, places=places, draft=draft,
                          draft_id=draft_id if data else "", disclosures=drafting.DISCLOSURE,
-                         checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True)
+                         checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True,
+                         today=now().date())
 
     async def save_draft(request: Request, session: Session) -> Response:
         body = await _json(request)

@@ -6,12 +6,14 @@ suggestion, and submitted on a branch of its own: a content commit signed with t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from govsite.core.china import CHINA
 from govsite.core.errors import GovsiteError
 from govsite.desk.signing import Prepared
 from govsite.desk.workspace import Workspace, now
@@ -131,6 +133,7 @@ class Place:
     column: str
     title: str
     update: str
+    due: dt.date | None = None  # the last day the column still counts as updated (Art. 23), from its newest page
 
 
 UPDATE_NAMES = {"daily": "每日更新", "weekly": "每周更新", "biweekly": "每两周更新", "monthly": "每月更新",
@@ -144,9 +147,24 @@ def places(ws: Workspace, email: str) -> list[Place]:
         if "editor" not in person.roles:
             continue
         for column in unit.columns.values():
+            due = ws.cached(f"due:{unit.id}/{column.id}", functools.partial(_due, ws, unit.id, column))
             out.append(Place(unit.id, unit.short_name or unit.name, column.id, column.title,
-                             UPDATE_NAMES.get(column.update, column.update)))
+                             UPDATE_NAMES.get(column.update, column.update), due))
     return out
+
+
+def _due(ws: Workspace, unit: str, column: Any) -> dt.date | None:
+    """When the column is next due: the audit's rule (Art. 23) from the day its newest page first appeared on
+    the target branch."""
+    from govsite.audit.freshness import deadline, effective_update  # noqa: PLC0415
+    from govsite.git import process  # noqa: PLC0415
+
+    out = process.run(ws.root, "log", "-1", "--diff-filter=A", "--format=%cI", ws.base_tip(), "--",
+                      f"content/{unit}/{column.id}/*.md", check=False).decode().strip()
+    if not out:
+        return None
+    last = dt.datetime.fromisoformat(out).astimezone(CHINA).date()
+    return deadline(last, effective_update(column.update, column.category))
 
 
 def _require_place(ws: Workspace, email: str, draft: Draft) -> None:

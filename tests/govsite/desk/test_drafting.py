@@ -65,3 +65,23 @@ def test_only_the_units_editor_submits_with_a_safe_file_name(ws):
     with pytest.raises(GovsiteError, match="文件名只能用"):
         drafting.submit(ws, "liming@dachang.gov.cn", Draft(**{**draft.to_data(), "name": "../../units/x"}))
     assert [p.column for p in drafting.places(ws, "liming@dachang.gov.cn")] == ["gzdt"]
+
+
+def test_a_column_says_when_it_is_next_due(ws):
+    """Art. 23: the gzdt column (weekly) is due 7 days after its newest page first appeared on the target."""
+    import datetime as dt
+
+    county_root = ws.root
+    (county_root / "content" / "dachang" / "gzdt").mkdir(parents=True)
+    (county_root / "content" / "dachang" / "gzdt" / "a.md").write_text("---\ntitle: 甲\nformed: 2026-11-01\n---\n甲。\n",
+                                                                     encoding="utf-8")
+    import subprocess
+
+    env = {"GIT_AUTHOR_DATE": "2026-11-02T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-11-02T10:00:00+08:00",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x",
+           "PATH": "/usr/bin:/bin"}
+    subprocess.run(["git", "-C", str(county_root), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(county_root), "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "稿件"],
+                   check=True, env=env)
+    [place] = drafting.places(ws, "liming@dachang.gov.cn")
+    assert place.due == dt.date(2026, 11, 9)
