@@ -37,6 +37,11 @@ from govsite.desk.workspace import Workspace, now
 from govsite.review import passkey
 
 COOKIE = "govsite_desk"
+
+
+class BadRequest(GovsiteError):
+    """A request the desk's own page would never send (malformed, unsized): answered 400, not 409."""
+
 INBOX_BUDGET = 0.6  # seconds an inbox spends judging new branches; the rest are judged in the background
 HERE = Path(__file__).parent
 log = logging.getLogger("govsite.desk")
@@ -159,8 +164,8 @@ def create_app(config: DeskConfig) -> Starlette:
             try:
                 return await handler(request, session)
             except GovsiteError as exc:
-                if api:
-                    return JSONResponse({"error": exc.render()}, status_code=409)
+                if api:  # a malformed request is the browser's (400); a refusal of a sound one is 409
+                    return JSONResponse({"error": exc.render()}, status_code=400 if isinstance(exc, (BadRequest, drafting.BadDraft)) else 409)
                 return desk.page(request, "message.html", session=session, title="无法打开", text=exc.render(),
                                  status_code=409)
         return run
@@ -246,8 +251,11 @@ def create_app(config: DeskConfig) -> Starlette:
         site = desk.ws.preview_site(tip)
         if not (site / "render-digests.json").is_file():
             await run_in_threadpool(desk.ws.digests, tip, False)
+            # our own words only, so no sandbox: a sandboxed page would not reload itself
             return HTMLResponse('<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="3">'
-                                "<p>排版预览生成中，请稍候……</p>", headers=headers)
+                                "<p>排版预览生成中，请稍候……</p>",
+                                headers={"Content-Security-Policy": "default-src 'none'",
+                                         "X-Content-Type-Options": "nosniff"})
         if not rest and path:
             return RedirectResponse(f"/preview/{tip}/{_page_dest(path)}?path={path}", status_code=303)
         target = (site / rest).resolve()
@@ -373,16 +381,25 @@ def create_app(config: DeskConfig) -> Starlette:
         from govsite.desk import uploads  # noqa: PLC0415
 
         limit = max(desk.config.uploads.max_attachment, desk.config.uploads.max_image, 50 * 1024 * 1024)
-        if int(request.headers.get("content-length") or 0) > limit + 1024 * 1024:
-            raise GovsiteError(f"上传的文件超过 {limit // (1024 * 1024)} MB，未处理。请压缩图片或拆分文件后再上传。")
+        too_big = f"上传的文件超过 {limit // (1024 * 1024)} MB，未处理。请压缩图片或拆分文件后再上传。"
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():  # a streamed body of unknown size would be read whole before any limit applies
+            raise BadRequest("上传请求没有注明大小，未处理。请用工作台页面上的按钮上传。")
+        if int(length) > limit + 1024 * 1024:
+            raise BadRequest(too_big)
         async with request.form(max_files=1, max_part_size=limit) as form:
             part = form.get("file")
             if part is None or isinstance(part, str):
-                raise GovsiteError("没有收到文件，请重新选择。")
+                raise BadRequest("没有收到文件，请重新选择。")
+            if part.size is not None and part.size > limit:
+                raise BadRequest(too_big)
             data = await part.read()
             name = part.filename or ""
             kind, alt, did = str(form.get("kind", "")), str(form.get("alt", "")).strip(), str(form.get("draft_id", ""))
-            draft = drafting.Draft.from_data(json.loads(str(form.get("draft") or "{}")))
+            try:
+                draft = drafting.Draft.from_data(json.loads(str(form.get("draft") or "{}")))
+            except ValueError as exc:
+                raise BadRequest("稿件内容格式错误，请刷新页面后重试。") from exc
         folder = f"content/{draft.unit}/{draft.column}/files"
         used = {p.rsplit("/", 1)[-1] for p in desk.store.files(session.email, did)}
         if kind == "docx":
@@ -410,6 +427,14 @@ def create_app(config: DeskConfig) -> Starlette:
         desk.store.add_file(session.email, did, f"{folder}/{up.name}", up.data)
         return JSONResponse({"snippet": snippet, "notes": up.notes,
                              "findings": [f"{f.message}" for f in up.findings if not f.suppressed]})
+
+    async def preview_draft(request: Request, session: Session) -> Response:
+        body = await _json(request)
+        draft = drafting.Draft.from_data(body.get("draft") or {})
+        files = desk.store.files(session.email, str(body.get("draft_id", "")))
+        commit = await run_in_threadpool(drafting.preview_commit, desk.ws, session.email, draft, files)
+        await run_in_threadpool(desk.ws.digests, commit, False)  # start the build
+        return JSONResponse({"url": f"/preview/{commit}?" + urlencode({"path": draft.path})})
 
     async def fix_draft(request: Request, session: Session) -> Response:
         body = await _json(request)
@@ -509,6 +534,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/api/check", guarded(check_draft, api=True), methods=["POST"]),
         Route("/api/fix", guarded(fix_draft, api=True), methods=["POST"]),
         Route("/api/upload", guarded(upload, api=True), methods=["POST"]),
+        Route("/api/preview", guarded(preview_draft, api=True), methods=["POST"]),
         Route("/enrol/{token}", enrol_page),
         Route("/api/enrol/{token}/options", enrol_options, methods=["POST"]),
         Route("/api/enrol/{token}/register", enrol_register, methods=["POST"]),
@@ -532,13 +558,13 @@ def create_app(config: DeskConfig) -> Starlette:
 async def _json(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if len(raw) > 2_000_000:
-        raise GovsiteError("请求内容过大。")
+        raise BadRequest("请求内容过大。")
     try:
         data = json.loads(raw or b"{}")
     except ValueError as exc:
-        raise GovsiteError("请求格式错误，请刷新页面后重试。") from exc
+        raise BadRequest("请求格式错误，请刷新页面后重试。") from exc
     if not isinstance(data, dict):
-        raise GovsiteError("请求格式错误，请刷新页面后重试。")
+        raise BadRequest("请求格式错误，请刷新页面后重试。")
     return data
 
 

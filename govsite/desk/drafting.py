@@ -20,6 +20,10 @@ from govsite.desk.workspace import Workspace, now
 from govsite.git import plumbing
 from govsite.review import passkey
 
+class BadDraft(GovsiteError):
+    """Form data no page of the desk sends (a client error, answered 400)."""
+
+
 MAX_BODY = 200_000  # characters: far more than any county page; more is a paste gone wrong
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 DISCLOSURE = ("主动公开", "依申请公开", "不予公开")
@@ -48,7 +52,7 @@ class Draft:
     def from_data(cls, data: Any) -> Draft:
         """The draft from the browser's JSON; anything malformed is a Chinese error, not a crash."""
         if not isinstance(data, dict):
-            raise GovsiteError("稿件内容格式错误，请刷新页面后重试。")
+            raise BadDraft("稿件内容格式错误，请刷新页面后重试。")
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in data.items():
@@ -272,3 +276,15 @@ def submit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | No
     branch = f"desk/{draft.unit}-{draft.name}-{when:%Y%m%d%H%M%S}"
     return Prepared("submit", branch, record, when.isoformat(), tip, tree=tree, signed={draft.path: ""},
                     summary=f"提交稿件 {draft.path}")
+
+
+def preview_commit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | None = None) -> str:
+    """A commit (on no branch) of the target with the draft's page and files, for its preview build: the editor
+    sees the page as it will be published before submitting. Nothing is signed or pushed."""
+    _require_place(ws, email, draft)
+    tip = ws.base_tip()
+    written = {draft.path: compose(draft).encode("utf-8"),
+               **{p: d for p, d in (files or {}).items() if p.startswith(f"content/{draft.unit}/{draft.column}/")}}
+    tree = plumbing.write_tree(ws.root, tip, dict(written))
+    return plumbing.make_commit(ws.root, tree, tip, f"预览：{draft.title or draft.name}\n", now(), "govsite desk",
+                                "desk@localhost")

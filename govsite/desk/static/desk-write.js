@@ -166,6 +166,15 @@
     form().addEventListener("click", (event) => {
       const fix = event.target.closest("button.fix");
       if (fix) { event.preventDefault(); desk().busy(fix, () => applyFix(fix)); }
+      const previewButton = event.target.closest('[data-write="preview"]');
+      if (previewButton) {
+        event.preventDefault();
+        const shown = window.open("about:blank", "govsite-preview");  // opened on the click: not a pop-up
+        desk().busy(previewButton, async () => {
+          const done = await desk().post("/api/preview", {draft: draft(), draft_id: form().dataset.draftId});
+          if (shown) shown.location = done.url; else location.assign(done.url);
+        });
+      }
       const saveButton = event.target.closest('[data-write="save"]');
       if (saveButton) { event.preventDefault(); dirty = true; desk().busy(saveButton, save); }
     });

@@ -272,7 +272,7 @@ def test_malformed_requests_get_a_chinese_400(tmp_path, county):
         for path in ("/api/draft", "/api/check"):
             for raw in (b"{not json", b"[1, 2, 3]", b'"a string"', b"\xff\xfe"):
                 status, answer = post_raw(base, me, path, raw)
-                assert status in (400, 409), (path, raw, status, answer)  # see the xfail below: 400 is meant
+                assert status == 400, (path, raw, status, answer)
                 assert "请求格式错误" in answer["error"], (path, raw, answer)
             for draft in ([1, 2], "稿件", 42):
                 status, answer = post_raw(base, me, path, json.dumps({"draft": draft, "draft_id": did}).encode())
@@ -283,8 +283,6 @@ def test_malformed_requests_get_a_chinese_400(tmp_path, county):
         assert status == 200 and TITLE in page
 
 
-@pytest.mark.xfail(strict=True, reason="app.upload refuses by the Content-Length header only: a chunked upload "
-                                       "(no Content-Length) is read whole, spooled and loaded, before its size is seen")
 def test_a_streamed_200_mb_upload_is_refused_before_it_is_read(tmp_path, county):
     import socket
 
@@ -322,8 +320,6 @@ def test_a_streamed_200_mb_upload_is_refused_before_it_is_read(tmp_path, county)
         assert when < 60 * 1024 * 1024, f"the refusal came after {when / 1024 / 1024:.0f} MB had been sent"
 
 
-@pytest.mark.xfail(strict=True, reason="app.guarded answers every GovsiteError of an API with 409, a malformed "
-                                       "request too (the sign-in's user_error answers 400)")
 def test_a_malformed_request_is_a_400_not_a_409(tmp_path, county):
     state = tmp_path / "state"
     me = Store(state).open_session(EDITOR)
@@ -332,7 +328,6 @@ def test_a_malformed_request_is_a_400_not_a_409(tmp_path, county):
         assert status == 400 and "请求格式错误" in answer["error"], (status, answer)
 
 
-@pytest.mark.xfail(strict=True, reason="app.upload: json.loads of the draft field is not guarded (500)")
 def test_an_upload_with_a_malformed_draft_field_gets_a_chinese_400(tmp_path, county):
     state = tmp_path / "state"
     store = Store(state)

@@ -91,6 +91,13 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         page.locator("#findings li", has_text="再接再励").locator("button.fix").click()
         expect(page.locator("#findings li", has_text="再接再励")).to_have_count(0, timeout=30000)
         assert "再接再厉" in page.locator("#editor .vditor-wysiwyg .vditor-reset").inner_text()
+        # the page as it will be published, before submitting
+        with page.expect_popup() as shown:
+            page.get_by_role("button", name="预览发布效果").click()
+        preview = shown.value
+        preview.locator("article", has_text="再接再厉").first.wait_for(timeout=120000)
+        assert "大昌镇召开森林防火工作部署会" in preview.locator("h1").first.inner_text()
+        preview.close()
         # submitting: the checklist first (nothing is ticked for the editor), then two touches
         for box in page.locator('input[name="checklist"]').all():
             box.check()
