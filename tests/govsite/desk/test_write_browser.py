@@ -65,7 +65,7 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
             editor.cdp.send("Input.imeSetComposition", {"text": partial, "selectionStart": len(partial),
                                                         "selectionEnd": len(partial)})
         editor.cdp.send("Input.insertText", {"text": "火灾"})
-        page.keyboard.insert_text("要早防。")
+        page.keyboard.insert_text("要早防。村民张三的手机13812345678。")
         expect(wysiwyg).to_contain_text("守住森林防火底线。火灾要早防。", timeout=10000)
         assert "huo" not in wysiwyg.inner_text() and wysiwyg.inner_text().count("火灾") == 1
         # the typo is found as the editor types, with the check's own suggestion
@@ -91,6 +91,13 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         page.locator("#findings li", has_text="再接再励").locator("button.fix").click()
         expect(page.locator("#findings li", has_text="再接再励")).to_have_count(0, timeout=30000)
         assert "再接再厉" in page.locator("#editor .vditor-wysiwyg .vditor-reset").inner_text()
+        # ... and the resident's mobile number, masked with the check's own suggestion
+        mobile = page.locator("#findings li", has_text="13812345678")
+        expect(mobile).to_have_count(1, timeout=30000)
+        assert "错误" in mobile.inner_text()
+        mobile.locator("button.fix").click()
+        expect(page.locator("#findings li", has_text="13812345678")).to_have_count(0, timeout=30000)
+        assert "13812345678" not in page.locator("#editor .vditor-wysiwyg .vditor-reset").inner_text()
         # the page as it will be published, before submitting
         with page.expect_popup() as shown:
             page.get_by_role("button", name="预览发布效果").click()
@@ -127,7 +134,7 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
     text = (fresh / path).read_text(encoding="utf-8")
     assert "再接再厉" in text and "再接再励" not in text and "title: 大昌镇召开森林防火工作部署会" in text
     assert f"formed: {now().date().isoformat()}" in text  # the form proposes today (China time)
-    assert text.count("火灾要早防") == 1 and "huo" not in text
+    assert text.count("火灾要早防") == 1 and "huo" not in text and "13812345678" not in text
     result = branch_status(fresh, "origin/main", "HEAD").results[path]
     assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
 
