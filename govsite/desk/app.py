@@ -346,7 +346,7 @@ def create_app(config: DeskConfig) -> Starlette:
 
     # ---- writing (写稿): the editor's form, live checks, one-click fixes, drafts ---------------------------
     async def write(request: Request, session: Session) -> Response:
-        draft_id = request.query_params.get("draft", "")
+        draft_id = request.path_params.get("draft") or request.query_params.get("draft", "")
         places = await run_in_threadpool(drafting.places, desk.ws, session.email)
         if not places:
             raise GovsiteError("你在主分支的人员名单中不是任何单位的信息员，不能在工作台写稿。请联系本单位和县政府办公室。")
@@ -361,6 +361,20 @@ def create_app(config: DeskConfig) -> Starlette:
                          draft_id=draft_id if data else "", disclosures=drafting.DISCLOSURE,
                          checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True,
                          today=now().date())
+
+    async def draft_file(request: Request, session: Session) -> Response:
+        """A file uploaded with one's own draft, for the editor to show (images under files/, relative to the
+        page ``/write/<draft>/``)."""
+        import mimetypes  # noqa: PLC0415
+
+        name = request.path_params["name"]
+        found = next((d for p, d in desk.store.files(session.email, request.path_params["draft"]).items()
+                      if p.rsplit("/", 1)[-1] == name), None)
+        if found is None:
+            return Response("没有这个文件", status_code=404)
+        return Response(found, media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+                        headers={"Content-Security-Policy": "sandbox; default-src 'none'",
+                                 "X-Content-Type-Options": "nosniff"})
 
     async def save_draft(request: Request, session: Session) -> Response:
         body = await _json(request)
@@ -530,6 +544,8 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/api/prepare", guarded(prepare, api=True), methods=["POST"]),
         Route("/api/complete", guarded(complete, api=True), methods=["POST"]),
         Route("/write", guarded(write)),
+        Route("/write/{draft}/", guarded(write)),
+        Route("/write/{draft}/files/{name}", guarded(draft_file)),
         Route("/api/draft", guarded(save_draft, api=True), methods=["POST"]),
         Route("/api/check", guarded(check_draft, api=True), methods=["POST"]),
         Route("/api/fix", guarded(fix_draft, api=True), methods=["POST"]),

@@ -81,7 +81,8 @@
     try {
       const done = await desk().post("/api/draft", {draft: draft(), draft_id: form().dataset.draftId});
       form().dataset.draftId = done.draft_id;
-      history.replaceState(null, "", `/write?draft=${encodeURIComponent(done.draft_id)}`);
+      // the page's address names the draft: its images (files/…) then resolve to the files kept with it
+      history.replaceState(null, "", `/write/${encodeURIComponent(done.draft_id)}/`);
       document.getElementById("saved").textContent = `草稿已保存 ${done.saved}`;
     } catch (err) {
       dirty = true;  // nothing is lost: the next change tries again

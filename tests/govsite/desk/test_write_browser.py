@@ -75,7 +75,7 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         # the draft is kept on the server: a closed browser loses nothing
         expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
         draft_url = page.url
-        assert "/write?draft=" in draft_url
+        assert "/write/" in draft_url and draft_url.endswith("/")
         editor.context.close()  # the browser closed: a new one signs in again and opens the draft
         editor = Person(chromium, DESKTOP)
         # the same passkey (synced to the new browser), its counter further on
@@ -178,6 +178,10 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
         page.set_input_files('input[name="image"]', str(tmp_path / "zoufang.jpg"))
         text = editor.notice("已导入")
         assert "位置" in text
+        # the editor shows the photos kept with the draft
+        photo_shown = wysiwyg.locator('img[alt="工作人员走访农户"]')
+        expect(photo_shown).to_have_count(1, timeout=10000)
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo_shown.element_handle())
         expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
         for box in page.locator('input[name="checklist"]').all():
             box.check()
