@@ -14,7 +14,7 @@ from govsite.desk.workspace import now
 from govsite.review.status import branch_status
 from tests.govsite.desk.conftest import running_desk
 from tests.govsite.desk.test_desk_browser import Person
-from tests.govsite.portal.browser import DESKTOP, browser
+from tests.govsite.portal.browser import DESKTOP, MOBILE, browser
 from tests.govsite.review.authenticator import Authenticator
 from tests.govsite.review.test_passkey import PasskeyCounty
 
@@ -72,6 +72,11 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         finding = page.locator("#findings li", has_text="再接再励")
         expect(finding).to_have_count(1, timeout=30000)
         expect(finding.locator("button.fix")).to_have_text("改为“再接再厉”")
+        page.screenshot(path=str(tmp_path / "desk-write-desktop.png"), full_page=True)
+        page.set_viewport_size(MOBILE)
+        assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+        page.screenshot(path=str(tmp_path / "desk-write-mobile.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)
         # the draft is kept on the server: a closed browser loses nothing
         expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
         draft_url = page.url
