@@ -362,6 +362,12 @@ def create_app(config: DeskConfig) -> Starlette:
                          checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True,
                          today=now().date())
 
+    async def draft_with_files(request: Request, session: Session) -> tuple[drafting.Draft, dict[str, bytes]]:
+        """The draft a request sends, and the files kept with it (its ``draft_id``)."""
+        body = await _json(request)
+        draft = drafting.Draft.from_data(body.get("draft") or {})
+        return draft, desk.store.files(session.email, str(body.get("draft_id", "")))
+
     async def draft_file(request: Request, session: Session) -> Response:
         """A file uploaded with one's own draft, for the editor to show (images under files/, relative to the
         page ``/write/<draft>/``)."""
@@ -383,9 +389,7 @@ def create_app(config: DeskConfig) -> Starlette:
         return JSONResponse({"ok": True, "draft_id": did, "saved": now().strftime("%H:%M:%S")})
 
     async def check_draft(request: Request, session: Session) -> Response:
-        body = await _json(request)
-        draft = drafting.Draft.from_data(body.get("draft") or {})
-        files = desk.store.files(session.email, str(body.get("draft_id", "")))
+        draft, files = await draft_with_files(request, session)
         shown = await run_in_threadpool(drafting.check, desk.ws, draft, set(files))
         return JSONResponse({"findings": [s.__dict__ for s in shown]})
 
@@ -443,19 +447,16 @@ def create_app(config: DeskConfig) -> Starlette:
                              "findings": [f"{f.message}" for f in up.findings if not f.suppressed]})
 
     async def preview_draft(request: Request, session: Session) -> Response:
-        body = await _json(request)
-        draft = drafting.Draft.from_data(body.get("draft") or {})
-        files = desk.store.files(session.email, str(body.get("draft_id", "")))
+        draft, files = await draft_with_files(request, session)
         commit = await run_in_threadpool(drafting.preview_commit, desk.ws, session.email, draft, files)
         await run_in_threadpool(desk.ws.digests, commit, False)  # start the build
         return JSONResponse({"url": f"/preview/{commit}?" + urlencode({"path": draft.path})})
 
     async def fix_draft(request: Request, session: Session) -> Response:
-        body = await _json(request)
-        draft = drafting.Draft.from_data(body.get("draft") or {})
-        files = set(desk.store.files(session.email, str(body.get("draft_id", ""))))
-        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, int(body.get("index", -1)), files)
-        shown = await run_in_threadpool(drafting.check, desk.ws, fixed, files)
+        draft, files = await draft_with_files(request, session)
+        index = int((await _json(request)).get("index", -1))
+        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, index, set(files))
+        shown = await run_in_threadpool(drafting.check, desk.ws, fixed, set(files))
         return JSONResponse({"draft": fixed.to_data(), "findings": [s.__dict__ for s in shown]})
 
     # ---- enrolment ----------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import logging
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -126,20 +127,28 @@ def _gitlab(client: _Client, branch: str, target: str, title: str, description: 
                 return _merge_request(client, item, "iid", "web_url")
         return None
 
+    body = {"source_branch": branch, "target_branch": target, "title": title, "description": description,
+            "remove_source_branch": True}
+    # 409: another open merge request for this branch appeared meanwhile
+    return _find_or_create(client, existing, path, body, (409,), "iid", "web_url")
+
+
+def _find_or_create(client: _Client, existing: Callable[[], MergeRequest | None], path: str, body: dict[str, Any],
+                    conflicts: tuple[int, ...], number_key: str, url_key: str) -> MergeRequest:
+    """The open merge request ``existing()`` finds, else the one created with ``body``; a ``conflicts`` answer
+    means one was opened meanwhile, so it is looked for again."""
     found = existing()
     if found is not None:
         return found
-    body = {"source_branch": branch, "target_branch": target, "title": title, "description": description,
-            "remove_source_branch": True}
-    answer = client.call("POST", path, "创建合并请求", body, accept=(409,))
-    if answer.status == 409:  # another open merge request for this branch appeared meanwhile
+    answer = client.call("POST", path, "创建合并请求", body, accept=conflicts)
+    if answer.status in conflicts:
         found = existing()
         if found is None:
             raise client.refused(answer)
         return found
     if not isinstance(answer.data, dict):
         raise client.malformed()
-    return _merge_request(client, answer.data, "iid", "web_url")
+    return _merge_request(client, answer.data, number_key, url_key)
 
 
 # ---- Gitea ----------------------------------------------------------------------------------------------------
@@ -161,19 +170,9 @@ def _gitea(client: _Client, branch: str, target: str, title: str, description: s
                     return _merge_request(client, item, "number", "html_url")
         return None
 
-    found = existing()
-    if found is not None:
-        return found
     body = {"head": branch, "base": target, "title": title, "body": description}
-    answer = client.call("POST", path, "创建合并请求", body, accept=(409, 422))
-    if answer.status in (409, 422):  # 409 (Gitea 1.17 and later) or 422 (earlier): one is open already
-        found = existing()
-        if found is None:
-            raise client.refused(answer)
-        return found
-    if not isinstance(answer.data, dict):
-        raise client.malformed()
-    return _merge_request(client, answer.data, "number", "html_url")
+    # 409 (Gitea 1.17 and later) or 422 (earlier): one is open already
+    return _find_or_create(client, existing, path, body, (409, 422), "number", "html_url")
 
 
 def _gitea_matches(item: dict[str, Any], project: str, branch: str, target: str) -> bool:

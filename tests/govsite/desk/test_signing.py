@@ -97,22 +97,13 @@ def test_the_office_leader_approves_an_enrolment_in_the_desk(tmp_path, keys):
     """Art. 38: a new passkey counts once the office leader has approved the roster change; the leader does it
     in the desk, with a passkey of their own, on the enrolment branch the desk made."""
     from tests.govsite.review.authenticator import Authenticator
-    from tests.govsite.review.test_passkey import PasskeyCounty
 
     from govsite.desk import views
 
     root = tmp_path / "county"
-    root.mkdir()
-    office_key, new_key = Authenticator(), Authenticator()
-    county = PasskeyCounty(root, keys, passkeys={"zhangke": Authenticator(), "wangoffice": office_key})
-    county.git("init", "-q", "-b", "main")
-    county.write_units()
-    (root / "content").mkdir()
-    (root / "content" / ".keep").write_text("")
-    (root / "site_config").mkdir()
-    (root / "site_config" / "site.yml").write_text("name: 巫山县人民政府\nreview:\n  require_proofs: false\n",
-                                                   encoding="utf-8")
-    county.commit_all("初始化人员名单", who="wangoffice", date="2026-10-02T09:00:00+08:00")
+    county = make(root, keys, holders=("zhangke", "wangoffice"))
+    county.git("checkout", "-q", "main")
+    office_key, new_key = county.passkeys["wangoffice"], Authenticator()
     ws = Workspace(DeskConfig(root=root, state=tmp_path / "state"))
 
     enrolment = decisions.enrol(ws, "dachang", "liming@dachang.gov.cn", new_key.roster_key)

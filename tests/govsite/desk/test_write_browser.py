@@ -15,24 +15,15 @@ from govsite.review.status import branch_status
 from tests.govsite.desk.conftest import running_desk
 from tests.govsite.desk.test_desk_browser import Person
 from tests.govsite.portal.browser import DESKTOP, MOBILE, browser
-from tests.govsite.review.authenticator import Authenticator
-from tests.govsite.review.test_passkey import PasskeyCounty
+from tests.govsite.review.test_passkey import make
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _county(tmp_path, keys):
     root = tmp_path / "county"
-    root.mkdir()
-    county = PasskeyCounty(root, keys, passkeys={"liming": Authenticator(), "zhangke": Authenticator()})
-    county.git("init", "-q", "-b", "main")
-    county.write_units()
-    (root / "content").mkdir()
-    (root / "content" / ".keep").write_text("")
-    (root / "site_config").mkdir()
-    (root / "site_config" / "site.yml").write_text("name: 巫山县人民政府\nreview:\n  require_proofs: false\n",
-                                                   encoding="utf-8")
-    county.commit_all("初始化人员名单", who="wangoffice", date="2026-10-02T09:00:00+08:00")
+    county = make(root, keys, holders=("liming", "zhangke"))
+    county.git("checkout", "-q", "main")
     forge = tmp_path / "forge.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(root), str(forge)], check=True)
     clone = tmp_path / "desk-clone"

@@ -34,9 +34,10 @@ class PasskeyCounty(County):
         return self.sign(who, message, date=(committed or when).isoformat(), signed=False)
 
 
-def make(root, keys, site_extra: str = "") -> PasskeyCounty:
+def make(root, keys, site_extra: str = "", holders: tuple[str, ...] = ("zhangke",)) -> PasskeyCounty:
+    """A county whose ``holders`` sign with passkeys registered in the first commit's roster."""
     root.mkdir()
-    c = PasskeyCounty(root, keys, passkeys={"zhangke": Authenticator()})
+    c = PasskeyCounty(root, keys, passkeys={who: Authenticator() for who in holders})
     c.git("init", "-q", "-b", "main")
     c.write_units()
     (root / "content").mkdir()
