@@ -229,7 +229,9 @@ def create_app(config: DeskConfig) -> Starlette:
             desk.warm()
         return desk.page(request, "inbox.html", session=session, items=shown.items, judging=shown.judging,
                          today=now().date(), drafts=desk.store.drafts(session.email),
-                         mine=await run_in_threadpool(views.my_pages, desk.ws, session.email))
+                         mine=await run_in_threadpool(views.my_pages, desk.ws, session.email),
+                         published=await run_in_threadpool(views.my_published, desk.ws,
+                                                           desk.store.submissions(session.email)))
 
     async def review(request: Request, session: Session) -> Response:
         branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")
@@ -297,7 +299,7 @@ def create_app(config: DeskConfig) -> Starlette:
                 return drafting.submit(desk.ws, session.email, draft, files)
             raise GovsiteError("未知的操作。请刷新页面后重试。")
 
-        draft = drafting.Draft.from_data(body.get("draft") or {}) if action == "submit" else None
+        draft = drafting.Draft.from_data(body.get("draft") or {}) if action == "submit" else None  # or resubmit
         if draft is not None:
             path = draft.path
         prepared = await run_in_threadpool(make)
@@ -336,9 +338,10 @@ def create_app(config: DeskConfig) -> Starlette:
         if prepared.kind == "return":
             await run_in_threadpool(_notify_return, desk, prepared, path)
         review_at = ""
-        if prepared.kind == "submit":
+        if prepared.kind in ("submit", "resubmit"):
             if body.get("draft_id"):
                 desk.store.drop_draft(session.email, str(body["draft_id"]))
+            desk.store.add_submission(session.email, path, prepared.branch)
             review_at = await run_in_threadpool(_open_merge_request, desk, session.email, prepared, path)
         back = f"/review?branch={prepared.branch}&path={path}" if path and prepared.kind != "approve" else "/"
         return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back,
@@ -351,16 +354,24 @@ def create_app(config: DeskConfig) -> Starlette:
         if not places:
             raise GovsiteError("你在主分支的人员名单中不是任何单位的信息员，不能在工作台写稿。请联系本单位和县政府办公室。")
         data = desk.store.draft(session.email, draft_id) if draft_id else None
-        draft = drafting.Draft.from_data(data) if data else drafting.Draft(
-            unit=places[0].unit, column=places[0].column, formed=now().date().isoformat(),
-            name=f"{now():%Y-%m-%d}-")
+        page = request.query_params.get("page", "")
+        if data:
+            draft = drafting.Draft.from_data(data)
+        elif page:  # correcting a published page, or a returned one on its branch
+            draft = await run_in_threadpool(drafting.open_page, desk.ws, session.email, page,
+                                            request.query_params.get("branch", ""))
+        else:
+            draft = drafting.Draft(unit=places[0].unit, column=places[0].column, formed=now().date().isoformat(),
+                                   name=f"{now():%Y-%m-%d}-")
+        recent = [] if data or page else await run_in_threadpool(drafting.recent_pages, desk.ws, session.email)
         from govsite.review.policy import CHECKLIST, REQUIRED_CHECKLIST  # noqa: PLC0415
 
         required = set(REQUIRED_CHECKLIST.get("1", ()))
         return desk.page(request, "write.html", session=session, places=places, draft=draft,
                          draft_id=draft_id if data else "", disclosures=drafting.DISCLOSURE,
                          checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True,
-                         today=now().date())
+                         today=now().date(), recent=recent, editing=bool(page) or bool(data and draft.branch),
+                         kept={"allow": draft.allow, "branch": draft.branch})
 
     async def draft_with_files(request: Request, session: Session) -> tuple[drafting.Draft, dict[str, bytes]]:
         """The draft a request sends, and the files kept with it (its ``draft_id``)."""
@@ -459,6 +470,15 @@ def create_app(config: DeskConfig) -> Starlette:
         shown = await run_in_threadpool(drafting.check, desk.ws, fixed, set(files))
         return JSONResponse({"draft": fixed.to_data(), "findings": [s.__dict__ for s in shown]})
 
+    async def exempt_draft(request: Request, session: Session) -> Response:
+        draft, files = await draft_with_files(request, session)
+        body = await _json(request)
+        index = body.get("index", -1)
+        exempted = await run_in_threadpool(drafting.exempt, desk.ws, draft, index if isinstance(index, int) else -1,
+                                           str(body.get("reason") or ""), set(files))
+        shown = await run_in_threadpool(drafting.check, desk.ws, exempted, set(files))
+        return JSONResponse({"draft": exempted.to_data(), "findings": [s.__dict__ for s in shown]})
+
     # ---- enrolment ----------------------------------------------------------------------------------------
     async def enrol_page(request: Request) -> Response:
         invite = desk.store.invitation(request.path_params["token"])
@@ -550,6 +570,7 @@ def create_app(config: DeskConfig) -> Starlette:
         Route("/api/draft", guarded(save_draft, api=True), methods=["POST"]),
         Route("/api/check", guarded(check_draft, api=True), methods=["POST"]),
         Route("/api/fix", guarded(fix_draft, api=True), methods=["POST"]),
+        Route("/api/exempt", guarded(exempt_draft, api=True), methods=["POST"]),
         Route("/api/upload", guarded(upload, api=True), methods=["POST"]),
         Route("/api/preview", guarded(preview_draft, api=True), methods=["POST"]),
         Route("/enrol/{token}", enrol_page),

@@ -47,6 +47,10 @@ class Draft:
     repost_url: str = ""
     disclosure: str = "主动公开"
     body: str = ""
+    # exemptions (豁免) of findings in the fields: field → ["RULE 理由", …], written beside the field's line as
+    # ``# <!-- govsite: allow RULE 理由 -->``; those of the body are comment lines in the body itself
+    allow: dict[str, list[str]] = field(default_factory=dict)
+    branch: str = ""  # the branch of a returned page being corrected ("" for a new branch from the target)
 
     @classmethod
     def from_data(cls, data: Any) -> Draft:
@@ -60,6 +64,9 @@ class Draft:
                 continue
             if key == "major":
                 values[key] = bool(value)
+            elif key == "allow":
+                values[key] = {str(k): [str(v) for v in vs] for k, vs in value.items()
+                               if isinstance(vs, list)} if isinstance(value, dict) else {}
             elif key == "co_units":
                 items = value if isinstance(value, list) else str(value or "").replace("，", ",").split(",")
                 values[key] = [str(v).strip() for v in items if str(v).strip()]
@@ -98,7 +105,35 @@ def compose(draft: Draft) -> str:
                                                                   if draft.repost_url.strip() else {})}
     front["disclosure"] = draft.disclosure or "主动公开"
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    if draft.allow:
+        head = _with_allows(head, draft.allow)
     return f"---\n{head}---\n{draft.body.strip()}\n"
+
+
+_FIELD_LINE = re.compile(r"^\s*([a-z_]+):")
+_FIELD_ALLOW = re.compile(r"\s+#\s*<!--\s*govsite:\s*allow\s+([A-Za-z0-9_.\-]+)[ \t]+(.*?)\s*-->")
+
+
+def _with_allows(head: str, allow: dict[str, list[str]]) -> str:
+    """The front matter with each field's exemptions beside its line (a YAML comment the checks read)."""
+    out = []
+    for line in head.split("\n"):
+        key = _FIELD_LINE.match(line)
+        if key:
+            line += "".join(f" # <!-- govsite: allow {item} -->" for item in allow.get(key.group(1), []))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _allows(front_text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in front_text.split("\n"):
+        key = _FIELD_LINE.match(line)
+        if key is None:
+            continue
+        for m in _FIELD_ALLOW.finditer(line):
+            found.setdefault(key.group(1), []).append(f"{m.group(1)} {m.group(2)}")
+    return found
 
 
 def decompose(text: str, like: Draft) -> Draft:
@@ -117,7 +152,8 @@ def decompose(text: str, like: Draft) -> Draft:
                  co_units=[str(c) for c in front.get("co_units") or []], source=str(front.get("source") or ""),
                  repost_from=str(repost.get("from") or ""), repost_url=str(repost.get("url") or ""),
                  disclosure=str(front.get("disclosure") or "主动公开"),
-                 body=text[body_start:].strip() if body_start >= 0 else like.body)
+                 body=text[body_start:].strip() if body_start >= 0 else like.body,
+                 allow=_allows(front_text or ""), branch=like.branch)
 
 
 def _date(value: str) -> dt.date | str:
@@ -179,6 +215,40 @@ def _require_place(ws: Workspace, email: str, draft: Draft) -> None:
         raise GovsiteError("文件名只能用小写字母、数字和连字符，例如 2026-12-07-fanghuo（不要用中文、空格或斜杠）。")
 
 
+def open_page(ws: Workspace, email: str, path: str, branch: str = "") -> Draft:
+    """An existing page as a draft (修改稿件): the published version, or the version under review on ``branch``
+    (a page returned to its editor)."""
+    parts = path.split("/")
+    if len(parts) != 4 or parts[0] != "content" or not parts[3].endswith(".md"):
+        raise BadDraft("稿件地址不正确。请从栏目列表或“我的待办”打开稿件。")
+    tip = ws.branch(branch).tip if branch else ws.base_tip()
+    raw = ws.read(tip, path)
+    if raw is None:
+        raise GovsiteError(f"找不到稿件 {path}（可能已删除或改名）。请从栏目列表重新打开。")
+    like = Draft(unit=parts[1], column=parts[2], name=parts[3][:-3], branch=branch)
+    _require_place(ws, email, like)
+    return decompose(raw.decode("utf-8-sig", "replace").replace("\r\n", "\n"), like)
+
+
+def recent_pages(ws: Workspace, email: str, limit: int = 30) -> list[tuple[str, str]]:
+    """(path, title) of the newest published pages in the columns where ``email`` is an editor, to correct one."""
+    from govsite.desk.views import page_title  # noqa: PLC0415
+    from govsite.git.objects import cat_batch, tree_blobs  # noqa: PLC0415
+
+    tip = ws.base_tip()
+    blobs: dict[str, str] = {}
+    for unit in sorted({p.unit for p in places(ws, email)}):
+        blobs.update({p: b for p, b in tree_blobs(ws.root, tip, f"content/{unit}/").items()
+                      if p.endswith(".md") and p.count("/") == 3 and not p.endswith("/index.md")})
+    newest = sorted(blobs, key=lambda p: p.rsplit("/", 1)[-1], reverse=True)[:limit]  # names begin with the date
+    objs = cat_batch(ws.root, sorted({blobs[p] for p in newest}))
+    out = []
+    for p in newest:
+        got = objs.get(blobs[p])
+        out.append((p, page_title(got[1].decode("utf-8-sig", "replace"), p) if got else p))
+    return out
+
+
 # ---- the checks, live -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Shown:
@@ -191,8 +261,9 @@ class Shown:
     text: str  # the words it is about
     where: str  # "body" or a front-matter field
     line: int  # line of the body (1-based) or 0
-    exempt: str = ""
+    exempt: str = ""  # the reason, when exempted
     index: int = 0  # to ask for this fix
+    needs: str = ""  # for an exemption: who must accept it
 
 
 def check(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[Shown]:
@@ -235,7 +306,8 @@ def _shown(draft: Draft, text: str, f: Any, index: int) -> Shown:
         key = re.match(r"^\s*([a-z_]+):", lines[f.line - 1]) if 0 < f.line <= len(lines) else None
         where, line = (key.group(1) if key else "title"), 0
     return Shown(f.rule, f.severity, f.message, f.suggestion or "", words.strip(), where, line,
-                 (f.suppression_reason or "已豁免") if f.suppressed else "", index)
+                 (f.suppression_reason or "已豁免") if f.suppressed else "", index,
+                 exemption_note(f.rule) if f.suppressed else "")
 
 
 def fix(ws: Workspace, draft: Draft, index: int, files: Collection[str] = ()) -> Draft:
@@ -252,6 +324,54 @@ def fix(ws: Workspace, draft: Draft, index: int, files: Collection[str] = ()) ->
     return decompose(fixed, draft)
 
 
+EXEMPT_REASON = (4, 200)  # characters: a reason a reviewer can judge, on one line
+
+
+def exempt(ws: Workspace, draft: Draft, index: int, reason: str, files: Collection[str] = ()) -> Draft:
+    """The draft with finding ``index`` exempted (豁免) for ``reason``: a comment line before its line of the
+    body, or beside its field. The section head must accept it at 二审 (and the leader at 三审 for privacy and
+    secrecy), so the exemption is the editor's request, not the last word (Art. 16–17)."""
+    reason = " ".join(reason.split())
+    if not EXEMPT_REASON[0] <= len(reason) <= EXEMPT_REASON[1] or "-->" in reason:
+        raise GovsiteError(f"豁免须写明理由（{EXEMPT_REASON[0]}～{EXEMPT_REASON[1]} 字），例如“经核实为单位对外公布的服务电话”。"
+                           "理由会随稿件交给科室负责人审核。")
+    found = _findings(ws, draft, files)
+    if not 0 <= index < len(found):
+        raise GovsiteError("这条提示已不存在（稿件已改动）。请看最新的检查结果。")
+    text, finding = found[index]
+    shown = _shown(draft, text, finding, index)
+    if shown.exempt:
+        raise GovsiteError("这条提示已经豁免。")
+    if shown.where == "body":
+        lines = text.split("\n")
+        at = finding.line - 1
+        comment = f"<!-- govsite: allow {finding.rule} {reason} -->"
+        row = lines[at].rstrip()
+        # at the end of the line it covers (inside a table's last cell, so the table stays a table)
+        lines[at] = (f"{row[:-1].rstrip()} {comment} |" if row.startswith("|") and row.endswith("|")
+                     else f"{row} {comment}")
+        out = decompose("\n".join(lines), draft)
+    else:
+        out = Draft(**{**draft.to_data(), "allow": {**draft.allow, shown.where: [
+            *draft.allow.get(shown.where, []), f"{finding.rule} {reason}"]}})
+    after = _findings(ws, out, files)
+    if not any(f.suppressed and f.rule == finding.rule for _t, f in after):
+        raise GovsiteError("这类问题不能豁免（如文件无法读取、格式错误），请按提示改正。")
+    return out
+
+
+def exemption_note(rule: str) -> str:
+    """Who must accept an exemption of ``rule``, in the editor's words."""
+    from govsite.compliance.exemptions import tiers_for  # noqa: PLC0415
+
+    tiers = tiers_for(rule)
+    if "3" in tiers:
+        return "提交后须经科室负责人（二审）和分管负责人（三审）认可。"
+    if "2" in tiers:
+        return "提交后须经科室负责人在二审时认可。"
+    return "提交后审核人会看到这条豁免和理由。"
+
+
 # ---- submitting: the content commit, signed ------------------------------------------------------------
 def submit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | None = None) -> Prepared:
     """A new branch from the target with the page (and its uploaded files), to be signed with the editor's
@@ -263,10 +383,11 @@ def submit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | No
     if blocking:
         raise GovsiteError("稿件还有以下错误，改正后才能提交：\n" + "\n".join(
             f"- {s.message}" + (f"（“{s.text}”）" if s.text else "") for s in blocking[:10]))
-    tip = ws.base_tip()
     page = compose(draft).encode("utf-8")
-    written = {draft.path: page, **{p: d for p, d in (files or {}).items()
-                                    if p.startswith(f"content/{draft.unit}/{draft.column}/")}}
+    if draft.branch:
+        return _resubmit(ws, draft, page, files or {})
+    tip = ws.base_tip()
+    written = {draft.path: page, **_own_files(draft, files)}
     tree = plumbing.write_tree(ws.root, tip, dict(written))
     when = now()
     existed = ws.read(tip, draft.path) is not None
@@ -278,13 +399,38 @@ def submit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | No
                     summary=f"提交稿件 {draft.path}")
 
 
+def _own_files(draft: Draft, files: dict[str, bytes] | None) -> dict[str, bytes]:
+    """The draft's uploads that belong under its column (nothing else goes into the commit)."""
+    return {p: d for p, d in (files or {}).items() if p.startswith(f"content/{draft.unit}/{draft.column}/")}
+
+
+def _resubmit(ws: Workspace, draft: Draft, page: bytes, files: dict[str, bytes]) -> Prepared:
+    """A returned page (退回), corrected by its editor on the branch it is under review on: the reviewers see
+    the same merge request, with the opinion and what changed since."""
+    try:
+        b = ws.branch(draft.branch)
+    except GovsiteError:
+        raise GovsiteError(f"稿件所在的分支“{draft.branch}”已不存在（可能已合并或被删除）。请从“我的待办”重新打开稿件，"
+                           "或另存为新稿件提交。") from None
+    if ws.read(b.tip, draft.path) is None:
+        raise GovsiteError("这个分支上没有这篇稿件，不能在这里修改。请从“我的待办”重新打开稿件。")
+    if ws.read(b.tip, draft.path) == page and not files:
+        raise GovsiteError("稿件没有改动。请按退回意见修改后再提交。")
+    tree = plumbing.write_tree(ws.root, b.tip, {draft.path: page, **_own_files(draft, files)})
+    when = now()
+    subject = (f"修改退回的稿件：{draft.title.strip() or draft.name}\n\n"
+               f"信息员按退回意见修改后重新签名提交（《管理办法》第十七条）。\n")
+    record = passkey.record_for_commit(subject, tree, b.tip, when)
+    return Prepared("resubmit", draft.branch, record, when.isoformat(), b.tip, tree=tree, signed={draft.path: ""},
+                    summary=f"重新提交稿件 {draft.path}")
+
+
 def preview_commit(ws: Workspace, email: str, draft: Draft, files: dict[str, bytes] | None = None) -> str:
     """A commit (on no branch) of the target with the draft's page and files, for its preview build: the editor
     sees the page as it will be published before submitting. Nothing is signed or pushed."""
     _require_place(ws, email, draft)
-    tip = ws.base_tip()
-    written = {draft.path: compose(draft).encode("utf-8"),
-               **{p: d for p, d in (files or {}).items() if p.startswith(f"content/{draft.unit}/{draft.column}/")}}
+    tip = ws.branch(draft.branch).tip if draft.branch else ws.base_tip()
+    written = {draft.path: compose(draft).encode("utf-8"), **_own_files(draft, files)}
     tree = plumbing.write_tree(ws.root, tip, dict(written))
     return plumbing.make_commit(ws.root, tree, tip, f"预览：{draft.title or draft.name}\n", now(), "govsite desk",
                                 "desk@localhost")

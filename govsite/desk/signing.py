@@ -31,7 +31,7 @@ TRIES = 3
 class Prepared:
     """What the browser is asked to sign, kept by the desk until the assertion comes back."""
 
-    kind: str  # approve | return | withdraw | revise | enrol | submit
+    kind: str  # approve | return | withdraw | revise | enrol | submit | resubmit (a returned page, corrected)
     branch: str
     record: str
     when: str  # the signing time, ISO
@@ -136,7 +136,7 @@ def land(ws: Workspace, prepared: Prepared, message: str, name: str, email: str)
                 if current is None:
                     raise GovsiteError(f"分支“{prepared.branch}”已不存在（可能已合并或被删除），没有签署。请回到待办列表。")
                 parent = current
-            if prepared.kind in ("revise",) and parent != prepared.parent:
+            if prepared.kind in ("revise", "resubmit") and parent != prepared.parent:
                 raise GovsiteError("你修改期间，有人在这个分支上推送了新的提交，你的修改没有保存（签名只对你看过的版本有效）。"
                                    "请重新打开稿件，在最新版本上修改。")
             moved = _moved(ws, prepared, parent)
@@ -158,7 +158,7 @@ def _tip(ws: Workspace, branch: str) -> str | None:
 
 
 def _moved(ws: Workspace, prepared: Prepared, parent: str) -> list[str]:
-    if not prepared.signed or prepared.kind in ("revise", "enrol", "submit"):
+    if not prepared.signed or prepared.kind in ("revise", "enrol", "submit", "resubmit"):
         return []
     from govsite.git.objects import NULL_BLOB, tree_blobs  # noqa: PLC0415
 

@@ -32,6 +32,8 @@ create table if not exists drafts (id text primary key, email text not null, dat
     updated text not null);
 create table if not exists draft_files (draft text not null, path text not null, data blob not null,
     primary key (draft, path));
+create table if not exists submissions (email text not null, path text not null, branch text not null,
+  at text not null);
 create table if not exists counters (credential text primary key, count integer not null);
 """
 
@@ -166,6 +168,15 @@ class Store:
         return {r[0]: bytes(r[1]) for r in rows}
 
     # ---- signature counters: a copied passkey shows a counter that does not go up --------------------------
+    # ---- pages submitted in the desk (我提交的稿件), to say when each was published ----------------------------
+    def add_submission(self, email: str, path: str, branch: str) -> None:
+        self._run("insert into submissions values (?, ?, ?, ?)", email.lower(), path, branch, _now().isoformat())
+
+    def submissions(self, email: str, limit: int = 50) -> list[tuple[str, str, str]]:
+        """(path, branch, when) of the person's submissions, newest first."""
+        return [(p, b, a) for p, b, a in self._run(
+            "select path, branch, at from submissions where email = ? order by at desc limit ?", email.lower(), limit)]
+
     def advance_counter(self, credential: str, count: int) -> bool:
         """Record the signature counter ``count`` of ``credential``; False when it does not go up from the last
         one seen (WebAuthn §6.1.1: a sign of a cloned authenticator). Authenticators that always report 0 (many

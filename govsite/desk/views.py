@@ -159,8 +159,9 @@ class Mine:
     branch: str
     path: str
     title: str
-    state: str  # Chinese: which tier it waits for, or that it is ready to publish
+    state: str  # Chinese: which tier it waits for, or that it is ready to publish, or when it was published
     returned: str  # the opinion of a return (退回), if any
+    published: dt.date | None = None  # the day the page reached the target branch (发布)
 
 
 def my_pages(ws: Workspace, email: str) -> list[Mine]:
@@ -181,6 +182,33 @@ def my_pages(ws: Workspace, email: str) -> list[Mine]:
             back = result.returns[-1]["note"] if result.returns else ""
             raw = ws.read(b.tip, path) or b""
             out.append(Mine(b.name, path, page_title(raw.decode("utf-8-sig", "replace"), path), state, back))
+    return out
+
+
+def my_published(ws: Workspace, submissions: list[tuple[str, str, str]], limit: int = 10) -> list[Mine]:
+    """Pages the person submitted in the desk whose branch is gone and that are on the target branch: when
+    each was published (the day its version reached the target, through the merge)."""
+    from govsite.core.china import CHINA  # noqa: PLC0415
+    from govsite.git import process  # noqa: PLC0415
+
+    open_branches = {b.name for b in ws.branches()}
+    tip = ws.base_tip()
+    out: list[Mine] = []
+    for path, branch, _at in submissions:
+        if branch in open_branches or any(m.path == path for m in out) or len(out) >= limit:
+            continue
+        raw = ws.read(tip, path)
+        if raw is None:
+            continue
+
+        def merged(path: str = path) -> str:
+            return process.run(ws.root, "log", "-1", "--first-parent", "--format=%cI", tip, "--", path,
+                               check=False).decode().strip()
+
+        when = ws.cached(f"published:{path}", merged)
+        day = dt.datetime.fromisoformat(when).astimezone(CHINA).date() if when else None
+        out.append(Mine("", path, page_title(raw.decode("utf-8-sig", "replace"), path),
+                        f"已发布 {day}" if day else "已发布", "", day))
     return out
 
 

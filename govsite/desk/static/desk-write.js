@@ -6,6 +6,8 @@
   const desk = () => window.GovsiteDesk;
   let editor = null;  // Vditor, once it is ready
   let checkTimer = null, saveTimer = null, dirty = false, checking = 0;
+  // what the form has no field for: the fields' exemptions (豁免) and the branch of a returned page
+  let kept = {allow: {}, branch: ""};
 
   function form() { return document.getElementById("write"); }
   function field(name) { return form().querySelector(`[name="${name}"]`); }
@@ -18,6 +20,7 @@
       doc_number: field("doc_number").value, category: field("category").value, major: field("major").checked,
       co_units: field("co_units").value, source: field("source").value, repost_from: field("repost_from").value,
       repost_url: field("repost_url").value, disclosure: field("disclosure").value, body: body(),
+      allow: kept.allow, branch: kept.branch,
     };
   }
 
@@ -29,6 +32,7 @@
     field("major").checked = !!d.major;
     field("co_units").value = (d.co_units || []).join(", ");
     field("body").value = d.body || "";
+    kept = {allow: d.allow || {}, branch: d.branch || ""};
     if (editor) editor.setValue(d.body || "", true);
   }
 
@@ -45,18 +49,29 @@
       const kind = f.exempt ? "已豁免" : (f.severity === "error" ? "错误" : "提醒");
       item.append(Object.assign(document.createElement("strong"), {textContent: kind}),
                   ` ${where}${f.text ? `“${f.text}”` : ""}：${f.message}`);
+      if (f.exempt) {
+        item.append(Object.assign(document.createElement("small"), {className: "exemption",
+                                                                    textContent: ` 豁免理由：${f.exempt}。${f.needs}`}));
+      }
       if (f.suggestion && !f.exempt) {
         const fix = Object.assign(document.createElement("button"), {type: "button", className: "fix",
                                                                      textContent: `改为“${f.suggestion}”`});
         fix.dataset.index = f.index;
         item.append(" ", fix);
       }
+      if (!f.exempt && f.severity === "error") {
+        // an error the editor has checked and stands by: a reason for the reviewers instead of a change
+        const ask = Object.assign(document.createElement("button"), {type: "button", className: "ask-exempt",
+                                                                     textContent: "申请豁免"});
+        ask.dataset.index = f.index;
+        item.append(" ", ask);
+      }
       list.append(item);
     }
   }
 
   const LABELS = {title: "标题", doc_number: "文号", formed: "成文日期", category: "分类", source: "信息来源",
-                  repost: "转载自", co_units: "会签单位", disclosure: "公开方式", major: "重大信息"};
+                  repost: "转载自", from: "转载自", url: "原文地址", co_units: "会签单位", disclosure: "公开方式", major: "重大信息"};
   function label(key) { return LABELS[key] || key; }
 
   async function check() {
@@ -93,6 +108,32 @@
   async function applyFix(button) {
     const done = await desk().post("/api/fix", {draft: draft(), draft_id: form().dataset.draftId,
                                                 index: Number(button.dataset.index)});
+    setDraft(done.draft);
+    render(done.findings);
+    dirty = true;
+    save();
+  }
+
+  function askExempt(button) {
+    const item = button.closest("li");
+    if (item.querySelector("form, .exempt-form")) return;
+    const box = Object.assign(document.createElement("span"), {className: "exempt-form"});
+    const reason = Object.assign(document.createElement("input"), {
+      name: "exempt-reason", placeholder: "豁免理由（必填），如：经核实为单位对外公布的服务电话", maxLength: 200});
+    reason.setAttribute("aria-label", "豁免理由");
+    const confirm = Object.assign(document.createElement("button"), {type: "button", className: "exempt",
+                                                                    textContent: "确认豁免"});
+    confirm.dataset.index = button.dataset.index;
+    box.append(Object.assign(document.createElement("small"), {
+      textContent: "确认内容无误、确需保留时才豁免；理由随稿件交审核人认可。"}), reason, confirm);
+    item.append(box);
+    reason.focus();
+  }
+
+  async function exempt(button) {
+    const reason = button.closest("li").querySelector('[name="exempt-reason"]').value;
+    const done = await desk().post("/api/exempt", {draft: draft(), draft_id: form().dataset.draftId,
+                                                   index: Number(button.dataset.index), reason});
     setDraft(done.draft);
     render(done.findings);
     dirty = true;
@@ -156,8 +197,17 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     if (!form()) return;
-    form().addEventListener("input", changed);
+    try { kept = Object.assign(kept, JSON.parse(form().dataset.kept || "{}")); } catch (e) { /* a new page */ }
+    const own = (event) => event.target.name === "exempt-reason";  // part of a finding, not of the page
+    form().addEventListener("input", (event) => { if (!own(event)) changed(); });
+    form().addEventListener("keydown", (event) => {
+      if (own(event) && event.key === "Enter") {  // not the form's submission: the exemption's own button
+        event.preventDefault();
+        event.target.closest("li").querySelector("button.exempt").click();
+      }
+    });
     form().addEventListener("change", (event) => {
+      if (own(event)) return;
       if (event.target.type === "file") {
         desk().busy(null, () => upload(event.target));
         return;
@@ -167,6 +217,10 @@
     form().addEventListener("click", (event) => {
       const fix = event.target.closest("button.fix");
       if (fix) { event.preventDefault(); desk().busy(fix, () => applyFix(fix)); }
+      const ask = event.target.closest("button.ask-exempt");
+      if (ask) { event.preventDefault(); askExempt(ask); }
+      const granted = event.target.closest("button.exempt");
+      if (granted) { event.preventDefault(); desk().busy(granted, () => exempt(granted)); }
       const previewButton = event.target.closest('[data-write="preview"]');
       if (previewButton) {
         event.preventDefault();

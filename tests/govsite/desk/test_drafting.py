@@ -85,3 +85,37 @@ def test_a_column_says_when_it_is_next_due(ws):
                    check=True, env=env)
     [place] = drafting.places(ws, "liming@dachang.gov.cn")
     assert place.due == dt.date(2026, 11, 9)
+
+
+def test_an_error_is_exempted_with_a_reason_the_section_head_must_accept(ws):
+    """Art. 16–17: an exemption needs a reason, and its tier must accept it; the draft then may be submitted."""
+    draft = Draft(unit="dachang", column="gzdt", name="2026-12-07-rexian", title="大昌镇便民服务热线",
+                  formed="2026-12-07", body="第一段。\n\n服务热线：13812345678。\n\n| 事项 | 电话 |\n|---|---|\n"
+                                            "| 咨询 | 13912345678 |")
+    shown = drafting.check(ws, draft)
+    phone = next(s for s in shown if s.text == "13812345678")
+    assert phone.severity == "error" and not phone.exempt
+    with pytest.raises(GovsiteError, match="须写明理由"):
+        drafting.exempt(ws, draft, phone.index, "  ")
+    done = drafting.exempt(ws, draft, phone.index, "单位对外公布的服务热线")
+    assert "服务热线：13812345678。 <!-- govsite: allow privacy.mobile 单位对外公布的服务热线 -->" in done.body
+    again = next(s for s in drafting.check(ws, done) if s.text == "13812345678")
+    assert again.exempt == "单位对外公布的服务热线"
+    assert again.needs == "提交后须经科室负责人（二审）和分管负责人（三审）认可。"  # privacy: Art. 16(1)
+    cell = next(s for s in drafting.check(ws, done) if s.text == "13912345678")
+    table = drafting.exempt(ws, done, cell.index, "单位对外公布的咨询电话")
+    assert "| 咨询 | 13912345678 <!-- govsite: allow privacy.mobile 单位对外公布的咨询电话 --> |" in table.body
+    assert all(s.exempt for s in drafting.check(ws, table) if s.rule == "privacy.mobile")
+
+
+def test_a_field_is_exempted_beside_its_line_and_the_exemption_survives_the_page_file(ws):
+    draft = Draft(unit="dachang", column="gzdt", name="2026-12-07-x", title="咨询电话13812345678",
+                  formed="2026-12-07", body="正文。")
+    phone = next(s for s in drafting.check(ws, draft) if s.rule == "privacy.mobile")
+    assert phone.where == "title"
+    done = drafting.exempt(ws, draft, phone.index, "经核实为公开电话")
+    assert done.allow == {"title": ["privacy.mobile 经核实为公开电话"]}
+    text = compose(done)
+    assert "title: 咨询电话13812345678 # <!-- govsite: allow privacy.mobile 经核实为公开电话 -->" in text
+    assert decompose(text, done).allow == done.allow and decompose(text, done).title == "咨询电话13812345678"
+    assert next(s for s in drafting.check(ws, done) if s.rule == "privacy.mobile").exempt == "经核实为公开电话"
