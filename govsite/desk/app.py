@@ -337,15 +337,17 @@ def create_app(config: DeskConfig) -> Starlette:
             await run_in_threadpool(desk.notify_next, prepared.branch, path)
         if prepared.kind == "return":
             await run_in_threadpool(_notify_return, desk, prepared, path)
-        review_at = ""
+        review_at = forge_note = ""
         if prepared.kind in ("submit", "resubmit"):
             if body.get("draft_id"):
                 desk.store.drop_draft(session.email, str(body["draft_id"]))
             desk.store.add_submission(session.email, path, prepared.branch)
-            review_at = await run_in_threadpool(_open_merge_request, desk, session.email, prepared, path)
+            review_at, forge_note = await run_in_threadpool(_open_merge_request, desk, session.email, prepared, path,
+                                                            landed.commit)
         back = f"/review?branch={prepared.branch}&path={path}" if path and prepared.kind != "approve" else "/"
-        return JSONResponse({"ok": True, "message": landed.message, "commit": landed.commit, "redirect": back,
-                             "branch": landed.branch, "path": path, "merge_request": review_at})
+        return JSONResponse({"ok": True, "message": " ".join(filter(None, (landed.message, forge_note))),
+                             "commit": landed.commit, "redirect": back, "branch": landed.branch, "path": path,
+                             "merge_request": review_at, "merge_request_note": forge_note})
 
     # ---- writing (写稿): the editor's form, live checks, one-click fixes, drafts ---------------------------
     async def write(request: Request, session: Session) -> Response:
@@ -619,24 +621,28 @@ def _checker(desk: Desk) -> Any:
     return checker_for(County(desk.root_path))
 
 
-def _open_merge_request(desk: Desk, email: str, prepared: signing.Prepared, path: str) -> str:
-    """The forge's merge request for a submitted page (its address), or "" without a forge; a failure is logged
-    and said, never undoes the submission (the signed commit is on the forge already)."""
+def _open_merge_request(desk: Desk, email: str, prepared: signing.Prepared, path: str,
+                        commit: str) -> tuple[str, str]:
+    """(address of the forge's merge request for a submitted page, a note for the editor when it could not be
+    opened); ("", "") without a forge. A failure never undoes the submission: the signed commit is pushed."""
     from govsite.desk.forge import open_merge_request  # noqa: PLC0415
+    from govsite.git import process  # noqa: PLC0415
 
     if not desk.config.remote or not desk.config.forge.kind:
-        return ""
-    title = prepared.summary.replace("提交稿件 ", "稿件：")
+        return "", ""
+    # the commit's subject names the page by its title (新增稿件：…), as reviewers know it
+    title = process.run(desk.ws.root, "log", "-1", "--format=%s", commit, check=False).decode().strip()
     try:
-        opened = open_merge_request(desk.config.forge, prepared.branch, desk.config.base, title,
+        opened = open_merge_request(desk.config.forge, prepared.branch, desk.config.base, title or path,
                                     f"{path}\n\n由信息员 {email} 在审签工作台提交，一审随后签署。审核记录以签名提交为准。")
     except GovsiteError as exc:
         desk.store.log(email, "forge-refused", branch=prepared.branch, reason=exc.render()[:500])
-        return ""
+        return "", (f"稿件已签名保存在分支 {prepared.branch}，等待审核；代码托管平台上的合并请求没有创建，"
+                    "无需重新提交，请告知大数据中心处理。")
     if opened is None:
-        return ""
+        return "", ""
     desk.store.log(email, "merge-request", branch=prepared.branch, url=opened.web_url)
-    return opened.web_url
+    return opened.web_url, ""
 
 
 def _usable(invite: Any) -> bool:

@@ -191,7 +191,8 @@
     const first = await desk().post("/api/prepare", {action: "approve", branch: landed.branch, path: landed.path,
                                                      tier: "1", checklist, accept_exemptions: false, note: ""});
     const done = await desk().signPrepared(first, "/api/complete");
-    desk().notice(`已提交：${done.message} 已通知科室负责人二审。`, false);
+    const review = landed.merge_request ? ` 合并请求：${landed.merge_request}` : (landed.merge_request_note || "");
+    desk().notice(`已提交：${done.message} 已通知科室负责人二审。${review}`, false);
     setTimeout(() => location.assign("/"), 1200);
   }
 
