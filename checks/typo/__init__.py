@@ -124,7 +124,8 @@ two or more pages is local usage (two characters were too few: 投资健康 vouc
 
 Everything derived is built by ``python -m checks.typo.build`` into one pickle under ``$GOVSITE_CACHE_DIR``
 (default ``~/.cache/govsite/typo-<DATA_VERSION>/``); if it is missing, :func:`load_engine` builds it on first
-use and says so in one line on stderr.
+use and shows its steps on stderr, and on the terminal as well when stderr is captured (as under pre-commit):
+see :func:`checks.typo.build.announce`.
 
 This module must import fast: everything heavy lives in :mod:`checks.typo.engine`.
 """

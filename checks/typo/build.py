@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from checks.typo import DATA_VERSION
@@ -49,6 +50,54 @@ SUNPINYIN_GLOBS = (
 
 class BuildError(RuntimeError):
     """A source is missing; the message (Chinese) says what to install."""
+
+
+_TTY_USED = False
+
+
+def _stderr_is_the_terminal() -> bool:
+    """stderr is the terminal the user is looking at (not a file, a pipe or another program's pseudo-terminal).
+
+    pre-commit captures a hook's output and shows it only when the hook has ended, through a pipe or, with
+    colours on, through a pseudo-terminal of its own: ``isatty`` alone would take the latter for the user's
+    terminal. A terminal is the process's controlling terminal when ``tcgetpgrp`` answers for it."""
+    try:
+        fd = sys.stderr.fileno()
+        if not os.isatty(fd):
+            return False
+        os.tcgetpgrp(fd)
+    except (AttributeError, OSError, ValueError):  # no stderr, a closed one, not our terminal, or Windows
+        return False
+    return True
+
+
+def announce(message: str) -> None:
+    """One line of news for the person waiting: on stderr, and on the terminal (``/dev/tty``) as well when
+    stderr is not the terminal, so a build under pre-commit is seen as it happens instead of a silent wait.
+    Without a terminal (CI, a cron job) the line goes to stderr only."""
+    global _TTY_USED  # noqa: PLW0603 - whether this process has written a line to the terminal yet
+    if sys.stderr is not None:
+        try:
+            print(message, file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+    if _stderr_is_the_terminal():
+        return
+    try:
+        with open("/dev/tty", "w", encoding="utf-8", errors="replace") as tty:
+            # the first line starts on a line of its own: pre-commit has written the hook's name and dots
+            tty.write(("" if _TTY_USED else "\n") + message + "\n")
+        _TTY_USED = True
+    except OSError:  # no controlling terminal
+        pass
+
+
+def build_on_first_use(path: Path) -> None:
+    """Build the missing model for a check that needs it, telling the user what it waits for and how long it took."""
+    t0 = time.monotonic()
+    announce("错别字检查：首次使用，正在生成模型缓存（约 20 秒，只需一次）……")
+    build(path, progress=announce)
+    announce(f"错别字检查：模型缓存已生成，用时 {time.monotonic() - t0:.0f} 秒，以后检查不用再等。")
 
 
 def cache_dir() -> Path:
@@ -237,9 +286,24 @@ def debian_sources() -> dict[str, Path | None]:
             "zh_CN.lm": libime.find_model()}
 
 
-def build(path: Path | None = None, quiet: bool = True) -> Path:
+BUILD_STEPS = (
+    "正在读取输入法的词典和语言模型",
+    "正在读取常用词词典、同音字表和形近字表",
+    "正在统计《人民日报》语料",
+    "正在保存模型",
+)
+
+
+def build(path: Path | None = None, quiet: bool = True, progress: Callable[[str], None] | None = None) -> Path:
+    """Build the model into ``path``; ``progress`` is told of each of the :data:`BUILD_STEPS` as it begins."""
     t0 = time.time()
     path = path or model_path()
+
+    def step(n: int) -> None:
+        if progress is not None:
+            progress(f"错别字检查：（{n + 1}/{len(BUILD_STEPS)}）{BUILD_STEPS[n]}……")
+
+    step(0)
     from checks.typo import sources
 
     try:
@@ -258,6 +322,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         lex, uni_c, uni_b = {}, array.array("f"), array.array("f")
         bk, bc = array.array("Q"), array.array("f")
         has_lm = False
+    step(1)
     jieba = read_jieba()
     same_pinyin, same_stroke, common, names = read_pycorrector()
     py: dict[str, tuple[str, ...]] = {}
@@ -324,6 +389,10 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
     # very frequent one-character words (的 和 是 在 …): too ambiguous for the statistical check
     function_chars = "".join(sorted(w for w, i in lex.items() if len(w) == 1 and uni_c[i] < FUNCTION_COST))
     components = read_components()
+    if has_lm:
+        step(2)
+    clm = read_char_model() if has_lm else None
+    step(3)
     model = {
         "version": DATA_VERSION,
         "function_chars": function_chars or "的了是在和有就也不都这中对要到地与为一会而被把从将及等",
@@ -334,7 +403,7 @@ def build(path: Path | None = None, quiet: bool = True) -> Path:
         "uni_b": uni_b.tobytes(),
         "bk": bk.tobytes(),
         "bc": bc.tobytes(),
-        "clm": read_char_model() if has_lm else None,
+        "clm": clm,
         "components": components,
         "component_index": index_components(components),
         "words": words_ac,
@@ -377,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         sources.write_lock(sources.locate(debian_sources()))
         print(f"已登记 {len(sources.pinned())} 个数据文件的校验值：{sources.LOCK}")
     try:
-        build(args.out, quiet=False)
+        build(args.out, quiet=False, progress=announce)
     except BuildError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1

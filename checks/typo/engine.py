@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import gc
 import pickle
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -245,7 +244,7 @@ def _sunpinyin_present() -> bool:
 
 
 def load_model() -> dict:
-    """The shipped model from the cache, built on first use (with a one-line notice on stderr)."""
+    """The shipped model from the cache, built on first use (its steps shown on stderr and on the terminal)."""
     global _MODEL  # noqa: PLW0603 - a per-process memory of read-only data
     if _MODEL is not None:
         return _MODEL
@@ -265,8 +264,7 @@ def load_model() -> dict:
         elif not model.get("has_lm", True) and _sunpinyin_present():
             model = None  # built before sunpinyin was installed: build again with the language model
     if model is None:
-        print("错别字检查：首次使用，正在生成模型缓存（约 20 秒）……", file=sys.stderr)
-        _build.build(path)
+        _build.build_on_first_use(path)
         with open(path, "rb") as fh:
             model = pickle.load(fh)
     _MODEL = model
