@@ -140,15 +140,9 @@
     save();
   }
 
-  async function upload(input) {
-    const file = input.files && input.files[0];
-    if (!file) return;
-    const kind = input.name === "docx" ? "docx" : input.name;
-    const alt = field("alt").value.trim();
-    if (kind === "image" && !alt) {
-      input.value = "";
-      throw new Error("请先写替代文字（图片的内容），再选择图片。");
-    }
+  // one upload: a Word draft (kind "docx"), a photo (alt text required) or an attachment; the answer is the
+  // Markdown to insert (or, for Word, the whole draft)
+  async function send(file, kind, alt) {
     dirty = true;
     await save();
     const data = new FormData();
@@ -162,20 +156,93 @@
                                            headers: {"X-CSRF-Token": csrf}, body: data});
     let done = {};
     try { done = await res.json(); } catch (e) { done = {error: "工作台没有正常响应，请稍后重试。"}; }
-    input.value = "";
     if (!res.ok || done.error) throw new Error(done.error || "上传失败，请重试。");
-    if (done.draft) {
-      setDraft(done.draft);
-    } else if (editor) {
-      editor.focus();
-      editor.insertValue(`\n${done.snippet}\n`);
-    } else {
-      field("body").value += `\n\n${done.snippet}\n`;
-    }
-    if (kind === "image") field("alt").value = "";
+    return done;
+  }
+
+  function tell(done, what) {
     const notes = [].concat(done.messages || [], done.notes || [], done.findings || []);
-    desk().notice(notes.length ? `已导入。请注意：${notes.join("；")}` : "已导入。", false);
+    desk().notice(notes.length ? `${what}。请注意：${notes.join("；")}` : `${what}。`, false);
+  }
+
+  function insert(snippet) {
+    if (editor) {
+      editor.focus();
+      editor.insertValue(`\n${snippet}\n`);
+    } else {
+      field("body").value += `\n\n${snippet}\n`;
+    }
+  }
+
+  const IMAGE = /^image\/(jpeg|png|gif|webp)$/;
+
+  // the alt text of a photo: the field's, else asked for (a photo pasted or dropped comes without one)
+  function altFor(file) {
+    const given = field("alt").value.trim();
+    if (given) return given;
+    const asked = window.prompt(`请写这张图片的替代文字（图片的内容，供视障读者朗读，必填）：${file.name || ""}`, "");
+    return (asked || "").trim();
+  }
+
+  async function upload(input) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    const kind = input.name === "docx" ? "docx" : input.name;
+    const alt = field("alt").value.trim();
+    try {
+      if (kind === "image" && !alt) throw new Error("请先写替代文字（图片的内容），再选择图片。");
+      const done = await send(file, kind, alt);
+      if (done.draft) setDraft(done.draft); else insert(done.snippet);
+      if (kind === "image") field("alt").value = "";
+      tell(done, "已导入");
+      changed();
+    } finally {
+      input.value = "";
+    }
+  }
+
+  // Vditor's toolbar button, and photos or files pasted or dropped into the editor
+  async function uploadFiles(files) {
+    for (const file of files) {
+      const kind = IMAGE.test(file.type) ? "image" : "attachment";
+      const alt = kind === "image" ? altFor(file) : "";
+      if (kind === "image" && !alt) {
+        desk().notice(`图片“${file.name}”没有插入：每张图片都要写替代文字。请重新粘贴或上传，并写明图片内容。`, true);
+        continue;
+      }
+      const done = await send(file, kind, alt);
+      insert(done.snippet);
+      if (kind === "image") field("alt").value = "";
+      tell(done, kind === "image" ? "图片已插入" : "附件已插入");
+    }
     changed();
+  }
+
+  // what a paste brought in that cannot be published as it is: images embedded in the text (data:) become
+  // uploaded photos; images that stayed on the writer's computer (file:, as Word puts them) are named
+  async function adoptPasted() {
+    let value = body();
+    const embedded = [...value.matchAll(/!\[([^\]]*)\]\((data:image\/(?:jpeg|png|gif|webp);base64,[A-Za-z0-9+/=]+)\)/g)];
+    for (const [whole, alt, url] of embedded) {
+      // decoded here: the page's security policy lets it fetch from the desk only
+      const [head, data] = url.split(",", 2);
+      const type = head.slice(5, head.indexOf(";"));
+      const file = new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], `paste.${type.split("/")[1]}`,
+                            {type});
+      const text = alt.trim() || altFor(file);
+      let snippet = "";
+      if (text) snippet = (await send(file, "image", text)).snippet;
+      value = value.replace(whole, snippet);
+      if (editor) editor.setValue(value, true); else field("body").value = value;
+    }
+    const local = (value.match(/!\[[^\]]*\]\(file:[^)]*\)/g) || []).length;
+    if (local) {
+      desk().notice(`粘贴的内容里有 ${local} 张图片仍在你电脑上（从 Word 复制时图片不会一起带过来），读者看不到。`
+                    + "请删除这些图片，改用“导入 Word 文档”导入整个文件，或用工具栏的上传按钮逐张插入。", true);
+    } else if (embedded.length) {
+      desk().notice(`粘贴的 ${embedded.length} 张图片已保存为稿件的图片。`, false);
+    }
+    if (embedded.length) changed();
   }
 
   async function submit() {
@@ -209,6 +276,7 @@
     });
     form().addEventListener("change", (event) => {
       if (own(event)) return;
+      if (event.target.closest("#editor")) return;  // Vditor's own upload button: its handler takes the files
       if (event.target.type === "file") {
         desk().busy(null, () => upload(event.target));
         return;
@@ -243,12 +311,21 @@
       editor = new window.Vditor("editor", {
         cdn: "/static/vendor/vditor", lang: "zh_CN", icon: "ant", mode: "wysiwyg", height: 460,
         value: textarea.value, cache: {enable: false}, placeholder: "在这里写正文……",
-        toolbar: ["headings", "bold", "italic", "|", "list", "ordered-list", "table", "link", "|", "undo", "redo",
-                  "edit-mode"],
+        toolbar: ["headings", "bold", "italic", "|", "list", "ordered-list", "table", "link", "upload", "|", "undo",
+                  "redo", "edit-mode"],
+        upload: {
+          accept: "image/jpeg,image/png,image/gif,image/webp,.pdf,.docx,.xlsx", multiple: true,
+          handler: (files) => desk().busy(null, () => uploadFiles(Array.from(files))).then(() => null),
+        },
         preview: {hljs: {enable: false}, math: {inlineDigit: false}},
         input: () => { textarea.value = editor.getValue(); changed(); },
         after: () => { textarea.hidden = true; document.getElementById("editor").dataset.ready = "1"; check(); },
       });
+      // Vditor stops the paste event where it lands, so listen on the way down; look once it has turned the
+      // pasted HTML into Markdown
+      document.getElementById("editor").addEventListener("paste", () => {
+        setTimeout(() => desk().busy(null, adoptPasted), 400);
+      }, true);
     } else {
       check();
     }

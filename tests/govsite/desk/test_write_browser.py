@@ -5,6 +5,7 @@ and the branch holds a valid signed 一审."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -202,4 +203,106 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
     with Image.open(stored) as im:
         assert max(im.size) <= 1600 and not im.getexif().get_ifd(0x8825)
     result = branch_status(fresh, "origin/main", "HEAD").results[path]
+    assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
+
+
+def test_an_editor_pastes_photos_uploads_through_the_toolbar_and_asks_for_an_exemption(tmp_path, keys, monkeypatch):
+    """A photo pasted into the editor is asked its alt text and stored with the draft; a photo embedded in pasted
+    text becomes a stored photo; images Word leaves on the writer's computer (file:) are named with what to do;
+    an attachment goes in through the editor's toolbar; an error the editor stands by is exempted with a reason
+    (Art. 16–17), and the section head and the leader must accept it."""
+    import base64
+
+    from tests.checks.attachments import files as attachment_files
+    from tests.govsite.desk.test_uploads import noisy_photo
+
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    county, forge, clone = _county(tmp_path, keys)
+    (tmp_path / "fanghuo.pdf").write_bytes(attachment_files.pdf([["森林防火工作方案", "一、工作目标"]]))
+    photo = base64.b64encode(noisy_photo((1200, 900))).decode()
+    small = base64.b64encode(noisy_photo((320, 240))).decode()
+    with running_desk(clone, tmp_path / "state") as base, browser() as chromium:
+        editor = Person(chromium, DESKTOP)
+        editor.hold(county.passkeys["liming"], "liming@dachang.gov.cn")
+        editor.sign_in(base)
+        page = editor.page
+        page.goto(f"{base}/write")
+        expect(page.locator("#editor[data-ready='1']")).to_have_count(1, timeout=30000)
+        page.fill('input[name="name"]', "2026-12-07-rexian")
+        page.fill('input[name="title"]', "大昌镇开通森林防火服务热线")
+        wysiwyg = page.locator("#editor .vditor-wysiwyg .vditor-reset")
+        wysiwyg.click()
+        page.keyboard.insert_text("大昌镇开通森林防火服务热线13812345678，全天接听。")
+        # a photo pasted from the clipboard: the alt text is asked for, then the photo is stored with the draft
+        page.once("dialog", lambda dialog: dialog.accept("护林员在林区巡查"))
+        wysiwyg.evaluate("""(el, data) => {
+            const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], "image.jpg", {type: "image/jpeg"}));
+            el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true}));
+        }""", photo)
+        pasted = wysiwyg.locator('img[alt="护林员在林区巡查"]')
+        expect(pasted).to_have_count(1, timeout=30000)
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pasted.element_handle())
+        # text pasted with an embedded photo, and text from Word whose picture stayed on the writer's computer
+        def paste_html(markup: str) -> None:
+            wysiwyg.evaluate("""(el, markup) => {
+                const transfer = new DataTransfer();
+                transfer.setData("text/html", markup);
+                transfer.setData("text/plain", "");
+                el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: transfer, bubbles: true, cancelable: true}));
+            }""", markup)
+
+        page.keyboard.press("End")
+        paste_html(f'<p>巡查现场</p><p><img alt="巡查现场照片" src="data:image/jpeg;base64,{small}"></p>')
+        embedded = wysiwyg.locator('img[alt="巡查现场照片"]')
+        expect(embedded).to_have_count(1, timeout=30000)
+        expect(embedded).to_have_attribute("src", re.compile(r"^files/"), timeout=30000)
+        paste_html('<p>会议现场</p><p><img src="file:///C:/Users/li/AppData/Local/Temp/msohtmlclip1/01/'
+                   'clip_image002.jpg"></p>')
+        page.locator("#notice.error", has_text="仍在你电脑上").wait_for(timeout=30000)
+        assert "导入 Word 文档" in page.locator("#notice").inner_text()
+        page.evaluate("""() => {
+            const editor = document.querySelector("#editor .vditor-wysiwyg .vditor-reset");
+            editor.querySelectorAll('img[src^="file:"]').forEach((img) => img.closest("p").remove());
+            editor.dispatchEvent(new InputEvent("input", {bubbles: true}));
+        }""")
+        # an attachment through the editor's own toolbar
+        page.set_input_files("#editor .vditor-toolbar input[type=file]", str(tmp_path / "fanghuo.pdf"))
+        editor.notice("附件已插入")
+        expect(wysiwyg.locator('a[href="files/fanghuo.pdf"]')).to_have_count(1, timeout=30000)
+        # the hotline is a mobile number: an error, which the editor exempts with a reason
+        hotline = page.locator("#findings li", has_text="13812345678")
+        expect(hotline).to_have_count(1, timeout=30000)
+        assert "错误" in hotline.inner_text()
+        hotline.locator("button.ask-exempt").click()
+        hotline.locator('input[name="exempt-reason"]').fill("单位对外公布的服务热线")
+        hotline.locator('input[name="exempt-reason"]').press("Enter")
+        exempted = page.locator("#findings li.exempt", has_text="13812345678")
+        expect(exempted).to_have_count(1, timeout=30000)
+        assert "豁免理由：单位对外公布的服务热线" in exempted.inner_text()
+        assert "科室负责人（二审）和分管负责人（三审）认可" in exempted.inner_text()
+        expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
+        for box in page.locator('input[name="checklist"]').all():
+            box.check()
+        page.get_by_role("button", name="提交并签署一审").click()
+        editor.notice("已提交")
+        page.wait_for_url(f"{base}/", timeout=30000)
+
+    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
+        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
+        capture_output=True, text=True, check=True).stdout.split()]
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
+    path = "content/dachang/gzdt/2026-12-07-rexian.md"
+    text = (fresh / path).read_text(encoding="utf-8")
+    assert "热线13812345678，全天接听。 <!-- govsite: allow privacy.mobile 单位对外公布的服务热线 -->" in text
+    assert "![护林员在林区巡查](files/" in text and "![巡查现场照片](files/" in text
+    assert "](files/fanghuo.pdf)" in text and "file:" not in text and "data:" not in text
+    stored = sorted(p.name for p in (fresh / "content" / "dachang" / "gzdt" / "files").iterdir())
+    assert len(stored) == 3 and "fanghuo.pdf" in stored, stored
+    result = branch_status(fresh, "origin/main", "HEAD").results[path]
+    assert [(e["rule"], e["reason"], e["tiers"]) for e in result.exemptions] == [
+        ("privacy.mobile", "单位对外公布的服务热线", ["2", "3"])]
     assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
