@@ -36,7 +36,48 @@
     if (editor) editor.setValue(d.body || "", true);
   }
 
+  // the findings marked in place in the editor's text (the CSS Custom Highlight API: nothing is added to the
+  // text itself, so the Markdown stays the editor's own)
+  let shownFindings = [];
+  function highlight() {
+    if (!editor || !window.CSS || !CSS.highlights || typeof Highlight === "undefined") return;
+    const root = document.querySelector(`#editor .vditor-${editor.getCurrentMode()} .vditor-reset`) ||
+                 document.querySelector("#editor .vditor-reset");
+    if (!root) return;
+    const nodes = [];
+    let text = "";
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+    const place = (offset) => {
+      let i = nodes.length - 1;
+      while (i > 0 && nodes[i][1] > offset) i--;
+      return [nodes[i][0], Math.min(offset - nodes[i][1], nodes[i][0].data.length)];
+    };
+    const marks = {error: [], warning: [], exempt: []};
+    for (const f of shownFindings) {
+      if (f.where !== "body" || !f.text || !nodes.length) continue;
+      const kind = f.exempt ? "exempt" : (f.severity === "error" ? "error" : "warning");
+      for (let at = text.indexOf(f.text); at >= 0; at = text.indexOf(f.text, at + f.text.length)) {
+        const range = new Range();
+        range.setStart(...place(at));
+        range.setEnd(...place(at + f.text.length));
+        marks[kind].push(range);
+      }
+    }
+    for (const [kind, ranges] of Object.entries(marks)) CSS.highlights.set(`govsite-${kind}`, new Highlight(...ranges));
+  }
+
+  function locate(f) {
+    const marks = window.CSS && CSS.highlights && CSS.highlights.get(
+      `govsite-${f.exempt ? "exempt" : (f.severity === "error" ? "error" : "warning")}`);
+    const range = marks && [...marks].find((r) => r.toString() === f.text);
+    if (range) range.startContainer.parentElement.scrollIntoView({block: "center", behavior: "smooth"});
+    else if (f.where !== "body") field(f.where === "from" ? "repost_from" : f.where === "url" ? "repost_url" : f.where)?.focus();
+  }
+
   function render(findings) {
+    shownFindings = findings;
+    highlight();
     const list = document.getElementById("findings");
     list.replaceChildren();
     const errors = findings.filter((f) => f.severity === "error" && !f.exempt).length;
@@ -47,8 +88,12 @@
       item.className = f.exempt ? "exempt" : f.severity;
       const where = f.where === "body" ? (f.line ? `正文第 ${f.line} 行` : "正文") : `“${label(f.where)}”栏`;
       const kind = f.exempt ? "已豁免" : (f.severity === "error" ? "错误" : "提醒");
-      item.append(Object.assign(document.createElement("strong"), {textContent: kind}),
-                  ` ${where}${f.text ? `“${f.text}”` : ""}：${f.message}`);
+      const at = Object.assign(document.createElement("button"), {type: "button", className: "locate",
+                                                                  textContent: where});
+      at.title = "在稿件中定位";
+      at.addEventListener("click", () => locate(f));
+      item.append(Object.assign(document.createElement("strong"), {textContent: kind}), " ", at,
+                  `${f.text ? `“${f.text}”` : ""}：${f.message}`);
       if (f.exempt) {
         item.append(Object.assign(document.createElement("small"), {className: "exemption",
                                                                     textContent: ` 豁免理由：${f.exempt}。${f.needs}`}));
@@ -318,7 +363,7 @@
           handler: (files) => desk().busy(null, () => uploadFiles(Array.from(files))).then(() => null),
         },
         preview: {hljs: {enable: false}, math: {inlineDigit: false}},
-        input: () => { textarea.value = editor.getValue(); changed(); },
+        input: () => { textarea.value = editor.getValue(); highlight(); changed(); },
         after: () => { textarea.hidden = true; document.getElementById("editor").dataset.ready = "1"; check(); },
       });
       // Vditor stops the paste event where it lands, so listen on the way down; look once it has turned the

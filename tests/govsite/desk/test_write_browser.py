@@ -64,6 +64,11 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         finding = page.locator("#findings li", has_text="再接再励")
         expect(finding).to_have_count(1, timeout=30000)
         expect(finding.locator("button.fix")).to_have_text("改为“再接再厉”")
+        # ... and marked in place in the editor's text, the mobile number as an error
+        marked = """kind => [...(CSS.highlights.get(`govsite-${kind}`) || [])].map((r) => r.toString())"""
+        page.wait_for_function(f"({marked})('error').includes('13812345678')", timeout=30000)
+        assert "再接再励" in page.evaluate(marked, "warning") + page.evaluate(marked, "error")
+        assert "<mark" not in page.evaluate("() => document.querySelector('#editor .vditor-reset').innerHTML")
         page.screenshot(path=str(tmp_path / "desk-write-desktop.png"), full_page=True)
         page.set_viewport_size(MOBILE)
         assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
