@@ -22,14 +22,17 @@ def photo(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200,
 
 
 def draft(doc_number: str = "巫山府办发[2026]12号", date: str = "二〇二六年十一月二十八日", title_style: int = 1,
-          images: list[tuple[bytes, str]] | None = None) -> bytes:
-    """A county notice as a clerk writes it: a title, the 文号, headings, lists, a table, photos, the 落款."""
+          images: list[tuple[bytes, str]] | None = None, paragraphs: tuple[str, ...] = ()) -> bytes:
+    """A county notice as a clerk writes it: a title, the 文号, headings, lists, a table, photos, the 落款
+    (``paragraphs``: more text after the salutation)."""
     import docx
 
     document = docx.Document()
     document.add_heading("关于开展冬季森林防火检查的通知", title_style)
     document.add_paragraph(doc_number)
     document.add_paragraph("各乡镇人民政府，县政府各部门：")
+    for text in paragraphs:
+        document.add_paragraph(text)
     document.add_heading("一、检查范围", 2)
     document.add_paragraph("全县林区", style="List Bullet")
     document.add_paragraph("重点景区", style="List Bullet")

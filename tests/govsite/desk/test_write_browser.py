@@ -66,7 +66,8 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         expect(finding.locator("button.fix")).to_have_text("改为“再接再厉”")
         # ... and marked in place in the editor's text, the mobile number as an error
         marked = """kind => [...(CSS.highlights.get(`govsite-${kind}`) || [])].map((r) => r.toString())"""
-        page.wait_for_function(f"({marked})('error').includes('13812345678')", timeout=30000)
+        page.wait_for_function("""() => [...(CSS.highlights.get("govsite-error") || [])]
+                                          .some((r) => r.toString() === "13812345678")""", timeout=30000)
         assert "再接再励" in page.evaluate(marked, "warning") + page.evaluate(marked, "error")
         assert "<mark" not in page.evaluate("() => document.querySelector('#editor .vditor-reset').innerHTML")
         page.screenshot(path=str(tmp_path / "desk-write-desktop.png"), full_page=True)
@@ -142,16 +143,20 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
 
 
 def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeypatch):
-    """A .docx with photos becomes the body, its 文号 and 成文日期 proposed; a phone photo with its position is
-    inserted with alt text and stored without the position; a corrupt .docx is said to be broken and loses
-    nothing; the submitted branch holds the page and its images, with a valid signed 一审."""
+    """The issue's whole path: a .docx with photos becomes the body, its 文号 and 成文日期 proposed; its planted
+    typo and a resident's mobile number are marked and fixed with one click each; a phone photo with its
+    position is inserted with alt text and stored without the position; a corrupt .docx is said to be broken
+    and loses nothing; the preview shows the page; the section head's inbox shows it; the submitted branch
+    holds the page and its images, with a valid signed 一审."""
     from tests.govsite.desk.test_uploads import gps_exif, noisy_photo
     from tests.govsite.desk.test_wordimport import draft as word_draft, photo
 
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     county, forge, clone = _county(tmp_path, keys)
-    (tmp_path / "tongzhi.docx").write_bytes(word_draft(images=[(photo((640, 480)), "检查人员在林区巡查")]))
+    (tmp_path / "tongzhi.docx").write_bytes(word_draft(
+        images=[(photo((640, 480)), "检查人员在林区巡查")],
+        paragraphs=("各村要再接再励，做好冬季森林防火工作。", "联系人：村民张三，手机13812345678。")))
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a document")
     (tmp_path / "zoufang.jpg").write_bytes(noisy_photo((2400, 1800), gps_exif()))
     with running_desk(clone, tmp_path / "state") as base, browser() as chromium:
@@ -172,6 +177,16 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
         assert page.locator('input[name="formed"]').input_value() == "2026-11-28"
         wysiwyg = page.locator("#editor .vditor-wysiwyg .vditor-reset")
         expect(wysiwyg).to_contain_text("检查范围", timeout=10000)
+        # the planted typo and the resident's mobile number, marked in place and fixed with one click each
+        page.wait_for_function("""words => {
+            const marked = [...(CSS.highlights.get("govsite-error") || []),
+                            ...(CSS.highlights.get("govsite-warning") || [])].map((r) => r.toString());
+            return words.every((w) => marked.includes(w));
+        }""", arg=["13812345678", "再接再励"], timeout=30000)
+        for words in ("再接再励", "13812345678"):
+            found = page.locator("#findings li", has_text=words)
+            found.locator("button.fix").click()
+            expect(page.locator("#findings li", has_text=words)).to_have_count(0, timeout=30000)
         # a photo without alt text is refused; with it, it is inserted and its position removed
         page.set_input_files('input[name="image"]', str(tmp_path / "zoufang.jpg"))
         editor.page.locator("#notice.error").wait_for(timeout=30000)
@@ -185,11 +200,21 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
         expect(photo_shown).to_have_count(1, timeout=10000)
         page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo_shown.element_handle())
         expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
+        with page.expect_popup() as shown:
+            page.get_by_role("button", name="预览发布效果").click()
+        preview = shown.value
+        preview.locator("article", has_text="再接再厉").first.wait_for(timeout=120000)
+        assert preview.locator('article img[alt="工作人员走访农户"]').count() == 1
+        preview.close()
         for box in page.locator('input[name="checklist"]').all():
             box.check()
         page.get_by_role("button", name="提交并签署一审").click()
         editor.notice("已提交")
         page.wait_for_url(f"{base}/", timeout=30000)
+        head = Person(chromium, DESKTOP)
+        head.hold(county.passkeys["zhangke"], "zhangke@dachang.gov.cn")
+        head.sign_in(base)
+        expect(head.page.locator(".inbox .item", has_text="关于开展冬季森林防火检查的通知")).to_have_count(1, timeout=60000)
 
     [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
         ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
@@ -198,6 +223,7 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
     subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
     path = "content/dachang/gzdt/2026-12-07-tongzhi.md"
     text = (fresh / path).read_text(encoding="utf-8")
+    assert "再接再厉" in text and "再接再励" not in text and "13812345678" not in text and "138****5678" in text
     assert "doc_number: 巫山府办发〔2026〕12号" in text and "formed: 2026-11-28" in text
     assert "![工作人员走访农户](files/" in text and "检查人员在林区巡查" in text
     files = sorted(p.name for p in (fresh / "content" / "dachang" / "gzdt" / "files").iterdir())
