@@ -33,6 +33,7 @@ from govsite.desk import decisions, drafting, signing, views
 from govsite.desk.config import DeskConfig
 from govsite.desk.notify import Notice, Notifier, Recipient
 from govsite.desk.store import Invite, Session, Store
+from govsite.desk.uploads import UploadLimits
 from govsite.desk.workspace import Workspace, now
 from govsite.review import passkey
 
@@ -80,6 +81,24 @@ class Desk:
     def refresh(self, force: bool = False) -> None:
         if self.ws.refresh(force):
             self.warm()
+
+    def upload_limits(self) -> UploadLimits:
+        """The county office's limits (``desk: uploads:`` in site_config/site.yml on the target branch), never
+        above the operator's own (the desk's YAML): the office sets the portal's photo sizes, the operator
+        what the machine accepts."""
+        def read() -> UploadLimits:
+            import yaml  # noqa: PLC0415
+
+            raw = self.ws.read(self.ws.base_tip(), "site_config/site.yml")
+            try:
+                data = yaml.safe_load(raw.decode("utf-8-sig")) if raw else None
+                if isinstance(data, dict) and isinstance(data.get("desk"), dict) and "uploads" in data["desk"]:
+                    return UploadLimits.from_config(data).within(self.config.uploads)
+            except (GovsiteError, yaml.YAMLError, UnicodeDecodeError) as exc:
+                log.warning("site_config/site.yml 中的上传设置无法使用，按工作台配置执行：%s", exc)
+            return self.config.uploads
+
+        return self.ws.cached("upload-limits", read)
 
     # ---- helpers ----------------------------------------------------------------------------------------
     def session(self, request: Request) -> Session | None:
@@ -411,7 +430,8 @@ def create_app(config: DeskConfig) -> Starlette:
         Word draft (``kind=docx``) turned into the body with its images."""
         from govsite.desk import uploads  # noqa: PLC0415
 
-        limit = max(desk.config.uploads.max_attachment, desk.config.uploads.max_image, 50 * 1024 * 1024)
+        limits = desk.upload_limits()
+        limit = max(limits.max_attachment, limits.max_image, 50 * 1024 * 1024)
         too_big = f"上传的文件超过 {limit // (1024 * 1024)} MB，未处理。请压缩图片或拆分文件后再上传。"
         length = request.headers.get("content-length", "")
         if not length.isdigit():  # a streamed body of unknown size would be read whole before any limit applies
@@ -448,12 +468,12 @@ def create_app(config: DeskConfig) -> Starlette:
         if kind == "image":
             if not alt:
                 raise GovsiteError("每张图片都要写替代文字（说明图片内容，供视障读者的读屏软件朗读，GB/T 37668），请填写后再上传。")
-            up = await run_in_threadpool(uploads.prepare_image, data, name, desk.config.uploads, used)
+            up = await run_in_threadpool(uploads.prepare_image, data, name, limits, used)
             snippet = f"![{alt}](files/{up.name})"
         else:
             checker = desk.ws.cached("checker", lambda: _checker(desk))
             up = await run_in_threadpool(lambda: uploads.check_attachment(
-                data, name, desk.config.uploads, checker=checker, folder=folder, used=used))
+                data, name, limits, checker=checker, folder=folder, used=used))
             snippet = f"[{alt or up.name}](files/{up.name})"
         desk.store.add_file(session.email, did, f"{folder}/{up.name}", up.data)
         return JSONResponse({"snippet": snippet, "notes": up.notes,

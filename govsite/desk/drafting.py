@@ -264,21 +264,29 @@ class Shown:
     exempt: str = ""  # the reason, when exempted
     index: int = 0  # to ask for this fix
     needs: str = ""  # for an exemption: who must accept it
+    basis: str = ""  # the article or norm behind the rule (依据)
 
 
 def check(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[Shown]:
     """The findings of every check on the page the draft makes (``files``: the draft's uploads, which its
     links may name although they are not in the repository yet)."""
-    return [_shown(draft, text, f, i) for i, (text, f) in enumerate(_findings(ws, draft, files))]
+    from dataclasses import replace  # noqa: PLC0415
+
+    rules = _checker(ws).ruleset.rules
+    return [replace(_shown(draft, text, f, i), basis=rules[f.rule].explain if f.rule in rules else "")
+            for i, (text, f) in enumerate(_findings(ws, draft, files))]
 
 
-def _findings(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[tuple[str, Any]]:
+def _checker(ws: Workspace) -> Any:
     from govsite.compliance.context import checker_for  # noqa: PLC0415
     from govsite.core.county import County  # noqa: PLC0415
 
+    return ws.cached("checker", lambda: checker_for(County(ws.root)))
+
+
+def _findings(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[tuple[str, Any]]:
     text = compose(draft)
-    checker = ws.cached("checker", lambda: checker_for(County(ws.root)))
-    found = [f for f in checker.check_raw(draft.path, text.encode("utf-8"))
+    found = [f for f in _checker(ws).check_raw(draft.path, text.encode("utf-8"))
              if not _uploaded(draft, text, f, set(files))]
     found.sort(key=lambda f: (f.line, f.column, f.rule))
     return [(text, f) for f in found]

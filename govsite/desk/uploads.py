@@ -78,6 +78,11 @@ class UploadLimits:
         return limits
 
 
+    def within(self, cap: UploadLimits) -> UploadLimits:
+        """These limits, none above ``cap``'s."""
+        return UploadLimits(**{f: min(getattr(self, f), getattr(cap, f)) for f in self.__dataclass_fields__})
+
+
 def _size(key: str, value: Any) -> int:
     """A positive whole number; sizes may be written 500 KB, 20 MB."""
     if isinstance(value, bool):

@@ -94,6 +94,11 @@
       at.addEventListener("click", () => locate(f));
       item.append(Object.assign(document.createElement("strong"), {textContent: kind}), " ", at,
                   `${f.text ? `“${f.text}”` : ""}：${f.message}`);
+      if (f.basis) {
+        const basis = Object.assign(document.createElement("details"), {className: "basis"});
+        basis.append(Object.assign(document.createElement("summary"), {textContent: "依据"}), f.basis);
+        item.append(basis);
+      }
       if (f.exempt) {
         item.append(Object.assign(document.createElement("small"), {className: "exemption",
                                                                     textContent: ` 豁免理由：${f.exempt}。${f.needs}`}));

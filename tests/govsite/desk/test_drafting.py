@@ -95,6 +95,7 @@ def test_an_error_is_exempted_with_a_reason_the_section_head_must_accept(ws):
     shown = drafting.check(ws, draft)
     phone = next(s for s in shown if s.text == "13812345678")
     assert phone.severity == "error" and not phone.exempt
+    assert phone.basis.startswith("依据《管理办法》第三十九条")  # the article behind the rule, shown with it
     with pytest.raises(GovsiteError, match="须写明理由"):
         drafting.exempt(ws, draft, phone.index, "  ")
     done = drafting.exempt(ws, draft, phone.index, "单位对外公布的服务热线")

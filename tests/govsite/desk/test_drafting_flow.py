@@ -78,3 +78,18 @@ def test_a_page_opens_only_for_the_editor_of_its_unit(desk):
         drafting.open_page(ws, EDITOR, "content/dachang/gzdt/none.md")
     with pytest.raises(GovsiteError, match="找不到待审分支"):
         drafting.open_page(ws, EDITOR, "content/dachang/gzdt/none.md", "desk/gone")
+
+
+def test_the_county_office_sets_the_photo_limits_and_the_operator_caps_them(tmp_path, keys):
+    """site_config/site.yml ``desk: uploads:`` (the office's rule for the portal's photos) applies, never above
+    the desk's own configuration; a broken setting falls back to the desk's, with a warning, not a failure."""
+    from govsite.desk.app import Desk
+    from govsite.desk.uploads import MB, UploadLimits
+
+    county = make(tmp_path / "county", keys, site_extra="desk:\n  uploads:\n    max_side: 800\n    max_attachment: 100 MB\n")
+    county.git("checkout", "-q", "main")
+    desk = Desk(DeskConfig(root=county.root, state=tmp_path / "state"))
+    assert desk.upload_limits() == UploadLimits(max_side=800, max_attachment=20 * MB)
+    broken = make(tmp_path / "broken", keys, site_extra="desk:\n  uploads:\n    max_side: 一千\n")
+    broken.git("checkout", "-q", "main")
+    assert Desk(DeskConfig(root=broken.root, state=tmp_path / "state2")).upload_limits() == UploadLimits()
