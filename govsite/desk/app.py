@@ -250,7 +250,8 @@ def create_app(config: DeskConfig) -> Starlette:
                          today=now().date(), drafts=desk.store.drafts(session.email),
                          mine=await run_in_threadpool(views.my_pages, desk.ws, session.email),
                          published=await run_in_threadpool(views.my_published, desk.ws,
-                                                           desk.store.submissions(session.email)))
+                                                           desk.store.submissions(session.email)),
+                         due=await run_in_threadpool(drafting.due_soon, desk.ws, session.email))
 
     async def review(request: Request, session: Session) -> Response:
         branch, path = request.query_params.get("branch", ""), request.query_params.get("path", "")

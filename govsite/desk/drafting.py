@@ -193,6 +193,16 @@ def places(ws: Workspace, email: str) -> list[Place]:
     return out
 
 
+SOON = 7  # days: a column due within a week is shown in the editor's inbox
+
+
+def due_soon(ws: Workspace, email: str, today: dt.date | None = None) -> list[Place]:
+    """The editor's columns that are overdue or due within :data:`SOON` days (Art. 23), the most urgent first."""
+    today = today or now().date()
+    return sorted((p for p in places(ws, email) if p.due is not None and p.due <= today + dt.timedelta(days=SOON)),
+                  key=lambda p: (p.due or today, p.unit, p.column))
+
+
 def _due(ws: Workspace, unit: str, column: Any) -> dt.date | None:
     """When the column is next due: the audit's rule (Art. 23) from the day its newest page first appeared on
     the target branch."""

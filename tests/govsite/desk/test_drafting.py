@@ -85,6 +85,10 @@ def test_a_column_says_when_it_is_next_due(ws):
                    check=True, env=env)
     [place] = drafting.places(ws, "liming@dachang.gov.cn")
     assert place.due == dt.date(2026, 11, 9)
+    # the inbox reminds the editor of it from a week before, and after it is overdue
+    assert drafting.due_soon(ws, "liming@dachang.gov.cn", dt.date(2026, 11, 1)) == []
+    assert drafting.due_soon(ws, "liming@dachang.gov.cn", dt.date(2026, 11, 2)) == [place]
+    assert drafting.due_soon(ws, "liming@dachang.gov.cn", dt.date(2026, 12, 7)) == [place]
 
 
 def test_an_error_is_exempted_with_a_reason_the_section_head_must_accept(ws):
