@@ -76,13 +76,14 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
             log.warning("govsite: %s 与自动生成的页面重名，已被生成页面替换。请改名。", src)
             files.remove(old)
             st.pages.pop("content/" + src, None)
-        hide = "[navigation, toc]" if gen.kind in ("portal", "search") else "[toc]"
+        hide = "[navigation, toc]" if gen.kind in ("portal", "search", "sitemap") else "[toc]"
         files.append(File.generated(config, src, content=f"---\ntitle: {json.dumps(gen.title, ensure_ascii=False)}\n"
                                                           f"hide: {hide}\n---\n"))
         st.generated[src] = gen
 
     add("index.md", Generated("portal", "首页"))
     add("search.md", Generated("search", "站内搜索"))
+    add("sitemap.md", Generated("sitemap", "网站地图"))
     for u in st.units.values():
         add(f"{u.id}/index.md", Generated("unit", u.display_name, u.id))
         # a unit's home and its columns' list pages are built beside the column's articles (they are shared

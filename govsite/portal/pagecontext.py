@@ -28,6 +28,8 @@ def generated_body(st: BuildState, src_uri: str) -> str | None:
         return render.portal_home(st.site, st.units, st.catalog, st.notices)
     if gen.kind == "search":
         return render.search_page(st.shards)
+    if gen.kind == "sitemap":
+        return render.site_map(st.site, st.units)
     unit = st.units[gen.unit_id]
     if gen.kind == "unit":
         return render.unit_home(st.site, unit, st.catalog, st.notices)

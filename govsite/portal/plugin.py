@@ -29,6 +29,7 @@ from mkdocs.plugins import BasePlugin
 from govsite.core.china import CHINA as CST
 from govsite.portal import (digests, files, finish, openings, pagecontext, parallel, render, sanitize, skeleton,
                             theme)
+from govsite.portal.embeds import Embeds
 from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
 
@@ -101,7 +102,15 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         config["nav"] = _nav(units)
         # the theme prints site fields escaped; an address is linked only with a safe scheme
         shown = {**site, "interaction_url": sanitize.safe_url(str(site.get("interaction_url") or ""))}
-        config["extra"]["govsite"] = {"preview": opts.preview, "site": shown}
+        embeds = Embeds.from_site(site)
+        for problem in embeds.problems:
+            log.warning("%s", problem)
+        if not opts.preview and embeds.missing():
+            log.warning("发布的网站缺少国家统一嵌入代码：%s。请在 site_config/site.yml 中配置（国办发〔2017〕47号《政府网站"
+                        "发展指引》：页脚须有党政机关网站标识、网站标识码、ICP 备案号和公安机关备案号，并设“我为政府网站找错”"
+                        "入口）。", "、".join(embeds.missing()))
+        config["extra"]["govsite"] = {"preview": opts.preview, "site": shown,
+                                      "embeds": embeds.to_context(opts.preview)}
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:  # after the county's own overrides (custom_dir), before Material
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))

@@ -69,7 +69,9 @@ def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notic
     short = {uid: u.display_name for uid, u in units.items()}
     latest = cat.articles[:HOME_LATEST]
     notice_cols = [a for a in cat.articles if _is_notice_column(units, a)][:HOME_LATEST // 2 + 2]
-    parts = [f'<h1 class="gs-home-title">{e(str(site.get("name") or "政府门户网站"))}门户网站</h1>',
+    # the name and 门户网站 each kept whole: a narrow screen breaks between them, never inside a word
+    parts = [f'<h1 class="gs-home-title"><span class="gs-nowrap">{e(str(site.get("name") or "政府"))}</span>'
+             '<span class="gs-nowrap">门户网站</span></h1>',
              _search_form(here), '<div class="gs-grid">',
              f'<section class="gs-panel gs-panel--wide"><h2 id="gs-latest">最新信息</h2>'
              f'{_items(here, latest, short)}</section>',
@@ -93,6 +95,29 @@ def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notic
     parts.append("</section>")
     parts.append(_interaction(here, site, None))
     return '<div class="gs-page gs-home">' + "".join(parts) + "</div>"
+
+
+def site_map(site: dict[str, Any], units: dict[str, Any]) -> str:
+    """网站地图: every unit and column of the portal, grouped as the navigation groups them (the page the
+    footer's 网站地图 names; sitemap.xml is for search engines)."""
+    here = "sitemap/"
+    parts = [f'<h1>网站地图</h1><p class="gs-hint">{e(str(site.get("name") or "本网站"))}的全部栏目。</p>',
+             '<section class="gs-panel"><h2>综合</h2><ul class="gs-dir">'
+             f'<li><a href="{e(rel_url(here, ""))}">首页</a></li>'
+             f'<li><a href="{e(rel_url(here, "search/"))}">站内搜索</a></li>'
+             f'<li><a href="{e(rel_url(here, "rss.xml"))}">信息订阅（RSS）</a></li></ul></section>']
+    for label, kinds in KIND_GROUPS:
+        members = [u for u in units.values() if u.kind in kinds]
+        if not members:
+            continue
+        parts.append(f'<section class="gs-panel"><h2>{e(label)}</h2>')
+        for u in members:
+            columns = "".join(f'<li><a href="{e(rel_url(here, column_url(u.id, c.id)))}">{e(c.title)}</a></li>'
+                              for c in u.columns.values())
+            parts.append(f'<h3><a href="{e(rel_url(here, u.id + "/"))}">{e(u.name)}</a></h3>'
+                         f'<ul class="gs-dir">{columns}</ul>')
+        parts.append("</section>")
+    return '<div class="gs-page gs-sitemap">' + "".join(parts) + "</div>"
 
 
 def _is_notice_column(units: dict[str, Any], a: Article) -> bool:

@@ -56,9 +56,9 @@ class HandOver:
 
 @dataclass
 class Generated:
-    """A page the portal generates (portal home, unit home, column list page, search page)."""
+    """A page the portal generates (portal home, unit home, column list page, search page, site map)."""
 
-    kind: str            # portal | unit | column | search
+    kind: str            # portal | unit | column | search | sitemap
     title: str
     unit_id: str = ""
     column_id: str = ""

@@ -97,7 +97,12 @@ def test_footer_and_header_from_site_config(county: Path, preview_site: Path) ->
         for key in ("sponsor", "operator", "site_code", "icp", "police_record"):
             assert str(site[key]) in footer, key
         assert f"主办单位：{site['sponsor']}" in footer and f"承办单位：{site['operator']}" in footer
-        assert 'aria-label="党政机关"' in footer and "<svg" in footer
+        # a preview shows where the national embeds go and loads none of them
+        assert '<span class="gs-embed gs-embed--slot"' in footer and "党政机关网站标识" in footer
+        assert "我为政府网站找错" in footer and "conac.cn" not in page and "zfwzgl" not in page
+        assert 'href="https://beian.miit.gov.cn/"' in footer
+        assert 'href="https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=50023702000001"' in footer
+        assert "网站地图</a>" in footer and "sitemap.xml\">网站地图" not in footer
         assert "<title>" in page and site["name"] in page
     for url in ("", "search/", articles(county)[0][0]):  # nothing loaded from a CDN or any other host
         page = html(preview_site, url)
@@ -185,6 +190,51 @@ def test_only_verified_pages_are_published(county: Path, tmp_path: Path) -> None
     assert not (set(urls[2:]) & built)
     assert "未审核" not in html(tmp_path / "site", urls[0])
     assert "预览版本" not in html(tmp_path / "site", "")
+
+
+def test_a_published_build_carries_the_national_embeds_and_warns_of_a_missing_one(tmp_path: Path, caplog) -> None:
+    """国办发〔2017〕47号: the footer of a published site carries the 党政机关网站标识 and 我为政府网站找错 as issued
+    (the only outside scripts a built site loads); a published build without them says so."""
+    from govsite.portal.build import build_site
+    from govsite.portal.embeds import SCRIPT_HOSTS
+    from govsite.portal.verdict import Verdict as GateResult
+
+    root = make_county(tmp_path / "c")
+    conac = "https://dcs.conac.cn/js/33/000/0000/60429971/CA330000000604299710002.js"
+    site_yml = root / "site_config" / "site.yml"
+    site_yml.write_text(site_yml.read_text(encoding="utf-8") + f"embeds:\n  conac: {conac}\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "标识")
+    [first, *_] = [u for u, _ in articles(root)]
+    gate = GateResult(ok=True, verified={f"content/{first[:-1]}.md"})
+    caplog.set_level("WARNING")
+    build_site(root, tmp_path / "site", preview=False, search=False, gate=gate)
+    assert "缺少国家统一嵌入代码" not in caplog.text
+    for url in ("", first, "sitemap/"):
+        page = html(tmp_path / "site", url)
+        assert f'<span id="_ideConac" class="gs-embed"><script src="{conac}"></script></span>' in page
+        assert '<script id="_jiucuo_" sitecode="5002370001" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js">' in page
+        hosts = set(re.findall(r'<script[^>]+src="https://([^/"]+)/', page))
+        assert hosts == set(SCRIPT_HOSTS), hosts  # nothing else from outside
+    # without the badge's code, and with a broken one, the build says what is missing
+    site_yml.write_text(site_yml.read_text(encoding="utf-8").replace(conac, "https://evil.example/x.js"), encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "改坏")
+    caplog.clear()
+    build_site(root, tmp_path / "site2", preview=False, search=False, gate=gate)
+    assert "embeds.conac（党政机关网站标识）应是" in caplog.text and "evil.example" not in html(tmp_path / "site2", "")
+    assert "缺少国家统一嵌入代码：党政机关网站标识（embeds.conac）" in caplog.text
+
+
+def test_the_site_map_page_lists_every_unit_and_column(county: Path, preview_site: Path) -> None:
+    units = load_units(county).units
+    page = html(preview_site, "sitemap/")
+    assert "<h1>网站地图</h1>" in page
+    for u in units.values():
+        if u.kind == "portal":
+            continue
+        for c in u.columns.values():
+            assert f'href="../{u.id}/{c.id}/">{c.title}</a>' in page, (u.id, c.id)
 
 
 def test_reproducible_byte_identical(county: Path, preview_site: Path, tmp_path: Path) -> None:
