@@ -103,4 +103,4 @@ test: setup test-deps $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest tests
 
 clean:
-	rm -rf $(VENV) build site .pytest_cache
+	rm -rf $(VENV) build site site-internal .pytest_cache
