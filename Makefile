@@ -70,6 +70,7 @@ sample: setup
 	  echo "（样例县的稿件没有签名审核记录，发布门禁未通过属预期；下面以预览模式构建，未审核稿件带横幅。）"
 	$(BIN)/govsite build --preview
 	@echo "完成。查看门户：.venv/bin/govsite serve，然后在浏览器打开 http://127.0.0.1:8000/"
+	@echo "读网看板（内部页面，在 site-internal/，不得公开发布）：.venv/bin/govsite serve -d site-internal -p 8001"
 
 # The SARIF 2.1.0 schema, from a package on the npm registry (used by the report-format tests).
 $(SARIF_SCHEMA):
@@ -103,4 +104,4 @@ test: setup test-deps $(SARIF_SCHEMA) $(AXE)
 	$(BIN)/python -m pytest tests
 
 clean:
-	rm -rf $(VENV) build site .pytest_cache
+	rm -rf $(VENV) build site site-internal .pytest_cache

@@ -154,7 +154,8 @@ def make_demo(out: Path, end: dt.date, seed: int = 6, build: bool = True) -> Non
         if proc.returncode != 0:
             print(proc.stdout + proc.stderr, file=sys.stderr)
             raise SystemExit("demo_history: 站点构建失败（见上）。")
-        print(f"demo_history: 站点已构建到 {out / 'site'}。现在运行：cd {out} && govsite audit")
+        print(f"demo_history: 站点已构建到 {out / 'site'}（读网看板在 {out / 'site-internal'}）。"
+              f"现在运行：cd {out} && govsite audit")
 
 
 def main(argv: list[str] | None = None) -> int:

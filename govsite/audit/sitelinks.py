@@ -20,7 +20,7 @@ from govsite.audit.model import AuditFinding
 ART = "《管理办法》第二十六条、第二十七条（页面无法打开、链接不可用须立即处理）"
 HIJACK_ART = "《管理办法》第十六条第（九）项（不得链接商业广告）；政府网站与政务新媒体检查指标（链接至赌博、色情等网站）"
 ART_ALT = "《管理办法》第二十六条；《政府网站与政务新媒体检查指标》无障碍要求（图片须有替代文字）"
-SKIP_DIRS = {"assets", "pagefind", "search", "internal"}
+SKIP_DIRS = {"assets", "pagefind", "search"}
 ATTACHMENT_EXT = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".wps", ".ofd", ".txt",
                   ".csv", ".png", ".jpg", ".jpeg", ".gif"}
 # the lookahead skips most other tags before trying the alternatives (a third faster on built pages)

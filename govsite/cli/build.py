@@ -13,6 +13,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preview", action="store_true",
                         help="预览模式：构建全部稿件（含未核验稿件），未审核稿件显示醒目的“未审核”横幅")
     parser.add_argument("-o", "--output", help="输出目录（默认：仓库下的 site/，构建成功后整体原子替换）")
+    parser.add_argument("--internal-output", metavar="DIR",
+                        help="内部输出目录：读网看板（含工作人员姓名）写在这里，不进网站目录，不得公开发布"
+                             "（默认：网站输出目录旁的“<目录名>-internal”，即 site-internal/；同样整体原子替换）")
     parser.add_argument("--no-search", action="store_true", help="不生成站内搜索索引（仅用于调试）")
     parser.add_argument("-v", "--verbose", action="store_true", help="显示 MkDocs 的详细日志")
     parser.add_argument("--workers", type=int, default=None, metavar="N",
@@ -30,12 +33,14 @@ def run(args: argparse.Namespace) -> int:
 
     root = Path(args.root).resolve() if args.root else find_root()
     output = Path(args.output) if args.output else None
+    internal = Path(args.internal_output) if args.internal_output else None
     if args.workers is not None and args.workers < 1:
         raise GovsiteError("--workers 至少为 1。")
     signal.signal(signal.SIGTERM, _stop)
     try:
         result = build_site(root, output, preview=args.preview, search=not args.no_search, verbose=args.verbose,
-                            workers=args.workers, skeletons=not args.no_skeletons, services=portal_services())
+                            workers=args.workers, skeletons=not args.no_skeletons, services=portal_services(),
+                            internal=internal)
     except GateRefused as refused:
         _explain_refusal(refused)
         return 1
@@ -53,7 +58,20 @@ def run(args: argparse.Namespace) -> int:
           f"用时 {result.seconds:.1f} 秒，输出到 {result.output}")
     serve = "govsite serve" if args.output is None else f"govsite serve -d {result.output}"
     print(f"在浏览器中查看：{serve}（然后打开 http://127.0.0.1:8000/）")
+    if result.internal is not None:
+        _explain_internal(result.internal)
+    if result.old_internal:
+        print(f"govsite build: 旧版本曾把读网看板写在网站的 internal/ 目录下；新的 {result.output} 中已没有它。"
+              "如网页服务器上的网站目录是复制过去的，请在服务器上删除其中的 internal/ 目录"
+              "（它含工作人员姓名，不应公开）。", file=sys.stderr)
     return 0
+
+
+def _explain_internal(folder: Path) -> None:
+    """Where the internal pages went, and that they must not be published."""
+    print(f"内部页面（读网看板，含工作人员姓名）输出到 {folder}，不在网站目录中。该目录不得公开发布："
+          "不要复制到门户网站目录，网页服务器只能在内网或登录后提供它。"
+          f"本机查看：govsite serve -d {folder} -p 8001（然后打开 http://127.0.0.1:8001/）")
 
 
 def _stop(signum: int, frame: Any) -> None:  # noqa: ARG001

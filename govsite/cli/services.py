@@ -47,10 +47,10 @@ def _prepare_dashboard(root: Path) -> Any:
     return prepare_dashboard(root)
 
 
-def _finish_dashboard(prepared: Any, site_dir: Path, scans: dict[str, Any]) -> None:
+def _finish_dashboard(prepared: Any, site_dir: Path, internal_dir: Path, scans: dict[str, Any], base: str) -> None:
     from govsite.audit.dashboard import finish_dashboard  # noqa: PLC0415
 
-    finish_dashboard(prepared, site_dir, scans)
+    finish_dashboard(prepared, site_dir, internal_dir, scans, base)
 
 
 def _scan_page(html: str) -> Any:

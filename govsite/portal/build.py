@@ -1,5 +1,9 @@
 """``govsite build``: the verdict, MkDocs with govsite's own configuration into a scratch folder, atomic swap.
 
+The office's scorecard (读网看板, with staff names) is an internal page: it goes to the internal output, a folder
+of its own beside the site (default ``<output>-internal``, e.g. ``site-internal/``), built into a scratch folder
+and swapped in the same way; nothing internal is ever written into the site.
+
 The configuration is the one shipped with govsite (``govsite/portal/mkdocs.yml``), never the repository's:
 the repository is the content being published, and nothing in it may configure or run code in the build.
 The county's own template overrides (``site_config/theme``) are content: they are laid over govsite's theme.
@@ -19,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from govsite.core.errors import GovsiteError
-from govsite.core.outputs import site_folder
+from govsite.core.outputs import internal_beside, internal_folder, site_folder
 from govsite.core.tree import scan_content
 from govsite.portal import parallel
 from govsite.portal.output import replace_dir, temp_dir_beside
@@ -42,14 +46,20 @@ class BuildResult:
     state: BuildState | None = None
     held: dict[str, list[str]] = field(default_factory=dict)  # published build: pages held back, and why
     verdict: Verdict | None = None  # published build: the gate's verdict (what it kept at earlier versions)
+    internal: Path | None = None  # the internal output (the scorecard), if this build wrote one
+    old_internal: bool = False  # the replaced site still held internal/ (the scorecard of an older govsite)
 
 
 def build_site(root: Path, output: Path | None = None, preview: bool = False, search: bool = True,
                verbose: bool = False, gate: Verdict | None = None, dashboard: bool = True,
                workers: int | None = None, skeletons: bool = True,
-               services: Services | None = None) -> BuildResult:
+               services: Services | None = None, internal: Path | None = None) -> BuildResult:
     """Build ``root`` into ``output`` (default ``root/site``). ``gate`` is a verdict already made; otherwise
     ``services.gate`` makes one (a preview runs it beside MkDocs).
+
+    With ``services.dashboard`` (and ``dashboard``), the scorecard goes to ``internal`` (default beside the
+    output: :func:`~govsite.core.outputs.internal_beside`), never into ``output``; both are replaced
+    atomically, and only once MkDocs has finished.
 
     Every build also writes ``render-digests.json`` (三校 render digests, :mod:`govsite.portal.digests`).
     ``workers``: processes that render pages (default: one per core, :func:`parallel.default_workers`);
@@ -69,12 +79,12 @@ def build_site(root: Path, output: Path | None = None, preview: bool = False, se
     workers = workers or parallel.default_workers()
     staged = None
     board = services.dashboard if dashboard else None
+    internal = internal_folder(root, internal or internal_beside(output), output) if board is not None else None
     if board is not None and workers > 1:
         # the scorecard's repository audit needs no page: run it beside the gate and MkDocs' start
         staged = parallel.run_staged(board.task, _nice(board.prepare), board.finish, root)
     try:
-        return _build(root, output, preview, search, verbose, gate, board is not None, workers, staged, skeletons,
-                      services)
+        return _build(root, output, internal, preview, search, verbose, gate, workers, staged, skeletons, services)
     finally:
         if staged is not None and not staged.joined:  # the build stopped before the site was written
             staged.abort()
@@ -102,8 +112,8 @@ def _nice(prepare: Any) -> Any:
     return run
 
 
-def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool, gate: Verdict | None,
-           dashboard: bool, workers: int, staged: Any, skeletons: bool, services: Services) -> BuildResult:
+def _build(root: Path, output: Path, internal: Path | None, preview: bool, search: bool, verbose: bool,
+           gate: Verdict | None, workers: int, staged: Any, skeletons: bool, services: Services) -> BuildResult:
     from mkdocs.commands.build import build  # noqa: PLC0415 - heavy, loaded on use
     from mkdocs.exceptions import MkDocsException  # noqa: PLC0415
 
@@ -134,20 +144,25 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
     _logging(verbose)
     start = time.monotonic()
     tmp = temp_dir_beside(output)
+    tmp_internal = temp_dir_beside(internal) if internal is not None else None
+    scratch = [tmp] + ([tmp_internal] if tmp_internal is not None else [])
+    old_internal = (output / "internal").is_dir()
     plugin = None
     try:
         cfg = load_config(root, tmp)
         plugin = cfg.plugins[PLUGIN]
-        plugin.config.update(preview=preview, search=search, dashboard=dashboard, workers=workers,
-                             skeletons=skeletons)
+        plugin.config.update(preview=preview, search=search, dashboard=internal is not None,
+                             internal_dir=str(tmp_internal or ""), workers=workers, skeletons=skeletons)
         plugin.services = services
         plugin.handover = HandOver(verdict=gate, pending_verdict=pending, pending_dashboard=staged)
         build(cfg)
         st = plugin.st
         replace_dir(tmp, output)
+        if tmp_internal is not None and internal is not None:
+            replace_dir(tmp_internal, internal)
     except MkDocsException as exc:
         _leave_if_worker(plugin)
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(scratch)
         # MkDocs turns a plugin's error into "Aborted with a BuildError!": report the plugin's own (Chinese) message
         inner = exc.__cause__ or exc.__context__
         reason = inner if isinstance(inner, MkDocsException) else exc
@@ -158,7 +173,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         _leave_if_worker(plugin)
         if plugin is not None:
             plugin.abandon()
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(scratch)
         county = root / COUNTY_THEME
         if isinstance(exc, SecurityError) or (isinstance(exc, TemplateError) and county.is_dir()):
             what = ("试图访问页面数据以外的内容（模板只能使用页面数据，不能触及程序内部）" if isinstance(exc, SecurityError)
@@ -170,7 +185,7 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
         _leave_if_worker(plugin)
         if plugin is not None:
             plugin.abandon()  # e.g. Ctrl-C: stop the render workers and Pagefind, remove the scratch index folder
-        shutil.rmtree(tmp, ignore_errors=True)
+        _remove(scratch)
         raise
     finally:
         if pending is not None and not pending.joined:  # the build stopped before on_nav: reap the gate
@@ -182,7 +197,13 @@ def _build(root: Path, output: Path, preview: bool, search: bool, verbose: bool,
                        pages=len(st.catalog.articles) + len(st.generated),
                        unverified=sum(1 for a in st.catalog.articles if not a.verified),
                        seconds=time.monotonic() - start, preview=preview, state=st, held=held,
-                       verdict=None if preview else gate)
+                       verdict=None if preview else gate, internal=internal,
+                       old_internal=old_internal and not (output / "internal").exists())
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def load_config(root: Path, site_dir: Path) -> Any:

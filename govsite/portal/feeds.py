@@ -55,8 +55,9 @@ def gzip_bytes(data: bytes, mtime: int) -> bytes:
 
 
 def robots(base_url: str) -> bytes:
-    return (f"User-agent: *\nAllow: /\nDisallow: /internal/\nDisallow: /pagefind/\n\nSitemap: {base_url}sitemap.xml\n"
-            ).encode()
+    """The public site's robots.txt. It names no internal path: internal pages are never part of the site
+    (they go to the internal output), and a Disallow line would only tell everyone where to look."""
+    return f"User-agent: *\nAllow: /\nDisallow: /pagefind/\n\nSitemap: {base_url}sitemap.xml\n".encode()
 
 
 def write(path: Path, data: bytes) -> None:

@@ -1,4 +1,5 @@
-"""The end of a build (``on_post_build``): feeds, sitemap, robots.txt, render digests, the scorecard, search."""
+"""The end of a build (``on_post_build``): feeds, sitemap, robots.txt, render digests, search, and the scorecard
+(into the internal output, never the site)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 import time
 from pathlib import Path
 
+from govsite.core.outputs import INTERNAL_MARK
 from govsite.portal import digests, feeds, parallel, render
 from govsite.portal.state import BuildState
 
@@ -37,23 +39,41 @@ def write_site_files(st: BuildState, site_dir: Path) -> None:
     digests.write_manifest(site_dir, st.digests)
 
 
+# the internal output's own files: what the folder is, and a robots.txt that keeps it out of any index
+INTERNAL_NOTE = ("这是 govsite 构建生成的内部输出目录（读网看板等内部页面），其中有工作人员姓名和各单位的扣分情况。\n"
+                 "不得发布到门户网站，也不要复制到网站目录中：只可在内网、或登录后访问（例如网页服务器只在内网地址上提供本目录）。\n"
+                 "门户网站只发布网站输出目录（默认 site/）。\n")
+INTERNAL_ROBOTS = b"User-agent: *\nDisallow: /\n"
+
+
 def start_dashboard(st: BuildState, site_dir: Path) -> parallel.Forked | None:
-    """The scorecard checks the links of the site as written so far: after pages, feeds and sitemap."""
-    board = st.dashboard
-    if board is None:
+    """The scorecard checks the links of the site as written so far: after pages, feeds and sitemap. It is
+    written into the internal output (``st.internal_dir``), never into ``site_dir``."""
+    board, internal = st.dashboard, st.internal_dir
+    if board is None or internal is None:
         return None
+    write_internal_files(internal)
     if st.pending_dashboard is not None:
         staged, st.pending_dashboard = st.pending_dashboard, None
-        staged.go(site_dir, st.scans)
+        staged.go(site_dir, internal, st.scans, st.base_url)
         return staged
     if st.workers > 1:
-        return parallel.run_forked(board.task, _write_dashboard, board, st.root, site_dir, st.scans)
-    _write_dashboard(board, st.root, site_dir, st.scans)
+        return parallel.run_forked(board.task, _write_dashboard, board, st.root, site_dir, internal, st.scans,
+                                   st.base_url)
+    _write_dashboard(board, st.root, site_dir, internal, st.scans, st.base_url)
     return None
 
 
-def _write_dashboard(board: object, root: Path, site_dir: Path, scans: dict) -> None:
-    board.finish(board.prepare(root), site_dir, scans)  # type: ignore[attr-defined]
+def write_internal_files(internal: Path) -> None:
+    """The internal output's mark (:data:`govsite.core.outputs.INTERNAL_MARK`, saying it must not be
+    published) and a robots.txt that forbids everything, in case it is ever reachable from outside."""
+    internal.mkdir(parents=True, exist_ok=True)
+    (internal / INTERNAL_MARK).write_text(INTERNAL_NOTE, encoding="utf-8")
+    (internal / "robots.txt").write_bytes(INTERNAL_ROBOTS)
+
+
+def _write_dashboard(board: object, root: Path, site_dir: Path, internal: Path, scans: dict, base: str) -> None:
+    board.finish(board.prepare(root), site_dir, internal, scans, base)  # type: ignore[attr-defined]
 
 
 def wait_for_the_rest(st: BuildState, dashboard: parallel.Forked | None) -> None:

@@ -6,7 +6,8 @@ page's own unit opened up (:mod:`.navview`), then the build forks into one proce
 its share (:mod:`.parallel`); env → compiled templates kept and article skeletons (:mod:`.theme`,
 :mod:`.skeleton`); pages → metadata block, breadcrumbs and the 未审核 banner through the template context
 (:mod:`.pagecontext`), then, from the written HTML, the 三校 render digest (:mod:`.digests`) and the links
-for the scorecard; post-build → feeds, sitemap, robots.txt, Pagefind and the scorecard (:mod:`.finish`).
+for the scorecard; post-build → feeds, sitemap, robots.txt, Pagefind and the scorecard (:mod:`.finish`), the
+last into the internal output (``internal_dir``), a folder of its own that never lies inside the site.
 
 Everything a build knows is on the plugin object (:class:`~govsite.portal.state.BuildState`); settings are the
 plugin's typed config; what comes from outside the portal (the publish gate, the scorecard) is given as
@@ -42,7 +43,9 @@ class PortalConfig(base.Config):
 
     preview = c.Type(bool, default=False)     # every page, unapproved ones with a 未审核 banner
     search = c.Type(bool, default=True)       # the Pagefind index
-    dashboard = c.Type(bool, default=True)    # the office's scorecard under internal/dashboard/
+    dashboard = c.Type(bool, default=True)    # the office's scorecard (staff names), into internal_dir only
+    internal_dir = c.Type(str, default="site-internal")  # the internal output: relative to the repository,
+    #                                           never inside site_dir (govsite build: --internal-output)
     workers = c.Type(int, default=1)          # processes that render pages (speed only: same output)
     skeletons = c.Type(bool, default=True)    # articles filled into one skeleton per folder (speed only)
 
@@ -98,6 +101,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         config["site_description"] = escape(str(site.get("description") or ""))
         config["copyright"] = escape(str(site.get("copyright") or ""))
         built = dt.datetime.fromtimestamp(epoch, CST)
+        board = self.services.dashboard if opts.dashboard else None
+        internal = _internal_dir(root, opts.internal_dir, Path(config["site_dir"])) if board is not None else None
         units, closed = openings.open_units(project.units, built.date())
         config["nav"] = _nav(units)
         # the theme prints site fields escaped; an address is linked only with a safe scheme
@@ -117,7 +122,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.state = BuildState(
             root=root, preview=opts.preview, verdict=verdict, built=built, closed=closed, site=site, units=units,
             base_url=base_url, dates=publish_dates(root), search=opts.search,
-            dashboard=self.services.dashboard if opts.dashboard else None, workers=max(1, opts.workers),
+            dashboard=board, internal_dir=internal, workers=max(1, opts.workers),
             pending_verdict=hand.pending_verdict if opts.preview and hand.verdict is None else None,
             pending_dashboard=hand.pending_dashboard if opts.dashboard else None,
             use_skeletons=opts.skeletons and skeleton.theme_has_template(dirs))
@@ -265,6 +270,23 @@ def _remove_held(st: BuildState) -> None:
 
         shutil.rmtree(st.held_dir, ignore_errors=True)
         st.held_dir = None
+
+
+def _internal_dir(root: Path, setting: str, site_dir: Path) -> Path:
+    """The internal output (the scorecard's folder), refused when it is, holds or lies inside the site."""
+    from mkdocs.exceptions import PluginError  # noqa: PLC0415
+
+    from govsite.core.errors import GovsiteError  # noqa: PLC0415
+    from govsite.core.outputs import internal_folder  # noqa: PLC0415
+
+    if not setting.strip():
+        raise PluginError("govsite-portal 的 internal_dir 不能为空：读网看板（含工作人员姓名）须写到网站目录之外的内部输出目录。"
+                          "如不需要读网看板，请设 dashboard: false。")
+    folder = Path(setting)
+    try:
+        return internal_folder(root, folder if folder.is_absolute() else root / folder, site_dir)
+    except GovsiteError as exc:
+        raise PluginError(exc.render()) from exc
 
 
 def source_date_epoch(root: Path, head: int | None) -> int:

@@ -21,14 +21,15 @@ from govsite.portal.verdict import Gate, Verdict
 
 @dataclass(frozen=True)
 class Dashboard:
-    """The office's scorecard (读网看板), written into every build: a repository audit that can start before
-    any page exists (``prepare``), finished with the built site and the links read from every page as it was
-    written (``finish``); ``scan`` reads one page's links."""
+    """The office's scorecard (读网看板), written by every build into its internal output, never into the
+    site: a repository audit that can start before any page exists (``prepare``), finished with the built
+    site, the internal output folder, the links read from every page as it was written and the portal's
+    address its links lead to (``finish``); ``scan`` reads one page's links."""
 
     prepare: Callable[[Path], Any]
-    finish: Callable[[Any, Path, dict[str, Any]], None]
+    finish: Callable[[Any, Path, Path, dict[str, Any], str], None]
     scan: Callable[[str], Any]
-    task: str = "读网看板（internal/dashboard/）生成"
+    task: str = "读网看板（内部输出）生成"
 
 
 # (root, repository paths of pages, the bytes to check instead of a page's file: the version the build shows)
@@ -113,6 +114,7 @@ class BuildState:
     shards: list[str] = field(default_factory=list)
     indexer: search.Indexer | None = None
     dashboard: Dashboard | None = None
+    internal_dir: Path | None = None  # where the scorecard goes (never inside the site); None without one
     pages: dict[str, str] = field(default_factory=dict)  # content page (repository path) → output file
     sources: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)  # src_uri → (front matter, body)
     digests: dict[str, str] = field(default_factory=dict)  # content page → render digest (三校)

@@ -338,8 +338,8 @@ def test_sample_county_names_each_problem_with_article_and_fix(tmp_path: Path) -
     assert "late.md" in out and "第二十一条" in out                        # published > 20 working days late
     assert "1200" in out and "第九条" in out                               # small new-media account
     assert "nowhere" in out                                               # dead link in the built site
-    write_dashboard(repo.root, site)
-    card = (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
+    write_dashboard(repo.root, site, tmp_path / "site-internal")
+    card = (tmp_path / "site-internal" / "index.html").read_text(encoding="utf-8")
     assert "大昌镇" in card and "<svg" in card and "<script src" not in card and "stylesheet" not in card
 
 

@@ -93,19 +93,21 @@ def test_dashboard_is_self_contained(repo, tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<a href='https://www.cqws.gov.cn/hdjl/ldxx/'>互动</a>", encoding="utf-8")
-    write_dashboard(repo.root, site)
-    html = (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
+    internal = tmp_path / "site-internal"
+    write_dashboard(repo.root, site, internal, base="https://www.cqws.gov.cn/")
+    html = (internal / "index.html").read_text(encoding="utf-8")
     assert "<svg" in html and "<style>" in html
     assert not re.search(r"""<(script|link|img)[^>]+(src|href)=["']?(https?:)?//""", html)  # nothing from a CDN
-    assert 'href="../../ceshi/kong/"' in html  # deductions link into the built site
+    assert 'href="https://www.cqws.gov.cn/ceshi/kong/"' in html  # deductions link to the public portal
+    assert sorted(p.name for p in site.iterdir()) == ["index.html"]  # nothing written into the site
 
 
 def test_dashboard_without_history_does_not_break_the_build(tmp_path):
     (tmp_path / "units").mkdir()
     (tmp_path / "content").mkdir()
     site = tmp_path / "site"
-    write_dashboard(tmp_path, site)
-    assert "读网审计暂不可用" in (site / "internal/dashboard/index.html").read_text(encoding="utf-8")
+    write_dashboard(tmp_path, site, tmp_path / "internal")
+    assert "读网审计暂不可用" in (tmp_path / "internal" / "index.html").read_text(encoding="utf-8")
 
 
 def test_progress_bar_goes_to_its_stream_only_when_enabled():

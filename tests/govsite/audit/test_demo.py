@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
 def test_demo_history_names_each_problem_with_article_and_fix(tmp_path):
     root = tmp_path / "demo"
     make_demo(root, dt.date(2026, 11, 28))
-    assert (root / "site" / "internal" / "dashboard" / "index.html").is_file()  # the build wrote the dashboard
+    assert (root / "site-internal" / "index.html").is_file()  # the build wrote the dashboard, beside the site
+    assert not (root / "site" / "internal").exists()
     report = run_audit(root, dt.date(2026, 11, 28), site_dir=root / "site", run_checks=False)
     got = {(f.rule, f.unit, f.column or f.path) for f in report.findings}
     assert ("audit.freshness.stale", "jiaowei", "gzdt") in got

@@ -244,10 +244,15 @@ def test_reproducible_byte_identical(county: Path, preview_site: Path, tmp_path:
     a = {p.relative_to(preview_site).as_posix(): p.read_bytes() for p in preview_site.rglob("*") if p.is_file()}
     b = {p.relative_to(again).as_posix(): p.read_bytes() for p in again.rglob("*") if p.is_file()}
     assert sorted(a) == sorted(b)
-    card = "internal/dashboard/index.html"  # the office's scorecard is an audit as of today (China time)
+    assert [k for k in a if a[k] != b[k]] == []
+    # the internal output too, but the office's scorecard is an audit as of today (China time)
+    inside, outside = preview_site.parent / "site-internal", tmp_path / "again-internal"
+    a = {p.relative_to(inside).as_posix(): p.read_bytes() for p in inside.rglob("*") if p.is_file()}
+    b = {p.relative_to(outside).as_posix(): p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    assert sorted(a) == sorted(b) == ["DO-NOT-PUBLISH.txt", "index.html", "robots.txt"]
     day = re.compile(r"审计日 (\d{4}-\d{2}-\d{2})".encode())
-    if day.search(a[card]).group(1) != day.search(b[card]).group(1):  # the builds straddled midnight
-        a.pop(card), b.pop(card)
+    if day.search(a["index.html"]).group(1) != day.search(b["index.html"]).group(1):  # builds straddled midnight
+        a.pop("index.html"), b.pop("index.html")
     assert [k for k in a if a[k] != b[k]] == []
 
 
@@ -256,10 +261,16 @@ def test_output_replaced_atomically(county: Path, tmp_path: Path) -> None:
     out.mkdir()
     (out / "stale.html").write_text("旧", encoding="utf-8")
     (out / "render-digests.json").write_text("{}", encoding="utf-8")  # an earlier build's mark
+    internal = tmp_path / "site-internal"
+    internal.mkdir()
+    (internal / "stale.html").write_text("旧", encoding="utf-8")
+    (internal / "DO-NOT-PUBLISH.txt").write_text("", encoding="utf-8")  # an earlier internal output's mark
     proc = govsite(county, "build", "--preview", "--no-search", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert not (out / "stale.html").exists() and (out / "index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary or old directories left
+    assert not (internal / "stale.html").exists() and (internal / "index.html").is_file()
+    # no temporary or old directories left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site", "site-internal"]
 
 
 def test_feeds_sitemap_robots(county: Path, preview_site: Path) -> None:
@@ -278,7 +289,8 @@ def test_feeds_sitemap_robots(county: Path, preview_site: Path) -> None:
         assert all(i.find("link").text.startswith(base + uid + "/") for i in items)
         assert len(items) == min(50, sum(1 for u in urls if u.startswith(uid + "/")))
     robots = (preview_site / "robots.txt").read_text(encoding="utf-8")
-    assert f"Sitemap: {base}sitemap.xml" in robots and "Disallow: /internal/" in robots
+    assert f"Sitemap: {base}sitemap.xml" in robots and "Disallow: /pagefind/" in robots
+    assert "internal" not in robots  # robots.txt names no internal path: there is none in the site
     assert (preview_site / "pagefind").is_dir() and not (preview_site / "search" / "search_index.json").exists()
 
 
@@ -387,8 +399,14 @@ def test_mkdocs_yml_names_the_plugin_and_runs_no_code_of_the_repository() -> Non
     own = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     shipped = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
     assert "hooks" not in own and "hooks" not in shipped
-    assert own["plugins"] == shipped["plugins"] == ["govsite-portal"]
+    assert own["plugins"] == shipped["plugins"] == [{"govsite-portal": {"internal_dir": "site-internal"}}]
     assert own == shipped
+    # the plugin's default and govsite build's default (beside site/) name the same folder
+    from govsite.core.outputs import internal_beside
+    from govsite.portal.plugin import PortalConfig
+
+    default = dict(PortalConfig._schema)["internal_dir"].default
+    assert default == "site-internal" == internal_beside(Path(own["site_dir"])).name
     from importlib.metadata import entry_points
 
     [ep] = [e for e in entry_points(group="mkdocs.plugins") if e.name == "govsite-portal"]

@@ -101,9 +101,9 @@ def test_the_dashboard_checks_links_of_pages_every_process_wrote(county: Path, t
     from govsite.cli.services import portal_services
 
     build_site(root, out, preview=True, gate=GateResult(ok=False), search=False, workers=3, services=portal_services())
-    card = (out / "internal/dashboard/index.html").read_text(encoding="utf-8")
+    card = (tmp_path / "site-internal" / "index.html").read_text(encoding="utf-8")
     broken = {int(m) for m in __import__("re").findall(r"gone-(\d+)/", card)}
     assert broken == set(range(len(pages[:: max(1, len(pages) // 6)])))
     one = tmp_path / "one"
     build_site(root, one, preview=True, gate=GateResult(ok=False), search=False, workers=1, services=portal_services())
-    assert (one / "internal/dashboard/index.html").read_text(encoding="utf-8") == card
+    assert (tmp_path / "one-internal" / "index.html").read_text(encoding="utf-8") == card
