@@ -13,6 +13,7 @@ from govsite.audit.freshness import audit_freshness
 from govsite.audit.snapshot import take_snapshot
 from govsite.git.dates import publish_dates, read_timeline
 from govsite.portal import govmeta
+from govsite.portal.digests import read_manifest, render_digests
 from tests.govsite.portal.conftest import git, govsite, make_county
 
 pytestmark = pytest.mark.slow  # builds sites or runs govsite in subprocesses
@@ -116,11 +117,11 @@ def test_a_correction_keeps_the_publish_date_and_shows_the_update_date(corrected
     root, site = corrected
     html = (site / ARTICLE / "index.html").read_text(encoding="utf-8")
     assert '<th scope="row">发布日期</th><td data-pagefind-meta="发布日期">2026-11-27</td>' in html
-    assert '<th scope="row">更新日期</th><td>2026-11-28</td>' in html
-    assert "<span>发布日期：2026-11-27</span><span>更新日期：2026-11-28</span>" in html
+    assert '<tr class="gs-updated"><th scope="row">更新日期</th><td colspan="3">2026-11-28</td></tr>' in html
+    assert '<span>发布日期：2026-11-27</span><span class="gs-updated">更新日期：2026-11-28</span>' in html
     assert dict(tags(site, ARTICLE))["PubDate"] == "2026-11-27 10:00"
     other = (site / "dachang/gzdt/2026-11-25-yongdian-anquan/index.html").read_text(encoding="utf-8")
-    assert "更新日期" not in other and '<td colspan="3">巫山县大昌镇人民政府</td>' in other
+    assert "更新日期" not in other and "gs-updated" not in other
     # lists keep ordering by 发布日期: the corrected page does not move up (both published on the 27th, newer
     # 成文日期 first)
     listing = (site / "dachang/gzdt/index.html").read_text(encoding="utf-8")
@@ -131,6 +132,9 @@ def test_a_correction_keeps_the_publish_date_and_shows_the_update_date(corrected
     assert item[:item.index("</item>")].count("<pubDate>Fri, 27 Nov 2026 10:00:00 +0800</pubDate>") == 1
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>https://www.cqws.gov.cn/{ARTICLE}</loc><lastmod>2026-11-28</lastmod>" in sitemap
+    # 三校: what was proofread (a preview of the exported tree, no dates from git) is what the page shows
+    path = "content/" + ARTICLE.rstrip("/") + ".md"
+    assert read_manifest(site)[path] == render_digests(root, "HEAD")[path]
 
 
 def test_the_audit_sees_the_same_dates_as_the_portal(corrected: tuple[Path, Path]) -> None:
