@@ -53,7 +53,8 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
         dates = st.dates.get(path)
         if dates is not None:
             a.published = dates.published
-            a.updated = dates.updated if dates.corrected else None
+            # shown at its last approved version: the latest change is not what the page shows, no 更新日期
+            a.updated = dates.updated if dates.corrected and path not in st.verdict.versions else None
         a.verified = verified
         st.catalog.add(a)
     gate_attachments(files, gated, referenced)
