@@ -90,7 +90,7 @@ def trends(snap: Snapshot, scheme: Scheme, n: int = PERIODS) -> dict[str, list[t
             if len(parts) < 4 or not path.endswith(".md"):
                 continue
             key = (parts[1], parts[2])
-            d = china_date(st.published)
+            d = china_date(st.dates.published)  # new information, as freshness counts it: not corrections
             counts[key] = counts.get(key, 0) + 1
             if key not in latest or d > latest[key]:
                 latest[key] = d

@@ -29,8 +29,8 @@ class PageInfo:
     column: str
     title: str
     formed: dt.date | None
-    published: dt.date        # China date of the commit that brought the current blob
-    first_published: dt.date  # China date the path first appeared
+    updated: dt.date          # 更新日期: China date of the commit that brought the current blob
+    first_published: dt.date  # 发布日期: China date the path first appeared (govsite.git.dates, as the portal)
     blob: str = ""            # the version's blob, for readers that need more than title and formed
 
 
@@ -126,7 +126,6 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
     snap = Snapshot(root=root, as_of=as_of, commit=commit, is_head=idx == len(history.commits) - 1, history=history)
     snap.units, snap.unit_problems = load_units_at(root, commit, categories, snap.key_windows)
     state = history.snapshot(idx)
-    firsts = history.first_added()
     fronts = read_fronts(root, {s.blob: path for path, s in state.items() if path.endswith(".md")})
     for path, st in state.items():
         if not path.endswith(".md"):
@@ -135,9 +134,8 @@ def take_snapshot(root: Path, as_of: dt.date, categories: set[str] | None = None
         if len(parts) < 4:
             continue
         title, formed = fronts.get(st.blob, ("", None))
-        published = china_date(st.published)
-        snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed, published,
-                                    china_date(firsts.get(path, st.published)), st.blob)
+        snap.pages[path] = PageInfo(path, parts[1], parts[2], title or Path(path).stem, formed,
+                                    china_date(st.dates.updated), china_date(st.dates.published), st.blob)
     return snap
 
 

@@ -7,7 +7,8 @@
 - :mod:`.objects` — commits, trees and blobs read in bulk (one ``cat-file --batch`` for many objects);
 - :mod:`.history` — every commit reachable from a revision (the review gate) and the first-parent log of a
   branch with the files each commit changed (publish dates, the audit);
-- :mod:`.dates` — publish dates (发布日期) and commit times;
+- :mod:`.dates` — a page's 发布日期 (first publication) and 更新日期 (latest change), for the portal and the audit
+  alike, and commit times;
 - :mod:`.export` — a revision's tree written to a folder, as git would check it out;
 - :mod:`.commits` — writing: signed empty commits (approvals), authors and uncommitted changes.
 

@@ -1,8 +1,9 @@
 """The page catalogue of one build: every article with the metadata the portal shows.
 
 An :class:`Article` is a page (:class:`govsite.core.pages.Page`, the one content model) as it is published:
-its address, publish date, 索引号 and whether it is verified. Ordering is total and stable: newest publish
-date first, then newest ``formed``, then path — the same input always gives the same lists.
+its address, publish and update dates (:mod:`govsite.git.dates`), 索引号 and whether it is verified. Ordering
+is total and stable: newest publish date (first publication: a correction does not move a page up) first,
+then newest ``formed``, then path — the same input always gives the same lists.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govsite.core.china import china_date
 from govsite.core.pages import Page
 
 PAGE_SIZE = 20          # items per generated list page
@@ -32,7 +34,8 @@ class Article:
     column_id: str
     title: str
     formed: dt.date | None = None
-    published: dt.datetime | None = None
+    published: dt.datetime | None = None   # 发布日期: first publication on the branch (None: not committed yet)
+    updated: dt.datetime | None = None     # 更新日期: the arrival of the version shown, when on a later day
     doc_number: str = ""
     category: str = ""
     source: str = ""
@@ -49,9 +52,15 @@ class Article:
 
     @property
     def display_date(self) -> str:
+        """发布日期 as lists, feeds' readers and the search index show it (China date), else 成文日期."""
         if self.published:
-            return self.published.date().isoformat()
+            return china_date(self.published).isoformat()
         return self.formed.isoformat() if self.formed else ""
+
+    @property
+    def updated_date(self) -> str:
+        """更新日期 (China date) when the page was corrected on a later day than its first publication, else ''."""
+        return china_date(self.updated).isoformat() if self.updated else ""
 
 
 def _day_ts(day: dt.date | None) -> float:

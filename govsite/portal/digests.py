@@ -7,7 +7,8 @@ legitimately differ between the preview a proofreader looks at and the published
 normalised first:
 
 - the 未审核 and 预览版本 banners (preview only) and the navigation, header and footer (outside the block);
-- the 发布日期 value (it comes from git when the merge reaches main; ``待发布`` in a preview);
+- the 发布日期 value (it comes from git when the merge reaches main; ``待发布`` in a preview) and the 更新日期
+  row and byline entry (``gs-updated``: shown once a correction reaches main, never in the preview of it);
 - search-index attributes (``data-pagefind-*``) and asset fingerprints (``main.1a2b3c4d.min.css``);
 - whitespace between tags (template indentation);
 - links to another page that is held back at publication: MkDocs leaves them as ``x.md``; they are
@@ -46,6 +47,7 @@ _DIV = re.compile(r"<(/?)div\b", re.I)
 _BANNER = re.compile(r'<div\s+class="gs-unverified"[^>]*>.*?</div>', re.S)
 _PUBLISHED_CELL = re.compile(r'(<td\b[^>]*data-pagefind-meta="发布日期"[^>]*>)[^<]*(</td>)')
 _PUBLISHED_TEXT = re.compile(r'(<p\s+class="gs-byline"[^>]*>\s*<span>\s*发布日期[：:]\s*)[^<]*')
+_UPDATED = re.compile(r'<tr\s+class="gs-updated"[^>]*>.*?</tr>|<span\s+class="gs-updated"[^>]*>[^<]*</span>', re.S)
 _PAGEFIND_ATTR = re.compile(r'\s+data-pagefind-[a-z-]+(?:="[^"]*")?')
 _ASSET_HASH = re.compile(r"\.[0-9a-f]{8,}(\.min)?\.(css|js)\b")
 _BETWEEN_TAGS = re.compile(r">\s+<")
@@ -80,6 +82,7 @@ def normalise(fragment: str) -> str:
     """Remove what legitimately changes between the preview and the publication (see module doc)."""
     text = _PUBLISHED_CELL.sub(r"\1{发布日期}\2", fragment)
     text = _PUBLISHED_TEXT.sub(r"\1{发布日期}", text)
+    text = _UPDATED.sub("", text)
     text = _PAGEFIND_ATTR.sub("", text)
     text = _ASSET_HASH.sub(lambda m: (m.group(1) or "") + "." + m.group(2), text)
     text = _BETWEEN_TAGS.sub("><", text.strip())

@@ -50,7 +50,11 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
         if unit is None or parts[1] not in unit.columns:
             continue
         a = make_article(page, f.src_uri, f.url, region)
-        a.published = st.dates.get(path)
+        dates = st.dates.get(path)
+        if dates is not None:
+            a.published = dates.published
+            # shown at its last approved version: the latest change is not what the page shows, no 更新日期
+            a.updated = dates.updated if dates.corrected and path not in st.verdict.versions else None
         a.verified = verified
         st.catalog.add(a)
     gate_attachments(files, gated, referenced)

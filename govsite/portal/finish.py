@@ -8,6 +8,7 @@ import logging
 import time
 from pathlib import Path
 
+from govsite.core.china import china_date
 from govsite.core.outputs import INTERNAL_MARK
 from govsite.portal import digests, feeds, parallel, render
 from govsite.portal.state import BuildState
@@ -30,7 +31,8 @@ def write_site_files(st: BuildState, site_dir: Path) -> None:
         if gen.kind in ("unit", "column"):
             url = f"{gen.unit_id}/" if gen.kind == "unit" else render.column_url(gen.unit_id, gen.column_id, gen.page)
             entries.append((url, None))
-    entries += [(a.url, a.published.date() if a.published else a.formed) for a in
+    # lastmod: the latest change (更新日期), else the first publication
+    entries += [(a.url, china_date(a.updated or a.published) if a.published else a.formed) for a in
                 sorted(st.catalog.articles, key=lambda a: a.url)]
     data = feeds.sitemap(entries, st.base_url)
     feeds.write(site_dir / "sitemap.xml", data)

@@ -8,7 +8,7 @@ import re
 from html import escape
 from typing import Any
 
-from govsite.portal import render
+from govsite.portal import govmeta, render
 from govsite.portal.catalog import Article, rel_url
 from govsite.portal.sanitize import safe_url
 from govsite.portal.state import BuildState
@@ -74,11 +74,13 @@ def page_info(st: BuildState, context: dict[str, Any], page: Any) -> dict[str, A
         col = unit.columns[a.column_id]
         info.update(
             kind="article", unverified=not a.verified, index_no=a.index_no, publisher=unit.name,
-            formed=a.formed.isoformat() if a.formed else "", published=a.published.date().isoformat() if a.published
-            else "", doc_number=a.doc_number, category=a.category, source=a.source,
+            formed=a.formed.isoformat() if a.formed else "", published=a.display_date if a.published else "",
+            updated=a.updated_date, doc_number=a.doc_number, category=a.category, source=a.source,
             repost_from=a.repost_from, repost_url=safe_url(a.repost_url),
             crumbs=[("首页", rel_url(here, "")), (unit.display_name, rel_url(here, f"{unit.id}/")),
                     (col.title, rel_url(here, render.column_url(unit.id, col.id)))],
+            govmeta=govmeta.column_tags(unit, col, st.categories)
+            + govmeta.article_tags(a, unit, col, page.content or "", st.base_url),
         )
     elif page.file.src_uri in st.generated:
         gen = st.generated[page.file.src_uri]
@@ -91,6 +93,11 @@ def page_info(st: BuildState, context: dict[str, Any], page: Any) -> dict[str, A
         info["crumbs"] = crumbs if gen.kind != "portal" else []
         if gen.kind == "unit":
             info["feed"] = rel_url(here, f"{gen.unit_id}/rss.xml")
+            unit = st.units[gen.unit_id]
+            info["govmeta"] = govmeta.unit_tags(unit, render.kind_group(unit.kind))
+        elif gen.kind == "column":
+            unit = st.units[gen.unit_id]
+            info["govmeta"] = govmeta.column_tags(unit, unit.columns[gen.column_id], st.categories)
     else:
         info["kind"] = "other"
         info["unverified"] = st.preview

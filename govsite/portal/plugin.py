@@ -28,8 +28,8 @@ from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin
 
 from govsite.core.china import CHINA as CST
-from govsite.portal import (digests, files, finish, openings, pagecontext, parallel, render, sanitize, skeleton,
-                            theme)
+from govsite.portal import (digests, files, finish, govmeta, openings, pagecontext, parallel, render, sanitize,
+                            skeleton, theme)
 from govsite.portal.embeds import Embeds
 from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
@@ -115,13 +115,15 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                         "发展指引》：页脚须有党政机关网站标识、网站标识码、ICP 备案号和公安机关备案号，并设“我为政府网站找错”"
                         "入口）。", "、".join(embeds.missing()))
         config["extra"]["govsite"] = {"preview": opts.preview, "site": shown,
-                                      "embeds": embeds.to_context(opts.preview)}
+                                      "embeds": embeds.to_context(opts.preview),
+                                      "govmeta": govmeta.site_tags(site, base_url)}  # on every page, 404 too
         dirs = config.theme.dirs
         if str(THEME_DIR) not in dirs:  # after the county's own overrides (custom_dir), before Material
             dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.state = BuildState(
             root=root, preview=opts.preview, verdict=verdict, built=built, closed=closed, site=site, units=units,
             base_url=base_url, dates=publish_dates(root), search=opts.search,
+            categories={cid: str(c.get("name") or cid) for cid, c in project.categories.items()},
             dashboard=board, internal_dir=internal, workers=max(1, opts.workers),
             pending_verdict=hand.pending_verdict if opts.preview and hand.verdict is None else None,
             pending_dashboard=hand.pending_dashboard if opts.dashboard else None,

@@ -18,6 +18,11 @@ from govsite.portal.catalog import HOME_LATEST, PAGE_SIZE, UNIT_LATEST, Article,
 KIND_GROUPS = (("乡镇（街道）", ("township", "subdistrict")), ("县政府部门", ("department",)), ("其他单位", ("agency",)))
 
 
+def kind_group(kind: str) -> str:
+    """The portal's group of units of ``kind`` (its navigation tab), '其他单位' for an unknown kind."""
+    return next((label for label, kinds in KIND_GROUPS if kind in kinds), KIND_GROUPS[-1][0])
+
+
 @dataclass(frozen=True)
 class Notice:
     """An opening (Art. 8) or closing (Art. 10) announcement taken from a unit file."""

@@ -1,12 +1,13 @@
 """Article pages from one skeleton per folder (页面骨架): the theme renders each shape once, pages fill it in.
 
 Material's page template costs about a millisecond per page even with its navigation cached, and the
-articles of one column folder differ in four places only: the title (``<title>`` and header), the canonical
-address, the skip link (the first heading's anchor) and the content block (metadata table, title, body —
+articles of one column folder differ in five places only: the title (``<title>`` and header), the canonical
+address, the skip link (the first heading's anchor), the government meta tags in the head
+(``partials/gov-meta.html``, rendered per page) and the content block (metadata table, title, body —
 rendered per page by main.html's own ``content`` block). So the first article of each *shape* (the same
 folder, navigation flags and depth) is rendered in full by the theme and kept; at the second, the theme
-renders the page once more with sentinels in those four places, and from then on each article of that shape
-is the skeleton with its own four values joined in.
+renders the page once more with sentinels in those five places, and from then on each article of that shape
+is the skeleton with its own five values joined in.
 
 Nothing here changes what a page looks like: the skeleton, filled with the first article's values, must give
 that article's full HTML byte for byte, and must contain neither article's own address; otherwise the shape
@@ -28,7 +29,9 @@ _SLOTS = {
     "canonical": "\ue000gs-canonical\ue001",
     "skip": "#\ue000gs-skip\ue001",  # a fragment, like the real value: MkDocs' url filter keeps both as they are
     "content": "\ue000gs-content\ue001",
+    "govmeta": "\ue000gs-govmeta\ue001",  # the page's government meta tags (partials/gov-meta.html)
 }
+GOVMETA = "partials/gov-meta.html"
 # front matter keys Material's templates read: a page that sets one is rendered in full
 THEME_META = frozenset({"description", "author", "hide", "template", "status", "tags", "icon", "subtitle",
                         "search", "robots", "social", "comments"})
@@ -56,6 +59,7 @@ class Skeletons:
         self._waiting: dict[str, Hashable] = {}  # first articles whose full HTML is still to come (keep)
         self.filled = 0    # pages answered from a skeleton (for tests and the verbose log)
         self.refused: list[str] = []  # shapes that keep the full render, with the reason
+        self._tags: Any = _MISSING  # the compiled partials/gov-meta.html, looked up once
 
     def page_html(self, context: dict[str, Any], page: Any, shape: Hashable) -> str | None:
         """The page's HTML, or None when the full template must render it."""
@@ -89,9 +93,22 @@ class Skeletons:
     def _values(self, context: dict[str, Any], page: Any) -> dict[str, str]:
         main = self.env.get_template("main.html")
         content = "".join(main.blocks["content"](main.new_context(context)))
+        tags = self._govmeta()
+        govmeta = "".join(tags.root_render_func(tags.new_context(context))) if tags is not None else ""
         toc = list(page.toc or [])
         return {"title": str(page.meta["title"]), "canonical": str(page.canonical_url),
-                "skip": toc[0].url if toc else "", "content": content}
+                "skip": toc[0].url if toc else "", "content": content, "govmeta": govmeta}
+
+    def _govmeta(self) -> Any:
+        """The government meta tags partial, None for a theme without one (its slot then never appears)."""
+        if self._tags is _MISSING:
+            from jinja2 import TemplateNotFound  # noqa: PLC0415
+
+            try:
+                self._tags = self.env.get_template(GOVMETA)
+            except TemplateNotFound:
+                self._tags = None
+        return self._tags
 
     def _make(self, context: dict[str, Any], page: Any, first: _First) -> list[str] | None:
         """The shape's skeleton, rendered for its second article and checked against the first one's full
@@ -105,11 +122,13 @@ class Skeletons:
             page.toc = TocStub(_SLOTS["skip"]) if list(saved[2] or []) else saved[2]
             if isinstance(gs, dict):
                 gs["slot"] = _SLOTS["content"]
+                gs["meta_slot"] = _SLOTS["govmeta"]
             skeleton = main.render(context)
         finally:
             page.meta, page.canonical_url, page.toc = saved
             if isinstance(gs, dict):
                 gs.pop("slot", None)
+                gs.pop("meta_slot", None)
         parts = _split(skeleton)
         why = ""
         for own in (first.own, _own(page)):
@@ -125,7 +144,7 @@ class Skeletons:
 
 @dataclass
 class _First:
-    """A shape's first article: its own address, its full HTML, its four values."""
+    """A shape's first article: its own address, its full HTML, its five values."""
 
     src_uri: str
     own: str
@@ -144,7 +163,7 @@ def theme_has_template(theme_dirs: list[str]) -> bool:
 
 
 def eligible(page: Any) -> bool:
-    """Whether the page differs from others of its shape only in the four slots."""
+    """Whether the page differs from others of its shape only in the five slots."""
     meta = page.meta or {}
     title = meta.get("title")
     theme_keys = THEME_META & meta.keys()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govsite.git.dates import PageDates
 from govsite.portal import parallel, render, search
 from govsite.portal.catalog import Catalog
 from govsite.portal.verdict import Gate, Verdict
@@ -102,7 +103,8 @@ class BuildState:
     site: dict[str, Any]
     units: dict[str, Any]
     base_url: str
-    dates: dict[str, dt.datetime] = field(default_factory=dict)
+    dates: dict[str, PageDates] = field(default_factory=dict)  # content page → 发布日期 and 更新日期 (git)
+    categories: dict[str, str] = field(default_factory=dict)  # disclosure category id → its name (ColumnType)
     held_dir: Path | None = None  # scratch copies of the approved versions of attachments shown instead
     catalog: Catalog = field(default_factory=Catalog)
     notices: list[render.Notice] = field(default_factory=list)

@@ -62,21 +62,25 @@ def test_an_edit_changes_only_that_page(tmp_path: Path) -> None:
 
 def test_page_digest_normalisation() -> None:
     article = ('<div class="gs-article" data-pagefind-body><table class="gs-meta"><tr><th>发布日期</th>'
-               '<td data-pagefind-meta="发布日期">{date}</td></tr></table><h1>标题</h1>'
-               '<p class="gs-byline" data-pagefind-ignore>\n  <span>发布日期：{date}</span></p>'
+               '<td data-pagefind-meta="发布日期">{date}</td></tr>{row}</table><h1>标题</h1>'
+               '<p class="gs-byline" data-pagefind-ignore>\n  <span>发布日期：{date}</span>{span}</p>'
                '<div class="gs-body"><div><p>{body}</p></div></div></div>')
+    updated = ('<tr class="gs-updated"><th scope="row">更新日期</th><td colspan="3">2026-11-29</td></tr>',
+               '<span class="gs-updated">更新日期：2026-11-29</span>')
     page = ('<html><nav>{nav}</nav><article class="md-content__inner md-typeset">{banner}'
             '{article}</article><footer>页脚</footer></html>')
     banner = '<div class="gs-unverified" role="alert"><strong>未审核</strong></div>'
 
-    def digest(date="2026-11-28", body="正文", nav="导航", ban=banner, indent=""):
-        a = article.format(date=date, body=body).replace("<h1>", indent + "<h1>")
+    def digest(date="2026-11-28", body="正文", nav="导航", ban=banner, indent="", corrected=False):
+        row, span = updated if corrected else ("", "")
+        a = article.format(date=date, body=body, row=row, span=span).replace("<h1>", indent + "<h1>")
         return page_digest(page.format(nav=nav, banner=ban, article=a))
 
     base = digest()
     assert base == digest(date="待发布（预览）") == digest(nav="另一个导航") == digest(ban="") == digest(indent="\n    ")
+    assert base == digest(corrected=True)  # the 更新日期 a correction shows once published
     assert base != digest(body="正文改了")
     assert page_digest("<html><p>没有文章</p></html>") is None
-    pic = page.format(nav="", banner="", article=article.format(date="", body='<img alt="图" src="../a.png">'))
+    pic = page.format(nav="", banner="", article=article.format(date="", body='<img alt="图" src="../a.png">', row="", span=""))
     assert page_digest(pic, lambda src: b"1") != page_digest(pic, lambda src: b"2")
     assert page_digest(pic, lambda src: None) == page_digest(pic)

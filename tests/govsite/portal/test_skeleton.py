@@ -46,6 +46,30 @@ def test_pages_of_one_shape_come_from_the_skeleton_with_the_same_bytes() -> None
     assert sk.filled == 2 and sk.refused == []  # the first is the theme's own render, checked against later
 
 
+GOV_META = ('{% if gs and gs.meta_slot %}{{ gs.meta_slot }}{% else %}{% for name, value in gs.govmeta %}'
+            '<meta name="{{ name }}" content="{{ value | e }}">{% endfor %}{% endif %}')
+
+
+def test_each_article_filled_from_the_skeleton_has_its_own_government_meta_tags() -> None:
+    """The head's meta tags differ per article (title, dates, address, image): a slot of their own."""
+    env = jinja2.Environment(loader=jinja2.DictLoader({
+        "main.html": '<head>{% include "partials/gov-meta.html" %}</head>' + MAIN,
+        "partials/gov-meta.html": GOV_META}))
+    sk = skeleton.Skeletons(env)
+    pages = [_page("a1", "关于甲的通知"), _page("a2", "关于乙的通知"), _page("a3", "丙")]
+    contexts = [{"page": p, "extra": "", "gs": {"govmeta": [("ArticleTitle", p.meta["title"] + "<&>"),
+                                                           ("Url", p.canonical_url)]}} for p in pages]
+    out = []
+    for p, ctx in zip(pages, contexts):
+        got = sk.page_html(ctx, p, ("u/c", True))
+        html = got if got is not None else env.get_template("main.html").render(ctx)
+        sk.keep(p.file.src_uri, html)
+        out.append(html)
+    assert out == [env.get_template("main.html").render(ctx) for ctx in contexts]
+    assert sk.filled == 2 and sk.refused == []
+    assert '<meta name="ArticleTitle" content="丙&lt;&amp;&gt;"><meta name="Url" content="https://x.gov.cn/u/c/a3/">' in out[2]
+
+
 def test_a_folder_with_one_article_never_makes_a_skeleton() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": MAIN}))
     sk = skeleton.Skeletons(env)

@@ -8,6 +8,7 @@ check`` reports the body's payloads as unsafe HTML, with their lines.
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,49 @@ def test_no_payload_runs_on_any_page_that_shows_it(hostile: tuple[Path, Path]) -
     assert "标题&lt;script&gt;" in article  # the title is shown as text
     rss = (site / "dachang" / "rss.xml").read_text(encoding="utf-8")
     assert "&lt;script&gt;" not in rss.split("<description>", 2)[-1] or "&amp;lt;script&amp;gt;" in rss
+
+
+class _Head(HTMLParser):
+    """Every element of the head, and the government meta tags (政府网站网页标签) as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag == "body":
+            self.done = True
+        if self.done:
+            return
+        self.elements.append(tag)
+        a = dict(attrs)
+        if tag == "meta" and (a.get("name") or "")[:1].isupper():
+            assert set(a) == {"name", "content"}, a  # no attribute broke out of the value
+            self.meta[a["name"]] = a["content"]
+
+
+def test_hostile_titles_and_sources_stay_text_in_the_government_meta_tags(hostile: tuple[Path, Path]) -> None:
+    _root, site = hostile
+    head = _Head()
+    head.feed((site / "dachang" / "gzdt" / "xss" / "index.html").read_text(encoding="utf-8"))
+    assert head.meta["ArticleTitle"] == FRONT_PAYLOADS["title"]
+    assert head.meta["ContentSource"] == FRONT_PAYLOADS["source"]
+    assert head.meta["Keywords"] == FRONT_PAYLOADS["category"] + ",工作动态"
+    assert head.meta["Author"] == "巫山县大昌镇人民政府"
+    assert head.meta["Description"].startswith("提交 链接") and "<" not in head.meta["Description"]  # text only
+    assert head.meta["Url"] == "https://www.cqws.gov.cn/dachang/gzdt/xss/"
+    assert not head.meta.get("Image", "https:").lower().startswith(("javascript:", "data:"))
+    assert "svg" not in head.elements and "img" not in head.elements  # nothing injected into the head
+    assert [t for t in head.elements if t == "script"] == [t for t in _head_of(site / "search" / "index.html")
+                                                            if t == "script"]
+
+
+def _head_of(page: Path) -> list[str]:
+    head = _Head()
+    head.feed(page.read_text(encoding="utf-8"))
+    return head.elements
 
 
 def test_the_check_reports_the_bodys_payloads_with_their_lines(hostile: tuple[Path, Path]) -> None:

@@ -20,7 +20,7 @@ def _openings(county):
         (county.root / "content" / unit / "gzdt" / "kaitong.md").rename(county.root / "content" / unit / "tzgg" / "kaitong.md")
 
 
-def _approved_then_changed(county, proofs: bool = False) -> str:
+def _approved_then_changed(county, proofs: bool = False, later: str = "2026-11-28T10:00:00+08:00") -> str:
     _openings(county)
     page = county.write_page(body=V1)
     county.commit_all("稿件", who="liming")
@@ -31,8 +31,8 @@ def _approved_then_changed(county, proofs: bool = False) -> str:
     county.git("checkout", "-q", "-b", "edit", "main")
     county.write_page(body=V2)                      # changed without approvals
     county.write_page("xin.md", body="新稿件。")      # new, never approved
-    county.commit_all("未经审核的修改", who="sunli")
-    county.merge("edit")
+    county.commit_all("未经审核的修改", who="sunli", date=later)
+    county.merge("edit", date=later)
     return page
 
 
@@ -41,7 +41,7 @@ def _article(site, name: str) -> str:
 
 
 def test_a_page_changed_without_approvals_stays_online_as_approved(county, tmp_path):
-    page = _approved_then_changed(county)
+    page = _approved_then_changed(county, later="2026-11-29T10:00:00+08:00")
     report = verify_repository(county.root, hold=True)
     assert not report.ok and failures_for(report, page, "1")
     assert report.held == {page: county.blob(page, "main~1")}
@@ -50,6 +50,7 @@ def test_a_page_changed_without_approvals_stays_online_as_approved(county, tmp_p
     assert built.returncode == 0, built.stderr
     html = _article(site, "fanghuo")
     assert V1 in html and "全镇干部参加" not in html
+    assert "发布日期：2026-11-28" in html and "更新日期" not in html  # the unapproved change is not shown: no 更新日期
     assert not (site / "dachang" / "gzdt" / "xin").exists()
     assert "以下 1 篇稿件的最新修改未通过审核，网站上继续显示它最后一次通过三审三校的版本" in built.stderr
     assert f"  {page}：一审" in built.stderr
