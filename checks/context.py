@@ -23,6 +23,14 @@ class Repost(Protocol):
     line: int
 
 
+class Validity(Protocol):
+    """Whether a policy document is in force (效力): the status as written, its date, what replaced it."""
+
+    status: str
+    date: Any
+    by: str
+
+
 class Document(Protocol):
     """A parsed page: its text, where the body starts, its unit and column, and the front-matter fields the
     detectors read. Offsets are code points into ``text``."""
@@ -33,9 +41,14 @@ class Document(Protocol):
     unit_id: str
     column_id: str
     source: str
+    doc_type: str       # 文件类型 (规章, 行政规范性文件, 其他政策文件) or ""
+    interprets: str     # a 政策解读's document (path or 文号) or ""
 
     @property
     def repost(self) -> Repost | None: ...
+
+    @property
+    def validity(self) -> Validity | None: ...
 
     def key_line(self, *keypath: Any) -> int: ...
 
@@ -51,6 +64,9 @@ class BodyOnly:
     column_id: str = ""
     source: str = ""
     repost: Repost | None = None
+    doc_type: str = ""
+    interprets: str = ""
+    validity: Validity | None = None
 
     def key_line(self, *keypath: Any) -> int:
         return 1
@@ -74,7 +90,10 @@ class CheckContext:
     phone numbers the units publish (never private data); ``own_names``: unit id → the names the unit
     publishes under (a page saying 来源：本单位 is no repost), with ``site_names`` for the whole portal;
     ``content_dir``: the pages the typo engine learns the county's own usage from; ``new_media``: the
-    accounts the units registered under Art. 9, as (unit id, platform, name, account id).
+    accounts the units registered under Art. 9, as (unit id, platform, name, account id); ``columns``:
+    ``"<unit>/<column>"`` → the column's disclosure category (``policy``, ``interpretation``…, from the units'
+    column catalogues); ``doc_numbers``: 文号 → the pages (``content/…``) that carry it, for front-matter
+    fields that name another document by its number (the program may compute it when first read).
     """
 
     root: Path | None = None
@@ -85,6 +104,8 @@ class CheckContext:
     site_names: tuple[str, ...] = ()
     content_dir: Path | None = None
     new_media: tuple[tuple[str, str, str, str], ...] = ()
+    columns: Mapping[str, str] = field(default_factory=dict)
+    doc_numbers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:

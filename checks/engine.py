@@ -25,7 +25,10 @@ from checks.rules import Rule, RuleSet
 from checks.textio import UnreadableFile, decode_text
 
 # Detectors whose result depends on other files: never cached, always re-run.
-CROSS_FILE_DETECTORS = frozenset({"links.internal"})
+CROSS_FILE_DETECTORS = frozenset({"links.internal", "policy.references"})
+# Cross-file detectors that read front-matter fields (else the re-run reads the body only), with the keys
+# whose presence in the front matter makes the page worth parsing.
+CROSS_FILE_FRONT = {"policy.references": ("validity", "interprets")}
 _ALLOW = re.compile(r"<!--\s*govsite:\s*allow\s+([A-Za-z0-9_.\-]+)(?:[ \t]+([^\n]*?))?\s*-->")
 
 
@@ -104,6 +107,9 @@ class Checker:
         if cross_file is True:
             # cross-file detectors (links) need the body only: skip the YAML and the prose mask
             page = self.reader.body(rel, text)
+            front_keys = [k for name, _, _ in self.detectors for k in CROSS_FILE_FRONT.get(name, ())]
+            if front_keys and any(k in text[:page.body_start] for k in front_keys):
+                page, _ = self.reader.read(rel, text)
             masked = ""
         else:
             page, problems = self.reader.read(rel, text)

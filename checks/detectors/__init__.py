@@ -33,6 +33,8 @@ DETECTORS: dict[str, str] = {
     "norm.image_alt": "checks.detectors.norm:image_alt",
     "typo.engine": "checks.detectors.typo:engine",
     "html.unsafe": "checks.detectors.html:unsafe",
+    "policy.validity": "checks.detectors.policy:validity",
+    "policy.references": "checks.detectors.policy:references",
 }
 
 Detector = Callable[..., Iterable[Hit]]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from checks.context import BodyOnly, CheckContext
 from checks.engine import Checker
 from checks.findings import Finding
+from checks.references import number_key
 from checks.rules import RuleSet, load_rules
 from govsite.core.county import County
 from govsite.core.pages import location_of, parse_page, split_front_matter
@@ -43,6 +45,49 @@ def published_numbers(project: County) -> frozenset[str]:
     return frozenset(found)
 
 
+class DocumentNumbers(Mapping[str, tuple[str, ...]]):
+    """文号 (:func:`checks.references.number_key`) → the pages that carry it, read from content/ with the one
+    content model when first asked (only a page that names a document by its number asks)."""
+
+    def __init__(self, project: County) -> None:
+        self.project = project
+        self._index: dict[str, tuple[str, ...]] | None = None
+
+    def _built(self) -> dict[str, tuple[str, ...]]:
+        if self._index is None:
+            from checks.textio import UnreadableFile, decode_text  # noqa: PLC0415
+
+            found: dict[str, list[str]] = {}
+            for path in self.project.content_files():
+                try:
+                    raw = path.read_bytes()
+                    if b"doc_number" not in raw:
+                        continue
+                    text = decode_text(raw).text
+                except (OSError, UnreadableFile):
+                    continue
+                rel = self.project.rel(path)
+                page, _ = parse_page(rel, text, None, lines=False)
+                if page.doc_number:
+                    found.setdefault(number_key(page.doc_number), []).append(rel)
+            self._index = {k: tuple(v) for k, v in found.items()}
+        return self._index
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
+def column_categories(project: County) -> dict[str, str]:
+    """``"<unit>/<column>"`` → the column's disclosure category."""
+    return {f"{uid}/{cid}": c.category for uid, u in project.units.items() for cid, c in u.columns.items()}
+
+
 def check_context(project: County) -> CheckContext:
     units = project.units
     return CheckContext(
@@ -51,7 +96,8 @@ def check_context(project: County) -> CheckContext:
         own_names={uid: tuple(n for n in (u.name, u.short_name) if n) for uid, u in units.items()},
         site_names=tuple(str(project.site.get(k)) for k in ("name", "sponsor") if project.site.get(k)),
         content_dir=project.root / "content",
-        new_media=tuple((uid, m.platform, m.name, m.account) for uid, u in units.items() for m in u.new_media))
+        new_media=tuple((uid, m.platform, m.name, m.account) for uid, u in units.items() for m in u.new_media),
+        columns=column_categories(project), doc_numbers=DocumentNumbers(project))
 
 
 def checker_for(project: County, ruleset: RuleSet | None = None) -> Checker:

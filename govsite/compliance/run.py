@@ -147,17 +147,25 @@ def default_checker() -> Checker:
     return checker_for(County(find_root()))
 
 
-def check_snippet(text: str, checker: Checker | None = None) -> list[Finding]:
+def check_snippet(text: str, checker: Checker | None = None, column: str | None = None) -> list[Finding]:
     """Check a piece of body text as if it were a page of the county (benchmarks, rule examples).
 
     Lines and columns are those of ``text`` itself; findings about the stand-in front matter are dropped.
+    A ``text`` that opens with ``---`` is a whole page, front matter included (rules about front-matter
+    fields), and is checked as it is. ``column``: the category of the column the page is in (``policy``,
+    ``interpretation``…; rule examples that depend on it say so), else the county's first column.
     """
     checker = checker or default_checker()
     units = getattr(checker.reader, "units", {}) or {}
     unit = next(iter(units.values()), None)
-    column = next(iter(unit.columns), "col") if unit else "col"
+    col_id = next(iter(unit.columns), "col") if unit else "col"
+    if column is not None:
+        unit, col_id = next(((u, c.id) for u in units.values() for c in u.columns.values() if c.category == column),
+                            (unit, col_id))
+    rel = f"content/{unit.id if unit else 'unit'}/{col_id}/_check.md"
+    if text.startswith("---\n"):
+        return checker.check_text(rel, text)
     header = "---\ntitle: 检查\nformed: 2026-01-01\n---\n"
-    rel = f"content/{unit.id if unit else 'unit'}/{column}/_check.md"
     out = []
     for f in checker.check_text(rel, header + text, cross_file=False):
         if f.line <= 4:  # the stand-in front matter

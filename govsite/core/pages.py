@@ -20,11 +20,11 @@ from checks.yamlio import YamlDoc, YamlSyntaxError, load_yaml
 
 DISCLOSURE = ("主动公开", "依申请公开", "不予公开")
 FRONT_KEYS = ("title", "formed", "doc_number", "category", "major", "co_units", "source", "repost", "disclosure",
-              "summary", "unit", "column", "doc_type", "validity")
+              "summary", "unit", "column", "doc_type", "validity", "interprets")
 REPOST_KEYS = ("from", "url")
 # what kind of document a policy page is (文件类型): the annual report counts 规章 and 行政规范性文件
 DOC_TYPES = ("规章", "行政规范性文件", "其他政策文件")
-VALIDITY = ("有效", "已修改", "已废止", "已失效")  # 效力状态
+VALIDITY = ("有效", "已修改", "已废止", "已失效")  # 效力状态 (the checks report any other value: schema.validity-status)
 VALIDITY_KEYS = ("status", "date", "by")  # not "on": YAML 1.1 reads that key as true
 # the longest a field may be (characters): longer is a slip of the paste, and would flood lists and feeds
 FIELD_LIMITS = {"title": 200, "doc_number": 60, "category": 60, "source": 100, "summary": 500}
@@ -45,11 +45,16 @@ class Validity:
 
     status: str = "有效"
     date: dt.date | None = None  # the day the status took effect (repealed, expired, amended; or in force from)
-    by: str = ""                # the document that amended or repealed it (文号 or title)
+    by: str = ""                # the document that amended, repealed or replaced it (its page's path or 文号)
 
     @property
     def in_force(self) -> bool:
         return self.status in ("有效", "已修改")
+
+    @property
+    def known(self) -> bool:
+        """The status is one of :data:`VALIDITY` (another value is reported by the checks, not guessed at)."""
+        return self.status in VALIDITY
 
 
 @dataclass
@@ -75,6 +80,7 @@ class Page:
     summary: str = ""
     doc_type: str = ""
     validity: Validity | None = None
+    interprets: str = ""  # a 政策解读's document: the path of its page or its 文号
     front_unreadable: bool = False  # front matter opened but not readable (YAML error, never closed)
 
     def key_line(self, *keypath: Any) -> int:
@@ -202,6 +208,7 @@ def parse_page(path: str, text: str, units: dict[str, Unit] | None, lines: bool 
             page.co_units = tuple(dict.fromkeys(c for c in co if c != unit_id))
     page.doc_type = r.get(front, "doc_type", (), str, choices=DOC_TYPES) or ""
     page.validity = _validity(r, front)
+    page.interprets = (r.get(front, "interprets", (), str) or "").strip()
     page.source = r.get(front, "source", (), str) or (unit.name if unit else "")
     if "repost" in front:
         rp = front["repost"]
@@ -219,23 +226,25 @@ def parse_page(path: str, text: str, units: dict[str, Unit] | None, lines: bool 
 
 
 def _validity(r: FieldReader, front: dict[str, Any]) -> Validity | None:
-    """``validity: 有效`` or ``validity: {status: 已废止, date: 2026-08-01, by: 巫山府发〔2026〕9号}``."""
+    """``validity: 有效`` or ``validity: {status: 已废止, date: 2026-08-01, by: 巫山府发〔2026〕9号}``.
+
+    The parser reads the shape (a status, or a mapping of status, date and by; a real date); whether the
+    status is one of :data:`VALIDITY`, and whether a date is there when it must be, are rules of the checks
+    (``schema.validity-status``, ``schema.validity-date``: ``checks/detectors/policy.py``)."""
     value = front.get("validity")
     if value is None:
         return None
     if isinstance(value, str):
-        status = r.get(front, "validity", (), str, choices=VALIDITY)
-        return Validity(status) if status else None
+        return Validity(value.strip()) if value.strip() else None
     if not isinstance(value, dict):
         r.problem(("validity",), "schema.type", "“validity”（效力状态）应写成 有效，或写成键值表："
                                                 "status（有效、已修改、已废止、已失效）、date（日期）、by（替代它的文件）。")
         return None
     r.unknown_keys(value, VALIDITY_KEYS, ("validity",))
-    status = r.get(value, "status", ("validity",), str, required=True, choices=VALIDITY)
+    status = r.get(value, "status", ("validity",), str, required=True)
     date = r.get(value, "date", ("validity",), dt.date)
-    if status in ("已修改", "已废止", "已失效") and date is None and "date" not in value:
-        r.problem(("validity",), "schema.missing", f"效力状态为“{status}”的文件须写明日期 date，例如 date: 2026-08-01。")
-    return Validity(status, date, r.get(value, "by", ("validity",), str) or "") if status else None
+    by = r.get(value, "by", ("validity",), str) or ""
+    return Validity(status.strip(), date, by.strip()) if status and status.strip() else None
 
 
 def review_flags(path: str, text: str) -> tuple[bool, tuple[str, ...]]:

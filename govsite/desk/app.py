@@ -371,6 +371,8 @@ def create_app(config: DeskConfig) -> Starlette:
 
     # ---- writing (写稿): the editor's form, live checks, one-click fixes, drafts ---------------------------
     async def write(request: Request, session: Session) -> Response:
+        from govsite.core.pages import VALIDITY  # noqa: PLC0415
+
         draft_id = request.path_params.get("draft") or request.query_params.get("draft", "")
         places = await run_in_threadpool(drafting.places, desk.ws, session.email)
         if not places:
@@ -393,7 +395,8 @@ def create_app(config: DeskConfig) -> Starlette:
                          draft_id=draft_id if data else "", disclosures=drafting.DISCLOSURE,
                          checklist=[(k, v, k in required) for k, v in CHECKLIST.items()], editor=True,
                          today=now().date(), recent=recent, editing=bool(page) or bool(data and draft.branch),
-                         kept={"allow": draft.allow, "branch": draft.branch})
+                         kept={"allow": draft.allow, "branch": draft.branch, "extra": draft.extra},
+                         validities=VALIDITY)
 
     async def draft_with_files(request: Request, session: Session) -> tuple[drafting.Draft, dict[str, bytes]]:
         """The draft a request sends, and the files kept with it (its ``draft_id``)."""

@@ -46,7 +46,13 @@ class Draft:
     repost_from: str = ""
     repost_url: str = ""
     disclosure: str = "主动公开"
+    validity: str = ""  # 效力状态 of a policy document: 有效 | 已修改 | 已废止 | 已失效
+    validity_date: str = ""  # YYYY-MM-DD: in force from, or the day it was amended, repealed, expired
+    validity_by: str = ""  # the document that amends or replaces it (its page or 文号)
+    interprets: str = ""  # a 政策解读's document (its page or 文号)
     body: str = ""
+    # front matter the form has no field for (doc_type, summary…): kept as the page had it, never dropped
+    extra: dict[str, Any] = field(default_factory=dict)
     # exemptions (豁免) of findings in the fields: field → ["RULE 理由", …], written beside the field's line as
     # ``# <!-- govsite: allow RULE 理由 -->``; those of the body are comment lines in the body itself
     allow: dict[str, list[str]] = field(default_factory=dict)
@@ -64,6 +70,8 @@ class Draft:
                 continue
             if key == "major":
                 values[key] = bool(value)
+            elif key == "extra":
+                values[key] = dict(value) if isinstance(value, dict) else {}
             elif key == "allow":
                 values[key] = {str(k): [str(v) for v in vs] for k, vs in value.items()
                                if isinstance(vs, list)} if isinstance(value, dict) else {}
@@ -104,12 +112,24 @@ def compose(draft: Draft) -> str:
         front["repost"] = {"from": draft.repost_from.strip(), **({"url": draft.repost_url.strip()}
                                                                   if draft.repost_url.strip() else {})}
     front["disclosure"] = draft.disclosure or "主动公开"
+    status, since, by = draft.validity.strip(), draft.validity_date.strip(), draft.validity_by.strip()
+    if status:
+        front["validity"] = status if status == "有效" and not since and not by else {
+            "status": status, **({"date": _date(since)} if since else {}), **({"by": by} if by else {})}
+    if draft.interprets.strip():
+        front["interprets"] = draft.interprets.strip()
+    for key, value in draft.extra.items():
+        if key not in front and key not in _FORM_KEYS:
+            front[key] = value
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     if draft.allow:
         head = _with_allows(head, draft.allow)
     return f"---\n{head}---\n{draft.body.strip()}\n"
 
 
+# the front matter keys the form has fields for (everything else travels in Draft.extra)
+_FORM_KEYS = frozenset({"title", "formed", "doc_number", "category", "major", "co_units", "source", "repost",
+                        "disclosure", "validity", "interprets"})
 _FIELD_LINE = re.compile(r"^\s*([a-z_]+):")
 _FIELD_ALLOW = re.compile(r"\s+#\s*<!--\s*govsite:\s*allow\s+([A-Za-z0-9_.\-]+)[ \t]+(.*?)\s*-->")
 
@@ -146,14 +166,28 @@ def decompose(text: str, like: Draft) -> Draft:
     front = yaml.safe_load(front_text or "") if front_text is not None else {}
     front = front if isinstance(front, dict) else {}
     repost = front["repost"] if isinstance(front.get("repost"), dict) else {}
+    validity = front.get("validity")
+    if isinstance(validity, dict):
+        status, since, by = (str(validity.get(k) or "") for k in ("status", "date", "by"))
+    else:
+        status, since, by = str(validity or ""), "", ""
     return Draft(unit=like.unit, column=like.column, name=like.name, title=str(front.get("title") or ""),
                  formed=str(front.get("formed") or ""), doc_number=str(front.get("doc_number") or ""),
                  category=str(front.get("category") or ""), major=front.get("major") is True,
                  co_units=[str(c) for c in front.get("co_units") or []], source=str(front.get("source") or ""),
                  repost_from=str(repost.get("from") or ""), repost_url=str(repost.get("url") or ""),
-                 disclosure=str(front.get("disclosure") or "主动公开"),
+                 disclosure=str(front.get("disclosure") or "主动公开"), validity=status, validity_date=since,
+                 validity_by=by, interprets=str(front.get("interprets") or ""),
+                 extra={k: _plain(v) for k, v in front.items() if k not in _FORM_KEYS},
                  body=text[body_start:].strip() if body_start >= 0 else like.body,
                  allow=_allows(front_text or ""), branch=like.branch)
+
+
+def _plain(value: Any) -> Any:
+    """A front matter value as the browser's JSON carries it (dates as text)."""
+    import json  # noqa: PLC0415
+
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
 
 
 def _date(value: str) -> dt.date | str:

@@ -14,6 +14,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from checks import references
 from govsite.core.china import china_date
 from govsite.core.pages import Page
 
@@ -44,6 +45,14 @@ class Article:
     repost_url: str = ""
     verified: bool = False
     index_no: str = ""
+    validity: str = ""                 # 效力状态 of a policy document (有效, 已修改, 已废止, 已失效) or ""
+    validity_date: dt.date | None = None
+    validity_by: str = ""              # the amending or replacing document, as written (path or 文号)
+    interprets: str = ""               # a 政策解读's document, as written (path or 文号)
+    # computed from the whole catalogue by Catalog.finish (published pages only)
+    replaced_by: Article | None = field(default=None, repr=False, compare=False)
+    interprets_doc: Article | None = field(default=None, repr=False, compare=False)
+    interpretations: list[Article] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def sort_key(self) -> tuple:
@@ -80,12 +89,15 @@ def make_article(page: Page, src_uri: str, url: str, region: str) -> Article:
     parts = src_uri.split("/")
     formed = page.formed
     repost = page.repost
+    v = page.validity if page.validity is not None and page.validity.known else None
     return Article(
         path=page.path, src_uri=src_uri, url=url, unit_id=parts[0], column_id=parts[1],
         title=page.title or Path(src_uri).stem, formed=formed, doc_number=page.doc_number,
         category=page.category, source=page.source, summary=page.summary,
         repost_from=repost.from_ if repost else "", repost_url=repost.url if repost else "",
         index_no=index_number(region, parts[0], formed.year if formed else None, page.path),
+        validity=v.status if v else "", validity_date=v.date if v else None, validity_by=v.by if v else "",
+        interprets=page.interprets,
     )
 
 
@@ -132,6 +144,35 @@ class Catalog:
             self.by_column.setdefault((a.unit_id, a.column_id), []).append(a)
             self.by_unit.setdefault(a.unit_id, []).append(a)
             self.by_src[a.src_uri] = a
+        self._link_documents()
+
+    def _link_documents(self) -> None:
+        """Each policy document's replacing document and its 解读, each 解读's document: by path or 文号
+        (:mod:`checks.references`, as the checks read them), among the pages this build publishes. A 文号
+        several pages carry names the newest of them."""
+        by_path = {a.path: a for a in self.articles}
+        by_number: dict[str, Article] = {}
+        for a in self.articles:
+            if a.doc_number:
+                by_number.setdefault(references.number_key(a.doc_number), a)
+        for a in self.articles:
+            a.replaced_by = a.interprets_doc = None
+            a.interpretations = []
+
+        def find(a: Article, value: str) -> Article | None:
+            if not value:
+                return None
+            if references.is_path(value):
+                found = next((by_path[c] for c in references.candidates(a.path, value) if c in by_path), None)
+            else:
+                found = by_number.get(references.number_key(value))
+            return found if found is not a else None
+
+        for a in self.articles:
+            a.replaced_by = find(a, a.validity_by)
+            a.interprets_doc = find(a, a.interprets)
+            if a.interprets_doc is not None:
+                a.interprets_doc.interpretations.append(a)
 
     def column(self, unit_id: str, column_id: str) -> list[Article]:
         return self.by_column.get((unit_id, column_id), [])

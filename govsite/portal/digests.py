@@ -11,6 +11,9 @@ normalised first:
   row and byline entry (``gs-updated``: shown once a correction reaches main, never in the preview of it);
 - search-index attributes (``data-pagefind-*``) and asset fingerprints (``main.1a2b3c4d.min.css``);
 - whitespace between tags (template indentation);
+- what the theme computes from other pages (a policy document's replacing document, the links between a
+  document and its 解读): marked ``data-gs-xref``, an attribute the sanitiser removes from page bodies, so
+  only the theme can mark anything; the other page is proofread on its own;
 - links to another page that is held back at publication: MkDocs leaves them as ``x.md``; they are
   rewritten to the URL the preview links to (the dead link itself is the audit's business).
 
@@ -44,6 +47,7 @@ _SALT = b"govsite-render-digest-v1\n"
 _ARTICLE_START = re.compile(r'<div\s+class="gs-article"[^>]*>')
 _CONTENT_START = re.compile(r'<article\s+class="md-content__inner[^"]*"[^>]*>')
 _DIV = re.compile(r"<(/?)div\b", re.I)
+_XREF = re.compile(r"<(div|span)\b[^>]*?\sdata-gs-xref(?=[\s>])[^>]*>.*?</\1>", re.S)
 _BANNER = re.compile(r'<div\s+class="gs-unverified"[^>]*>.*?</div>', re.S)
 _PUBLISHED_CELL = re.compile(r'(<td\b[^>]*data-pagefind-meta="发布日期"[^>]*>)[^<]*(</td>)')
 _PUBLISHED_TEXT = re.compile(r'(<p\s+class="gs-byline"[^>]*>\s*<span>\s*发布日期[：:]\s*)[^<]*')
@@ -80,7 +84,8 @@ def extract(html: str) -> str | None:
 
 def normalise(fragment: str) -> str:
     """Remove what legitimately changes between the preview and the publication (see module doc)."""
-    text = _PUBLISHED_CELL.sub(r"\1{发布日期}\2", fragment)
+    text = _XREF.sub("", fragment) if "data-gs-xref" in fragment else fragment
+    text = _PUBLISHED_CELL.sub(r"\1{发布日期}\2", text)
     text = _PUBLISHED_TEXT.sub(r"\1{发布日期}", text)
     text = _UPDATED.sub("", text)
     text = _PAGEFIND_ATTR.sub("", text)

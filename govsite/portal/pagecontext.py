@@ -81,6 +81,7 @@ def page_info(st: BuildState, context: dict[str, Any], page: Any) -> dict[str, A
                     (col.title, rel_url(here, render.column_url(unit.id, col.id)))],
             govmeta=govmeta.column_tags(unit, col, st.categories)
             + govmeta.article_tags(a, unit, col, page.content or "", st.base_url),
+            **policy_links(here, a),
         )
     elif page.file.src_uri in st.generated:
         gen = st.generated[page.file.src_uri]
@@ -109,6 +110,28 @@ def page_info(st: BuildState, context: dict[str, Any], page: Any) -> dict[str, A
             info["unit_nav_key"] = f"{unit_id}|{info['depth']}|{info['nav_key'].split('|', 1)[-1]}"
     info["html"] = None
     return info
+
+
+def _doc(here: str, a: Article | None, written: str) -> dict[str, str] | None:
+    """A document another page names: its title (in 《》) and link when this build publishes it, else the
+    path or 文号 as written, without a link."""
+    if a is not None:
+        return {"title": render.book_title(a.title), "url": rel_url(here, a.url), "number": a.doc_number}
+    if written:
+        return {"title": written, "url": "", "number": ""}
+    return None
+
+
+def policy_links(here: str, a: Article) -> dict[str, Any]:
+    """What the article block shows of a policy document's validity (the banner and the 效力状态 row) and of
+    the links between a document and its 解读 (``partials/gs-validity.html``, ``partials/gs-related.html``)."""
+    validity = None
+    if a.validity:
+        validity = {"status": a.validity, "kind": render.VALIDITY_KINDS.get(a.validity, ""),
+                    "date": render.chinese_date(a.validity_date) if a.validity_date else "",
+                    "by": _doc(here, a.replaced_by, a.validity_by)}
+    return {"validity": validity, "interprets": _doc(here, a.interprets_doc, a.interprets),
+            "interpretations": [(i.title, rel_url(here, i.url)) for i in a.interpretations]}
 
 
 def unit_of_page(st: BuildState, src_uri: str, article: Article | None) -> str:

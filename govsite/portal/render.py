@@ -15,6 +15,8 @@ from govsite.core.units import UPDATE_NAMES
 from govsite.portal.sanitize import safe_url
 from govsite.portal.catalog import HOME_LATEST, PAGE_SIZE, UNIT_LATEST, Article, Catalog, rel_url
 
+# 效力状态 → the class of its tag and banner (有效 is shown in the metadata table only)
+VALIDITY_KINDS = {"有效": "in-force", "已修改": "amended", "已废止": "repealed", "已失效": "expired"}
 KIND_GROUPS = (("乡镇（街道）", ("township", "subdistrict")), ("县政府部门", ("department",)), ("其他单位", ("agency",)))
 
 
@@ -44,7 +46,23 @@ class Notice:
 
 
 def _d(day: dt.date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else "（日期待定）"
+    return chinese_date(day) if day else "（日期待定）"
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def book_title(title: str) -> str:
+    """A document's title in 书名号, unless it already opens with one (《…》政策解读)."""
+    return title if title.startswith("《") else f"《{title}》"
+
+
+def validity_tag(a: Article) -> str:
+    """【已废止】 after a title in lists: a policy document no longer simply in force."""
+    if not a.validity or a.validity == "有效":
+        return ""
+    return f'<span class="gs-tag gs-tag--{VALIDITY_KINDS.get(a.validity, "")}">【{e(a.validity)}】</span>'
 
 
 def column_url(unit_id: str, column_id: str, page: int = 1) -> str:
@@ -57,7 +75,7 @@ def _items(here: str, items: list[Article], with_unit: dict[str, str] | None = N
     rows = []
     for a in items:
         unit = f'<span class="gs-unit">[{e(with_unit.get(a.unit_id, a.unit_id))}]</span>' if with_unit else ""
-        rows.append(f'<li>{unit}<a href="{e(rel_url(here, a.url))}">{e(a.title)}</a>'
+        rows.append(f'<li>{unit}<a href="{e(rel_url(here, a.url))}">{e(a.title)}</a>{validity_tag(a)}'
                     f'<span class="gs-date">{e(a.display_date)}</span></li>')
     return '<ul class="gs-list">' + "".join(rows) + "</ul>"
 

@@ -14,8 +14,8 @@ from govsite.core.county import PACKS_DIR, County
 from checks.rules import load_rules
 
 RULESET = load_rules(None)
-CASES = [(r.id, kind, text) for r in RULESET.rules.values() for kind in ("bad", "good")
-         for text in r.examples.get(kind, [])]
+CASES = [(r.id, kind, text, (r.examples.get("column") or [None])[0]) for r in RULESET.rules.values()
+         for kind in ("bad", "good") for text in r.examples.get(kind, [])]
 
 
 def test_packs_load_without_problems():
@@ -38,14 +38,22 @@ def test_every_data_rule_has_examples():
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    from tests.conftest import Repo
+    """The county the examples run in: a township with a policy column holding one document (测试府发〔2026〕1号,
+    which the examples of the policy rules name) and a 政策解读 column."""
+    from tests.conftest import UNIT_YML, Repo
 
-    return checker_for(County(Repo(tmp_path_factory.mktemp("packs") / "site").root))
+    repo = Repo(tmp_path_factory.mktemp("packs") / "site")
+    repo.unit("town", UNIT_YML.format(uid="town").replace(
+        "people:", "  - {id: zcwj, title: 政策文件, category: policy, update: semiannual}\n"
+                   "  - {id: zcjd, title: 政策解读, category: interpretation, update: realtime}\npeople:"))
+    repo.page("town/zcwj/example.md", "正文。\n", "title: 测试镇关于某某事项的通知\nformed: 2026-01-05\n"
+              "doc_number: 测试府发〔2026〕1号\nvalidity: 有效\n")
+    return checker_for(County(repo.root))
 
 
-@pytest.mark.parametrize("rule_id,kind,text", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
-def test_rule_examples(checker, rule_id, kind, text):
-    hits = [f for f in check_text(text + "\n", checker) if f.rule == rule_id]
+@pytest.mark.parametrize("rule_id,kind,text,column", CASES, ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_examples(checker, rule_id, kind, text, column):
+    hits = [f for f in check_text(text + "\n", checker, column) if f.rule == rule_id]
     if kind == "bad":
         assert hits, f"{rule_id} should flag: {text}"
         assert all(h.message and "{" not in h.message for h in hits)

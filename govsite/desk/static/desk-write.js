@@ -7,7 +7,7 @@
   let editor = null;  // Vditor, once it is ready
   let checkTimer = null, saveTimer = null, dirty = false, checking = 0;
   // what the form has no field for: the fields' exemptions (豁免) and the branch of a returned page
-  let kept = {allow: {}, branch: ""};
+  let kept = {allow: {}, branch: "", extra: {}};
 
   function form() { return document.getElementById("write"); }
   function field(name) { return form().querySelector(`[name="${name}"]`); }
@@ -20,19 +20,21 @@
       doc_number: field("doc_number").value, category: field("category").value, major: field("major").checked,
       co_units: field("co_units").value, source: field("source").value, repost_from: field("repost_from").value,
       repost_url: field("repost_url").value, disclosure: field("disclosure").value, body: body(),
-      allow: kept.allow, branch: kept.branch,
+      validity: field("validity").value, validity_date: field("validity_date").value,
+      validity_by: field("validity_by").value, interprets: field("interprets").value,
+      allow: kept.allow, branch: kept.branch, extra: kept.extra,
     };
   }
 
   function setDraft(d) {
     for (const key of ["name", "title", "formed", "doc_number", "category", "source", "repost_from", "repost_url",
-                       "disclosure"]) {
+                       "disclosure", "validity", "validity_date", "validity_by", "interprets"]) {
       field(key).value = d[key] || "";
     }
     field("major").checked = !!d.major;
     field("co_units").value = (d.co_units || []).join(", ");
     field("body").value = d.body || "";
-    kept = {allow: d.allow || {}, branch: d.branch || ""};
+    kept = {allow: d.allow || {}, branch: d.branch || "", extra: d.extra || {}};
     if (editor) editor.setValue(d.body || "", true);
   }
 
@@ -121,7 +123,8 @@
   }
 
   const LABELS = {title: "标题", doc_number: "文号", formed: "成文日期", category: "分类", source: "信息来源",
-                  repost: "转载自", from: "转载自", url: "原文地址", co_units: "会签单位", disclosure: "公开方式", major: "重大信息"};
+                  repost: "转载自", from: "转载自", url: "原文地址", validity: "效力状态", interprets: "解读的文件",
+                  status: "效力状态", date: "效力变化日期", by: "修改或替代它的文件", co_units: "会签单位", disclosure: "公开方式", major: "重大信息"};
   function label(key) { return LABELS[key] || key; }
 
   async function check() {
@@ -373,8 +376,10 @@
       });
       // Vditor stops the paste event where it lands, so listen on the way down; look once it has turned the
       // pasted HTML into Markdown
+      // one look at a time: a second paste waits for the first one's photos to be stored
+      let adopting = Promise.resolve();
       document.getElementById("editor").addEventListener("paste", () => {
-        setTimeout(() => desk().busy(null, adoptPasted), 400);
+        setTimeout(() => { adopting = adopting.then(() => desk().busy(null, adoptPasted)); }, 400);
       }, true);
     } else {
       check();

@@ -95,7 +95,24 @@ def test_validity_shorthand_and_mapping():
 def test_validity_and_doc_type_mistakes_say_what_is_allowed():
     _, problems = _parse("title: 标题\nformed: 2026-03-01\ndoc_type: 通知\nvalidity: {status: 作废, when: 1}\n")
     messages = " ".join(p.message for p in problems)
-    assert "规章、行政规范性文件、其他政策文件" in messages and "有效、已修改、已废止、已失效" in messages
-    assert "“when”" in messages
-    _, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: {status: 已废止}\n")
-    assert [p.rule for p in problems] == ["schema.missing"] and "date:" in problems[0].message
+    assert "规章、行政规范性文件、其他政策文件" in messages
+    assert "“when”" in messages and "status、date、by" in messages
+
+
+def test_validity_status_and_date_are_read_as_written_for_the_checks_to_judge():
+    # whether the status is allowed and the date is there are rules (schema.validity-status, -date)
+    page, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: {status: 作废}\n")
+    assert problems == [] and page.validity.status == "作废" and not page.validity.known
+    page, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: {status: 已废止}\n")
+    assert problems == [] and page.validity.known and page.validity.date is None
+    _, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: {status: 已废止, date: 8月1日}\n")
+    assert [p.rule for p in problems] == ["schema.date"] and "YYYY-MM-DD" in problems[0].message
+    _, problems = _parse("title: 标题\nformed: 2026-03-01\nvalidity: [有效]\n")
+    assert [p.rule for p in problems] == ["schema.type"] and "有效、已修改、已废止、已失效" in problems[0].message
+
+
+def test_interprets_names_the_document_by_path_or_number():
+    page, problems = _parse("title: 解读\nformed: 2026-03-02\ninterprets: ' 巫山府发〔2026〕9号 '\n")
+    assert problems == [] and page.interprets == "巫山府发〔2026〕9号"
+    _, problems = _parse("title: 解读\nformed: 2026-03-02\ninterprets: [a, b]\n")
+    assert [p.rule for p in problems] == ["schema.type"]

@@ -124,3 +124,25 @@ def test_a_field_is_exempted_beside_its_line_and_the_exemption_survives_the_page
     assert "title: 咨询电话13812345678 # <!-- govsite: allow privacy.mobile 经核实为公开电话 -->" in text
     assert decompose(text, done).allow == done.allow and decompose(text, done).title == "咨询电话13812345678"
     assert next(s for s in drafting.check(ws, done) if s.rule == "privacy.mobile").exempt == "经核实为公开电话"
+
+
+def test_a_policy_documents_validity_its_interpretation_and_other_fields_survive_an_edit():
+    """Opening a published page to correct it loses nothing of its front matter: 效力状态, 解读的文件, and the
+    fields the form has no place for (doc_type, summary)."""
+    page = ("---\ntitle: 关于促进民间投资的若干措施\nformed: 2026-03-16\ndoc_number: 巫山府办发〔2026〕5号\n"
+            "doc_type: 行政规范性文件\nsummary: 十条措施\nvalidity:\n  status: 已废止\n  date: 2026-10-22\n"
+            "  by: 巫山府发〔2026〕15号\ndisclosure: 主动公开\n---\n正文。\n")
+    like = Draft(unit="office", column="zcwj", name="2026-03-16-minqi-fazhan")
+    draft = decompose(page, like)
+    assert (draft.validity, draft.validity_date, draft.validity_by) == ("已废止", "2026-10-22", "巫山府发〔2026〕15号")
+    assert draft.extra == {"doc_type": "行政规范性文件", "summary": "十条措施"}
+    again = compose(Draft.from_data(draft.to_data()))  # through the browser's JSON and back
+    import yaml
+
+    front = yaml.safe_load(again.split("---\n")[1])
+    assert front["validity"] == {"status": "已废止", "date": __import__("datetime").date(2026, 10, 22),
+                                 "by": "巫山府发〔2026〕15号"}
+    assert front["doc_type"] == "行政规范性文件" and front["summary"] == "十条措施"
+    plain = decompose("---\ntitle: 解读\ninterprets: 巫山府发〔2026〕9号\nvalidity: 有效\n---\n正文。\n", like)
+    assert (plain.interprets, plain.validity) == ("巫山府发〔2026〕9号", "有效")
+    assert "validity: 有效\n" in compose(plain) and "interprets: 巫山府发〔2026〕9号\n" in compose(plain)

@@ -100,13 +100,15 @@ def test_keyboard_reaches_search_and_content_with_visible_focus(site) -> None:
     page.close()
 
 
-@pytest.mark.parametrize("kind", ["home", "unit", "list", "article", "search"])
-def test_axe_core_finds_no_violations(site, county: Path, kind: str) -> None:
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+@pytest.mark.parametrize("kind", ["home", "unit", "list", "article", "search", "sitemap", "policy"])
+def test_axe_core_finds_no_violations(site, county: Path, kind: str, viewport: dict) -> None:
     assert AXE.is_file(), ("缺少 axe-core：请在 build/node 中运行 "
                            "npm install --no-save --prefix . axe-core@4.14.1")
     base, b = site
-    url = _sample_pages(county).get(kind, "search/?q=防火")
-    page = b.new_page(viewport=DESKTOP, locale="zh-CN")
+    url = {**_sample_pages(county), "search": "search/?q=防火", "sitemap": "sitemap/",
+           "policy": "office/zcwj/2026-03-16-minqi-fazhan/"}[kind]
+    page = b.new_page(viewport=viewport, locale="zh-CN")
     page.goto(base + url, wait_until="networkidle")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("""async () => { const r = await axe.run(document, {runOnly: {type: 'tag',
@@ -117,6 +119,58 @@ def test_axe_core_finds_no_violations(site, county: Path, kind: str) -> None:
     heads = page.evaluate("[...document.querySelectorAll('main h1, main h2, main h3, main h4')].map(h => +h.tagName[1])")
     assert heads and heads[0] == 1 and all(b - a <= 1 for a, b in zip(heads, heads[1:])), heads
     page.close()
+
+
+def test_the_accessibility_tools_change_the_page_and_read_it_aloud(site, county: Path) -> None:
+    """无障碍/长者模式 (GB/T 37668, 适老化): larger text, high contrast, wider lines, a large cursor, reading aloud
+    with the browser's speech synthesis, kept for the next page; a skip link leads to the content."""
+    base, b = site
+    context = b.new_context(viewport=DESKTOP, locale="zh-CN")
+    # the speech the page asks for, recorded (headless Chromium has no voices to play it)
+    context.add_init_script("""window.__spoken = [];
+        speechSynthesis.speak = (u) => { window.__spoken.push([u.text, u.lang]); };
+        speechSynthesis.cancel = () => { window.__spoken.push(["<cancel>", ""]); };""")
+    page = context.new_page()
+    article = _sample_pages(county)["article"]
+    page.goto(base + article)
+    body = page.locator(".gs-body")
+    size = body.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    background = page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor")
+    tools = page.get_by_role("button", name="无障碍/长者模式")
+    tools.click()
+    assert tools.get_attribute("aria-expanded") == "true"
+    page.get_by_role("button", name="放大字号").click()
+    page.get_by_role("button", name="放大字号").click()
+    bigger = body.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert bigger >= size * 1.25, (size, bigger)
+    page.get_by_role("button", name="高对比度").click()
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor") == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor") != background
+    assert page.get_by_role("button", name="高对比度").get_attribute("aria-pressed") == "true"
+    line = body.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) / parseFloat(getComputedStyle(el).fontSize)")
+    page.get_by_role("button", name="加大行距").click()
+    wider = body.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) / parseFloat(getComputedStyle(el).fontSize)")
+    assert wider > line + 0.4, (line, wider)
+    page.get_by_role("button", name="大鼠标").click()
+    assert "cursor.svg" in body.evaluate("el => getComputedStyle(el).cursor")
+    page.get_by_role("button", name="朗读").click()
+    spoken = page.evaluate("window.__spoken")
+    title = page.locator(".gs-article h1").inner_text()
+    assert len(spoken) == 1 and spoken[0][1] == "zh-CN" and title in spoken[0][0], spoken
+    assert page.get_by_role("button", name="停止朗读").count() == 1
+    # the choices follow the reader to the next page, and 恢复默认 undoes them
+    page.goto(base)
+    assert page.evaluate("document.documentElement.classList.contains('gs-contrast')")
+    page.get_by_role("button", name="无障碍/长者模式").click()
+    page.get_by_role("button", name="恢复默认").click()
+    assert not page.evaluate("document.documentElement.className.includes('gs-')")
+    # the skip link is the first stop of the keyboard and lands on the content
+    page.goto(base + article)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "gs-main"
+    context.close()
 
 
 def test_no_horizontal_scroll_on_phones(site, county: Path) -> None:

@@ -54,7 +54,8 @@ def test_article_metadata_block(county: Path, preview_site: Path) -> None:
         unit = load_units(county).units[url.split("/")[0]]
         meta = page[page.index('<table class="gs-meta"'):page.index("</table>")]
         cells = dict(re.findall(r'<th scope="row">(.*?)</th><td[^>]*>(.*?)</td>', meta))
-        assert set(cells) == {"索引号", "主题分类", "发布机构", "成文日期", "文号", "发布日期", "来源"}
+        assert set(cells) - {"效力状态"} == {"索引号", "主题分类", "发布机构", "成文日期", "文号", "发布日期", "来源"}
+        assert ("效力状态" in cells) == ("validity" in front)  # policy documents only
         assert re.fullmatch(r"500237-[A-Z]+/\d{4}-\d{5}", cells["索引号"]), cells["索引号"]
         assert cells["发布机构"] == unit.name
         assert cells["成文日期"] == str(front["formed"])
@@ -65,6 +66,38 @@ def test_article_metadata_block(county: Path, preview_site: Path) -> None:
             checked_doc_number = True
         assert f"<h1>{front['title']}</h1>" in page
     assert checked_doc_number
+
+
+def test_policy_documents_show_their_validity_and_link_to_their_interpretations(county: Path,
+                                                                                preview_site: Path) -> None:
+    """The sample's repealed 规范性文件 (巫山府办发〔2026〕5号, replaced by 15号), its replacement and their 解读."""
+    repealed = html(preview_site, "office/zcwj/2026-03-16-minqi-fazhan/")
+    banner = re.search(r'<div class="gs-validity gs-validity--repealed" role="note">(.*?)</div>', repealed).group(1)
+    assert "".join(text_of(banner).split()) == ("已废止本文件已于2026年10月22日废止，已被《巫山县人民政府办公室巫山县发展和改革委员会"
+                                                "关于印发巫山县促进民间投资健康发展若干措施的通知》替代。")
+    assert '<a href="../2026-10-22-minjian-touzi/">' in banner
+    assert '<th scope="row">效力状态</th><td colspan="3" class="gs-validity-cell">已废止（2026年10月22日）</td>' in repealed
+    current = html(preview_site, "office/zcwj/2026-10-22-minjian-touzi/")
+    assert 'class="gs-validity ' not in current  # nothing loud for 有效 …
+    assert 'class="gs-validity-cell">有效</td>' in current  # … but the metadata says so
+    related = re.search(r'<div class="gs-related"[^>]*>(.*?)</div>', current).group(1)
+    assert "".join(text_of(related).split()) == "相关解读：《巫山县促进民间投资健康发展若干措施》政策解读"
+    assert '<a href="../../zcjd/2026-10-24-minjian-touzi-jiedu/">' in related
+    # the 解读 names its document by path, the other by 文号: both link back
+    for jd, doc, number in (("2026-10-24-minjian-touzi-jiedu", "2026-10-22-minjian-touzi", "巫山府办发〔2026〕15号"),
+                            ("2026-11-13-jinfang-yanhua-jiedu", "2026-11-12-jinfang-yanhua", "巫山府发〔2026〕9号")):
+        page = html(preview_site, f"office/zcjd/{jd}/")
+        link = re.search(r'<p class="gs-related__doc">解读文件：<a href="([^"]+)">(《[^<]+》)</a>（([^）]+)）</p>', page)
+        assert link and link.group(1) == f"../../zcwj/{doc}/" and link.group(3) == number
+        assert f'href="../../zcjd/{jd}/"' in html(preview_site, f"office/zcwj/{doc}/")
+    in_force = html(preview_site, "office/zcwj/2026-11-12-jinfang-yanhua/")
+    assert 'class="gs-validity-cell">有效（自2027年1月1日起施行）</td>' in in_force
+    # lists: a tag next to the title of a document no longer in force, none for the others
+    for url in ("office/zcwj/", "office/"):
+        rows = re.findall(r"<li>(.*?)</li>", html(preview_site, url))
+        tagged = [r for r in rows if "gs-tag" in r]
+        assert len(tagged) == 1 and "支持民营经济发展的若干意见</a><span class=\"gs-tag gs-tag--repealed\">【已废止】</span>" \
+            in tagged[0], url
 
 
 def test_index_number_is_stable_across_builds(county: Path, preview_site: Path, tmp_path: Path) -> None:

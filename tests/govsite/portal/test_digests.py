@@ -84,3 +84,25 @@ def test_page_digest_normalisation() -> None:
     pic = page.format(nav="", banner="", article=article.format(date="", body='<img alt="图" src="../a.png">', row="", span=""))
     assert page_digest(pic, lambda src: b"1") != page_digest(pic, lambda src: b"2")
     assert page_digest(pic, lambda src: None) == page_digest(pic)
+
+
+def test_what_the_theme_takes_from_other_pages_is_not_proofread_with_this_one() -> None:
+    """A document's 相关解读 and its replacing document's title come from other pages (data-gs-xref): publishing
+    a 解读 must not undo the proofreading of the document. Its own validity (status, date) stays in the digest."""
+    from govsite.portal.sanitize import clean
+
+    def page(banner: str, related: str, body: str = "<p>正文</p>") -> str:
+        return (f'<html><article class="md-content__inner md-typeset"><div class="gs-article">{banner}<h1>标题</h1>'
+                f'<div class="gs-body">{body}</div>{related}</div></article></html>')
+
+    banner = ('<div class="gs-validity" role="note"><strong>已废止</strong>本文件已于{day}废止'
+              '<span class="gs-xref" data-gs-xref>，已被<a href="{url}">《{title}》</a>替代</span>。</div>')
+    related = ('<div class="gs-related" data-gs-xref data-pagefind-ignore><p>相关解读：</p><ul>{items}</ul></div>')
+    one = page(banner.format(day="2026年10月22日", url="../a/", title="新文件"), "")
+    assert page_digest(one) == page_digest(page(banner.format(day="2026年10月22日", url="../b/", title="改名的新文件"),
+                                                related.format(items='<li><a href="../j/">解读</a></li>')))
+    assert page_digest(one) != page_digest(page(banner.format(day="2026年10月23日", url="../a/", title="新文件"), ""))
+    # an editor cannot mark a part of the body as taken from elsewhere: the sanitiser removes the attribute
+    smuggled = clean('<span data-gs-xref>改过的正文</span>')
+    assert "data-gs-xref" not in smuggled
+    assert page_digest(page("", "", smuggled)) != page_digest(page("", "", clean('<span data-gs-xref>原来的正文</span>')))

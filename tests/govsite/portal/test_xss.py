@@ -1,5 +1,6 @@
-"""No script an editor writes runs on the portal (挂马): 36 injection forms, in the body and in the front matter,
-built into a preview and opened in headless Chromium on every page type that shows them.
+"""No script an editor writes runs on the portal (挂马): 47 injection forms, in the body and in the front matter
+(policy documents' validity and their 解读's references included), built into a preview and opened in headless
+Chromium on every page type that shows them.
 
 Every payload calls ``__pwn(n)``; the browser records any call, any dialog and any navigation. ``govsite
 check`` reports the body's payloads as unsafe HTML, with their lines.
@@ -63,6 +64,19 @@ FRONT_PAYLOADS = {  # printed by the theme: each must come out as text
     "summary": "<script>__pwn(39)</script>摘要",
 }
 REPOST = {"from": "<img src=x onerror=__pwn(40)>新华社", "url": "javascript:__pwn(41)"}
+# policy documents and their 解读: titles and references the theme prints in the validity banner, the 效力状态
+# row, the column list's tag and the links between a document and its 解读 (by path, resolved, and as written)
+POLICY_PAGES = {
+    "office/zcwj/xss-doc.md": {"title": "文件<script>__pwn(42)</script>", "doc_number": "<b onmouseover=__pwn(43)>号",
+                               "validity": {"status": "已废止", "date": "2026-10-01",
+                                            "by": "<img src=x onerror=__pwn(44)>〔2026〕1号"}},
+    "office/zcwj/xss-old.md": {"title": "旧文件\"><svg onload=__pwn(45)>",
+                               "validity": {"status": "已修改", "date": "2026-10-02", "by": "xss-doc.md"}},
+    "office/zcjd/xss-jd.md": {"title": "解读<img src=x onerror=__pwn(46)>", "interprets": "../zcwj/xss-doc.md"},
+    "office/zcjd/xss-jd2.md": {"title": "解读二", "interprets": "<script>__pwn(47)</script>"},
+}
+POLICY_URLS = ["office/zcwj/xss-doc/", "office/zcwj/xss-old/", "office/zcjd/xss-jd/", "office/zcjd/xss-jd2/",
+               "office/zcwj/", "office/zcjd/", "office/"]
 SPY = """window.__pwned = []; window.__pwn = n => window.__pwned.push(n);"""
 
 
@@ -74,6 +88,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
              f"repost: {json.dumps(REPOST, ensure_ascii=False)}", "---", ""]
     body = "\n\n".join(BODY_PAYLOADS)
     (root / "content" / "dachang" / "gzdt" / "xss.md").write_text("\n".join(lines) + body + "\n", encoding="utf-8")
+    for rel, fields in POLICY_PAGES.items():
+        front = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in dict(fields, formed="2026-11-20").items()]
+        (root / "content" / rel).write_text("\n".join(["---", *front, "---", "正文。", ""]), encoding="utf-8")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "注入测试")
     out = root.parent / "site"
@@ -85,7 +102,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_no_payload_runs_on_any_page_that_shows_it(hostile: tuple[Path, Path]) -> None:
     root, site = hostile
     assert len(BODY_PAYLOADS) + len(FRONT_PAYLOADS) + len(REPOST) >= 30
-    pages = ["dachang/gzdt/xss/", "dachang/gzdt/", "dachang/", "", "search/?q=" + "标题"]
+    pages = ["dachang/gzdt/xss/", "dachang/gzdt/", "dachang/", "", "search/?q=" + "标题", *POLICY_URLS]
     with serve(site) as base, browser() as b:
         ctx = b.new_context(viewport=DESKTOP, locale="zh-CN")
         ctx.add_init_script(SPY)
@@ -124,6 +141,14 @@ def test_no_payload_runs_on_any_page_that_shows_it(hostile: tuple[Path, Path]) -
         assert dialogs == []
     article = (site / "dachang" / "gzdt" / "xss" / "index.html").read_text(encoding="utf-8")
     assert "标题&lt;script&gt;" in article  # the title is shown as text
+    doc = (site / "office" / "zcwj" / "xss-doc" / "index.html").read_text(encoding="utf-8")
+    old = (site / "office" / "zcwj" / "xss-old" / "index.html").read_text(encoding="utf-8")
+    jd2 = (site / "office" / "zcjd" / "xss-jd2" / "index.html").read_text(encoding="utf-8")
+    # the banner, the related list and the unresolved references are there, as text
+    assert "已被&lt;img src=x onerror=__pwn(44)&gt;〔2026〕1号替代" in doc and "相关解读" in doc
+    assert "解读&lt;img src=x onerror=__pwn(46)&gt;" in doc
+    assert "修改文件：<a href=\"../xss-doc/\">《文件&lt;script&gt;__pwn(42)&lt;/script&gt;》</a>" in old
+    assert "解读文件：&lt;script&gt;__pwn(47)&lt;/script&gt;" in jd2
     rss = (site / "dachang" / "rss.xml").read_text(encoding="utf-8")
     assert "&lt;script&gt;" not in rss.split("<description>", 2)[-1] or "&amp;lt;script&amp;gt;" in rss
 

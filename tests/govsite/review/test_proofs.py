@@ -153,7 +153,10 @@ def test_proof_signed_before_a_template_change_is_stale(proof_county):
     assert verify_repository(c.root).ok
     theme = c.root / "site_config" / "theme" / "main.html"
     # a change outside the article block (footer) does not touch what was proofread
-    theme.write_text(theme.read_text(encoding="utf-8").replace("主办单位：", "网站主办单位："), encoding="utf-8")
+    footer = '{% include "partials/gs-footer.html" %}'
+    assert footer in theme.read_text(encoding="utf-8")
+    theme.write_text(theme.read_text(encoding="utf-8").replace(footer, "<p>本网站由县政府办公室主办</p>" + footer),
+                     encoding="utf-8")
     c.commit_all("改页脚", who="liming")
     c.approve("wangoffice", "3", [THEME], unit="office")
     assert verify_repository(c.root).ok
