@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,8 @@ class Article:
     validity_date: dt.date | None = None
     validity_by: str = ""              # the amending or replacing document, as written (path or 文号)
     interprets: str = ""               # a 政策解读's document, as written (path or 文号)
+    image: str = ""                    # site path of the page's first own image, for 图片新闻 (or "")
+    image_alt: str = ""
     # computed from the whole catalogue by Catalog.finish (published pages only)
     replaced_by: Article | None = field(default=None, repr=False, compare=False)
     interprets_doc: Article | None = field(default=None, repr=False, compare=False)
@@ -97,8 +100,23 @@ def make_article(page: Page, src_uri: str, url: str, region: str) -> Article:
         repost_from=repost.from_ if repost else "", repost_url=repost.url if repost else "",
         index_no=index_number(region, parts[0], formed.year if formed else None, page.path),
         validity=v.status if v else "", validity_date=v.date if v else None, validity_by=v.by if v else "",
-        interprets=page.interprets,
+        interprets=page.interprets, **_first_image(page.body, src_uri),
     )
+
+
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\)")
+
+
+def _first_image(body: str, src_uri: str) -> dict[str, str]:
+    """The first image the page carries itself (a file under content/, not an outside address)."""
+    for m in _IMAGE.finditer(body or ""):
+        target = m.group(2)
+        if ":" in target or target.startswith(("/", "//")):
+            continue
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(src_uri), target))
+        if not path.startswith(".."):
+            return {"image": path, "image_alt": m.group(1).strip()}
+    return {}
 
 
 def rel_url(frm: str, to: str) -> str:

@@ -80,7 +80,7 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
             log.warning("govsite: %s 与自动生成的页面重名，已被生成页面替换。请改名。", src)
             files.remove(old)
             st.pages.pop("content/" + src, None)
-        hide = "[navigation, toc]" if gen.kind in ("portal", "search", "sitemap") else "[toc]"
+        hide = "[navigation, toc]" if gen.kind in ("portal", "search", "sitemap", "disclosure") else "[toc]"
         files.append(File.generated(config, src, content=f"---\ntitle: {json.dumps(gen.title, ensure_ascii=False)}\n"
                                                           f"hide: {hide}\n---\n"))
         st.generated[src] = gen
@@ -88,8 +88,11 @@ def collect(st: BuildState, files: Any, config: Any) -> Any:
     add("index.md", Generated("portal", "首页"))
     add("search.md", Generated("search", "站内搜索"))
     add("sitemap.md", Generated("sitemap", "网站地图"))
+    add("xxgk.md", Generated("disclosure", "政府信息公开"))
     for u in st.units.values():
         add(f"{u.id}/index.md", Generated("unit", u.display_name, u.id))
+        add(f"{u.id}/xxgk.md", Generated("disclosure", f"{u.display_name}政府信息公开", u.id))
+        st.owner[f"{u.id}/xxgk.md"] = 0
         # a unit's home and its columns' list pages are built beside the column's articles (they are shared
         # out with them in share_out); a column without articles stays with the first process
         homes = [folder_owner[f] for f in (f"{u.id}/{c}" for c in u.columns) if f in folder_owner]

@@ -30,6 +30,9 @@ def generated_body(st: BuildState, src_uri: str) -> str | None:
         return render.search_page(st.shards)
     if gen.kind == "sitemap":
         return render.site_map(st.site, st.units)
+    if gen.kind == "disclosure":
+        return render.disclosure(st.site, st.units, st.catalog, st.categories,
+                                 st.units[gen.unit_id] if gen.unit_id else None)
     unit = st.units[gen.unit_id]
     if gen.kind == "unit":
         return render.unit_home(st.site, unit, st.catalog, st.notices)

@@ -87,19 +87,78 @@ def _search_form(here: str) -> str:
             '<button type="submit">搜索</button></form>')
 
 
+# what 最新信息 is for: news, notices and policy, not a unit's standing pages (机构职能, budgets, reports)
+STANDING = frozenset({"organization", "budget", "annual_report", "guide", "system"})
+HOME_BLOCK = 8  # items per home page block
+
+
+def _column_category(units: dict[str, Any], a: Article) -> str:
+    unit = units.get(a.unit_id)
+    col = unit.columns.get(a.column_id) if unit else None
+    return str(col.category) if col else ""
+
+
+def _block(here: str, hid: str, title: str, items: list[Article], short: dict[str, str], wide: bool = False) -> str:
+    return (f'<section class="gs-panel{" gs-panel--wide" if wide else ""}"><h2 id="{hid}">{e(title)}</h2>'
+            f"{_items(here, items, short)}</section>")
+
+
+def _photos(here: str, items: list[Article]) -> str:
+    """图片新闻: news with a picture of its own, the picture and the title."""
+    if not items:
+        return '<p class="gs-empty">暂无图片新闻。</p>'
+    cells = "".join(f'<li><a href="{e(rel_url(here, a.url))}"><img src="{e(rel_url(here, a.image))}" '
+                    f'alt="{e(a.image_alt or a.title)}" loading="lazy"><span>{e(a.title)}</span></a></li>'
+                    for a in items)
+    return f'<ul class="gs-photos">{cells}</ul>'
+
+
+def _services(here: str, site: dict[str, Any], units: dict[str, Any]) -> str:
+    """办事服务: the county's service links (site.yml ``services``), the 依申请公开 entry, licensing columns."""
+    links = []
+    for item in site.get("services") or []:
+        if isinstance(item, dict) and item.get("title") and safe_url(str(item.get("url") or "")):
+            links.append((str(item["title"]), safe_url(str(item["url"])), True))
+    for u in units.values():
+        for c in u.columns.values():
+            if c.category == "licensing":
+                links.append((f"{u.display_name} · {c.title}", rel_url(here, column_url(u.id, c.id)), False))
+    links.append(("依申请公开", rel_url(here, "xxgk/#gs-ysq"), False))
+    noopener = ' rel="noopener"'
+    cells = "".join(f'<li><a href="{e(url)}"{noopener if outside else ""}>{e(title)}</a></li>'
+                    for title, url, outside in links)
+    return f'<section class="gs-panel"><h2 id="gs-bs">办事服务</h2><ul class="gs-dir">{cells}</ul></section>'
+
+
 def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notices: list[Notice]) -> str:
+    """The portal's home page (首页): 要闻动态, 通知公告, 政策文件, 政策解读, 图片新闻, 办事服务, 政府信息公开,
+    互动交流 and the units, as the 网页设计规范 lists a home page's blocks."""
     here = ""
     short = {uid: u.display_name for uid, u in units.items()}
-    latest = cat.articles[:HOME_LATEST]
+    by_kind: dict[str, list[Article]] = {}
+    for a in cat.articles:
+        by_kind.setdefault(_column_category(units, a), []).append(a)
+    latest = [a for a in cat.articles if _column_category(units, a) not in STANDING][:HOME_LATEST]
+    news = by_kind.get("news", [])
     notice_cols = [a for a in cat.articles if _is_notice_column(units, a)][:HOME_LATEST // 2 + 2]
     # the name and 门户网站 each kept whole: a narrow screen breaks between them, never inside a word
     parts = [f'<h1 class="gs-home-title"><span class="gs-nowrap">{e(str(site.get("name") or "政府"))}</span>'
              '<span class="gs-nowrap">门户网站</span></h1>',
              _search_form(here), '<div class="gs-grid">',
-             f'<section class="gs-panel gs-panel--wide"><h2 id="gs-latest">最新信息</h2>'
-             f'{_items(here, latest, short)}</section>',
-             f'<section class="gs-panel"><h2 id="gs-notices">通知公告</h2>'
-             f'{_items(here, notice_cols, short)}</section></div>']
+             _block(here, "gs-latest", "最新信息", latest, short, wide=True),
+             _block(here, "gs-notices", "通知公告", notice_cols, short), "</div>",
+             '<div class="gs-grid">',
+             _block(here, "gs-news", "要闻动态", news[:HOME_BLOCK], short),
+             _block(here, "gs-policy", "政策文件", by_kind.get("policy", [])[:HOME_BLOCK], short),
+             _block(here, "gs-jiedu", "政策解读", by_kind.get("interpretation", [])[:HOME_BLOCK], short), "</div>",
+             '<section class="gs-panel"><h2 id="gs-photo">图片新闻</h2>'
+             f'{_photos(here, [a for a in news if a.image][:4])}</section>',
+             '<div class="gs-grid">', _services(here, site, units),
+             '<section class="gs-panel"><h2 id="gs-xxgk"><a href="xxgk/">政府信息公开</a></h2>'
+             '<ul class="gs-dir"><li><a href="xxgk/#gs-zn">政府信息公开指南</a></li>'
+             '<li><a href="xxgk/#gs-zd">政府信息公开制度</a></li><li><a href="xxgk/#gs-fd">法定主动公开内容</a></li>'
+             '<li><a href="xxgk/#gs-nb">政府信息公开年报</a></li><li><a href="xxgk/#gs-ysq">依申请公开</a></li></ul>'
+             "</section></div>"]
     ann = "".join(
         f'<li class="gs-notice--{n.kind}">'
         + (f'<a href="{e(rel_url(here, n.url))}">{e(n.text)}</a>' if n.url else e(n.text))
@@ -116,8 +175,72 @@ def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notic
                      + "".join(f'<li><a href="{e(rel_url(here, u.id + "/"))}">{e(u.name)}</a></li>' for u in members)
                      + "</ul>")
     parts.append("</section>")
-    parts.append(_interaction(here, site, None))
+    parts.append(_interaction(here, site, None).replace("<h2 id=\"gs-hd\">政民互动</h2>",
+                                                        "<h2 id=\"gs-hd\">互动交流</h2>"))
     return '<div class="gs-page gs-home">' + "".join(parts) + "</div>"
+
+
+def disclosure(site: dict[str, Any], units: dict[str, Any], cat: Catalog, names: dict[str, str],
+               unit: Any = None) -> str:
+    """政府信息公开 (《政府信息公开条例》第十二条、第十九条、第二十条、第二十六条、第五十条): 指南, 制度, 法定主动
+    公开内容 by category (``names``: the disclosure catalogue's names by id), 年报 and 依申请公开, for the county
+    (``unit`` None: every unit) or for one unit."""
+    here = f"{unit.id}/xxgk/" if unit is not None else "xxgk/"
+    members = [unit] if unit is not None else [u for u in units.values()]
+    who = unit.name if unit is not None else str(site.get("name") or "")
+
+    def columns(category: str) -> list[tuple[Any, Any]]:
+        return [(u, c) for u in members for c in u.columns.values() if c.category == category]
+
+    def listing(pairs: list[tuple[Any, Any]], empty: str) -> str:
+        if not pairs:
+            return f'<p class="gs-empty">{e(empty)}</p>'
+        rows = []
+        for u, c in pairs:
+            items = cat.column(u.id, c.id)
+            label = f"{u.display_name} · {c.title}" if unit is None else c.title
+            rows.append(f'<li><a href="{e(rel_url(here, column_url(u.id, c.id)))}">{e(label)}</a>'
+                        f'<span class="gs-date">{len(items)} 条</span></li>')
+        return '<ul class="gs-list gs-list--full">' + "".join(rows) + "</ul>"
+
+    parts = [f"<h1>{e(unit.name) + '政府信息公开' if unit is not None else '政府信息公开'}</h1>",
+             '<p class="gs-hint">依据《中华人民共和国政府信息公开条例》，本页集中提供政府信息公开指南、制度、法定主动公开内容、'
+             "年度报告和依申请公开渠道。</p>",
+             '<section class="gs-panel"><h2 id="gs-zn">政府信息公开指南</h2>'
+             + listing(columns("guide"), "政府信息公开指南尚未发布（《条例》第十二条：行政机关应当编制、公布政府信息公开指南）。")
+             + "</section>",
+             '<section class="gs-panel"><h2 id="gs-zd">政府信息公开制度</h2>'
+             + listing(columns("system"), "政府信息公开制度尚未发布。") + "</section>",
+             '<section class="gs-panel"><h2 id="gs-fd">法定主动公开内容</h2>']
+    shown = False
+    for cid, name in names.items():
+        if cid in ("guide", "system", "annual_report"):
+            continue
+        pairs = columns(cid)
+        if pairs:
+            shown = True
+            parts.append(f"<h3>{e(name)}</h3>" + listing(pairs, ""))
+    if not shown:
+        parts.append('<p class="gs-empty">暂无法定主动公开内容。</p>')
+    parts.append("</section>")
+    parts.append('<section class="gs-panel"><h2 id="gs-nb">政府信息公开年报</h2>'
+                 + listing(columns("annual_report"), "政府信息公开工作年度报告尚未发布（《条例》第四十九条：每年1月31日前公布）。")
+                 + "</section>")
+    contact = unit.contact if unit is not None else None
+    phone = contact.phone if contact is not None else str((site.get("contact") or {}).get("phone") or "")
+    address = contact.address if contact is not None else str((site.get("contact") or {}).get("address") or "")
+    parts.append('<section class="gs-panel"><h2 id="gs-ysq">依申请公开</h2>'
+                 f"<p>公民、法人或者其他组织可以向{e(who)}申请获取主动公开以外的政府信息（《条例》第二十七条）。"
+                 "请以书面形式（含数据电文形式）提出申请，写明申请人姓名或者名称、身份证明、联系方式，"
+                 "所需政府信息的名称、文号或者便于查询的其他特征性描述，以及获取信息的方式、途径。</p>"
+                 + (f"<p>受理地址：{e(address)}" + (f"；咨询电话：{e(phone)}" if phone else "") + "。</p>" if address else "")
+                 + "</section>")
+    if unit is None:
+        parts.append('<section class="gs-panel"><h2 id="gs-units">各单位政府信息公开</h2><ul class="gs-dir">'
+                     + "".join(f'<li><a href="{e(rel_url(here, u.id + "/xxgk/"))}">{e(u.name)}</a></li>'
+                               for u in units.values())
+                     + "</ul></section>")
+    return '<div class="gs-page gs-disclosure">' + "".join(parts) + "</div>"
 
 
 def site_map(site: dict[str, Any], units: dict[str, Any]) -> str:

@@ -60,7 +60,7 @@ class HandOver:
 class Generated:
     """A page the portal generates (portal home, unit home, column list page, search page, site map)."""
 
-    kind: str            # portal | unit | column | search | sitemap
+    kind: str            # portal | unit | column | search | sitemap | disclosure
     title: str
     unit_id: str = ""
     column_id: str = ""

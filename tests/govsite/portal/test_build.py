@@ -152,7 +152,57 @@ def test_portal_home_latest_directory_announcements(county: Path, preview_site: 
         if unit.opened:
             assert f"{unit.name}网页开通公告（{unit.opened.approval}" in page
     latest = page[page.index('id="gs-latest"'):page.index("</section>", page.index('id="gs-latest"'))]
-    assert len(re.findall(r"<li>", latest)) == min(12, len(articles(county)))
+    assert len(re.findall(r"<li>", latest)) == 12
+    # 最新信息 is news, notices and policy, not a unit's standing pages (机构职能, budgets, annual reports)
+    standing = {f'href="{u}/{c}/' for u, unit in units.items() for c, col in unit.columns.items()
+                if col.category in ("organization", "budget", "annual_report")}
+    assert not [h for h in standing if h in latest], latest
+
+
+def _block(page: str, hid: str) -> str:
+    start = page.index(f'id="{hid}"')
+    return page[start:page.index("</section>", start)]
+
+
+def test_portal_home_has_the_blocks_of_a_government_home_page(county: Path, preview_site: Path) -> None:
+    """网页设计规范: 要闻动态, 通知公告, 政策文件, 政策解读, 图片新闻, 办事服务, 政府信息公开, 互动交流 on the home page,
+    each holding the columns of its kind."""
+    units = load_units(county).units
+    page = html(preview_site, "")
+    kinds = {f"{u}/{c}/": col.category for u, unit in units.items() for c, col in unit.columns.items()}
+
+    def linked(block: str) -> set[str]:
+        return {kinds.get("/".join(h.split("/")[:2]) + "/", "?") for h in re.findall(r'<li>.*?href="([^"]+)"', block)}
+
+    assert linked(_block(page, "gs-news")) == {"news"}
+    assert linked(_block(page, "gs-policy")) == {"policy"}
+    assert linked(_block(page, "gs-jiedu")) == {"interpretation"}
+    photos = _block(page, "gs-photo")
+    assert '<ul class="gs-photos">' in photos and re.search(r'<img src="dachang/gzdt/files/[^"]+" alt="[^"]+"', photos)
+    assert "依申请公开" in _block(page, "gs-bs") and "互动交流" in _block(page, "gs-hd")
+    for anchor in ("gs-zn", "gs-zd", "gs-fd", "gs-nb", "gs-ysq"):
+        assert f'href="xxgk/#{anchor}"' in _block(page, "gs-xxgk")
+
+
+def test_the_disclosure_section_for_the_county_and_each_unit(county: Path, preview_site: Path) -> None:
+    """政府信息公开 (《政府信息公开条例》第十二条、第二十条、第二十七条、第五十条): 指南, 制度, 法定主动公开内容 by
+    category, 年报 and 依申请公开, for the county and for each unit, linking the columns of each kind."""
+    units = load_units(county).units
+    page = html(preview_site, "xxgk/")
+    assert "<h1>政府信息公开</h1>" in page
+    for title in ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报", "依申请公开"):
+        assert f">{title}</h2>" in page, title
+    reports = _block(page, "gs-nb")
+    for uid, unit in units.items():
+        assert f'href="../{uid}/xxgk/">{unit.name}</a>' in page
+        for cid, col in unit.columns.items():
+            if col.category == "annual_report":
+                assert f'href="../{uid}/{cid}/">{unit.display_name} · {col.title}</a>' in reports
+    dachang = html(preview_site, "dachang/xxgk/")
+    assert f"<h1>{units['dachang'].name}政府信息公开</h1>" in dachang
+    assert units["dachang"].contact.address in _block(dachang, "gs-ysq")
+    assert 'href="../gzdt/">工作动态</a>' in _block(dachang, "gs-fd")
+    assert "尚未发布（《条例》第十二条" in _block(dachang, "gs-zn")  # the sample units have no 指南 yet
 
 
 def test_unit_home_contact_opening_interaction(county: Path, preview_site: Path) -> None:
