@@ -18,7 +18,7 @@ from checks.yamlio import YamlSyntaxError, load_yaml
 
 SITE_KEYS = ("name", "short_name", "county", "region_code", "sponsor", "operator", "site_code", "icp", "police_record",
              "contact", "interaction_url", "office_unit", "operator_unit", "base_url", "description", "address", "phone",
-             "email", "copyright")
+             "email", "copyright", "embeds", "services")
 
 
 def find_root(start: Path | None = None) -> Path:
