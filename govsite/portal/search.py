@@ -15,6 +15,7 @@ index is itself chunked, so the browser never loads a whole-site index.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from govsite.core.errors import GovsiteError
 from govsite.portal import parallel
 
+log = logging.getLogger("mkdocs.govsite")
 SHARDS = 8  # at most this many shard indexes (each one chunked); the browser merges them
 SHARD_PAGES = 1250  # about this many pages per shard: each Pagefind run first loads its Chinese dictionary (~0.3 s)
 
@@ -128,6 +130,8 @@ class Indexer:
             detail = (err or out).strip().splitlines()
             raise GovsiteError(f"站内搜索索引（Pagefind）生成失败：{detail[-1] if detail else '未知错误'}。"
                                "请检查构建输出目录是否完整。")
+        whole_query_words(self.site_dir / "pagefind" / shard.name)
+
 
     def keep(self, names: set[str]) -> None:
         """Index only the shards ``names`` in this process (another process indexes the others)."""
@@ -187,3 +191,26 @@ def _wait_any(procs: list[subprocess.Popen]) -> None:
     finally:
         for fd in fds:
             os.close(fd)
+
+
+# Pagefind's search script splits a Chinese query with the browser's own word list (Intl.Segmenter, ICU), which
+# lacks many words of government writing (听证 → 听 证, 整改 → 整 改) and then misses pages the index holds them
+# whole in (the index is segmented by Pagefind's dictionary at build time). The query is kept whole instead:
+# benchmarks/search_recall.py measures recall 0.90 split and 0.98 whole on the sample county.
+QUERY_SPLIT = "if(needsWordSegmentation(trueLanguage)){"
+QUERY_WHOLE = "if(false&&needsWordSegmentation(trueLanguage)){"
+
+
+def whole_query_words(bundle: Path) -> None:
+    """Keep a Chinese query whole in the shard's search scripts (page and worker); warn when Pagefind's script
+    no longer reads as expected (another Pagefind version: check the search benchmark)."""
+    for name in ("pagefind.js", "pagefind-worker.js"):
+        script = bundle / name
+        if not script.is_file():
+            continue
+        text = script.read_text(encoding="utf-8")
+        if QUERY_SPLIT in text:
+            script.write_text(text.replace(QUERY_SPLIT, QUERY_WHOLE), encoding="utf-8")
+        elif QUERY_WHOLE not in text:
+            log.warning("站内搜索：%s 的中文检索词切分方式与预期不同（Pagefind 版本变化？），中文检索的查全率可能下降。"
+                        "请运行 benchmarks/search_recall.py 核对。", name)

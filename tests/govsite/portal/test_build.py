@@ -772,3 +772,16 @@ def test_an_approved_page_with_an_unexempted_error_is_held_back(county: Path, tm
     assert result.articles == 1 and clean.is_file()
     assert not (tmp_path / "site" / urls[0] / "index.html").exists()
     assert (tmp_path / "site" / urls[1] / "index.html").exists()
+
+
+def test_a_chinese_query_is_kept_whole_by_the_search_scripts(preview_site: Path) -> None:
+    """Pagefind's browser script would split 听证 into 听 证 with the browser's word list and miss the pages the index
+    holds 听证 in (benchmarks/search_recall.py); every shard's page and worker script keep the query whole."""
+    from govsite.portal.search import QUERY_SPLIT, QUERY_WHOLE
+
+    scripts = sorted((preview_site / "pagefind").glob("*/pagefind*.js"))
+    patched = [p for p in scripts if p.name in ("pagefind.js", "pagefind-worker.js")]
+    assert len(patched) >= 2, scripts
+    for script in patched:
+        text = script.read_text(encoding="utf-8")
+        assert QUERY_WHOLE in text and QUERY_SPLIT not in text.replace(QUERY_WHOLE, ""), script
