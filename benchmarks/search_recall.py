@@ -46,7 +46,6 @@ import logging
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -75,24 +74,11 @@ class UsageError(Exception):
 
 # ---------------------------------------------------------------- build
 
-def _git(root: Path, *args: str) -> None:
-    date = "2026-11-27T10:00:00+08:00"
-    env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date, GIT_AUTHOR_NAME="基准",
-               GIT_COMMITTER_NAME="基准", GIT_AUTHOR_EMAIL="bench@example.gov.cn", GIT_COMMITTER_EMAIL="bench@example.gov.cn")
-    subprocess.run(["git", "-C", str(root), "-c", "commit.gpgsign=false", *args], env=env, check=True,
-                   capture_output=True)
-
-
 def sample_county(dest: Path) -> Path:
-    """The repository's sample county committed in a fresh git repository (as tests/govsite/portal/conftest.py)."""
-    dest.mkdir(parents=True)
-    shutil.copytree(REPO / "units", dest / "units")
-    shutil.copytree(REPO / "site_config", dest / "site_config", ignore=shutil.ignore_patterns("theme"))
-    shutil.copytree(REPO / "content", dest / "content")
-    _git(dest, "init", "-q", "-b", "main")
-    _git(dest, "add", "-A")
-    _git(dest, "commit", "-q", "-m", "样例县")
-    return dest
+    """The repository's sample county committed in a fresh git repository (the portal tests' own copy)."""
+    from tests.govsite.portal.conftest import make_county  # noqa: PLC0415
+
+    return make_county(dest)
 
 
 def synthetic_county(dest: Path, pages: int, seed: int) -> Path:

@@ -475,7 +475,7 @@ def create_app(config: DeskConfig) -> Starlette:
             up = await run_in_threadpool(uploads.prepare_image, data, name, limits, used)
             snippet = f"![{alt}](files/{up.name})"
         else:
-            checker = desk.ws.cached("checker", lambda: _checker(desk))
+            checker = desk.ws.checker()
             up = await run_in_threadpool(lambda: uploads.check_attachment(
                 data, name, limits, checker=checker, folder=folder, used=used))
             snippet = f"[{alt or up.name}](files/{up.name})"
@@ -636,13 +636,6 @@ def _page_dest(path: str) -> str:
     """Where the preview writes the page ``content/<unit>/<column>/<name>.md``."""
     stem = "/".join(path.split("/")[1:])[:-3]
     return stem + "/"
-
-
-def _checker(desk: Desk) -> Any:
-    from govsite.compliance.context import checker_for  # noqa: PLC0415
-    from govsite.core.county import County  # noqa: PLC0415
-
-    return checker_for(County(desk.root_path))
 
 
 def _open_merge_request(desk: Desk, email: str, prepared: signing.Prepared, path: str,

@@ -316,21 +316,14 @@ def check(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[Show
     links may name although they are not in the repository yet)."""
     from dataclasses import replace  # noqa: PLC0415
 
-    rules = _checker(ws).ruleset.rules
+    rules = ws.checker().ruleset.rules
     return [replace(_shown(draft, text, f, i), basis=rules[f.rule].explain if f.rule in rules else "")
             for i, (text, f) in enumerate(_findings(ws, draft, files))]
 
 
-def _checker(ws: Workspace) -> Any:
-    from govsite.compliance.context import checker_for  # noqa: PLC0415
-    from govsite.core.county import County  # noqa: PLC0415
-
-    return ws.cached("checker", lambda: checker_for(County(ws.root)))
-
-
 def _findings(ws: Workspace, draft: Draft, files: Collection[str] = ()) -> list[tuple[str, Any]]:
     text = compose(draft)
-    found = [f for f in _checker(ws).check_raw(draft.path, text.encode("utf-8"))
+    found = [f for f in ws.checker().check_raw(draft.path, text.encode("utf-8"))
              if not _uploaded(draft, text, f, set(files))]
     found.sort(key=lambda f: (f.line, f.column, f.rule))
     return [(text, f) for f in found]
@@ -464,9 +457,10 @@ def _resubmit(ws: Workspace, draft: Draft, page: bytes, files: dict[str, bytes])
     except GovsiteError:
         raise GovsiteError(f"稿件所在的分支“{draft.branch}”已不存在（可能已合并或被删除）。请从“我的待办”重新打开稿件，"
                            "或另存为新稿件提交。") from None
-    if ws.read(b.tip, draft.path) is None:
+    under_review = ws.read(b.tip, draft.path)
+    if under_review is None:
         raise GovsiteError("这个分支上没有这篇稿件，不能在这里修改。请从“我的待办”重新打开稿件。")
-    if ws.read(b.tip, draft.path) == page and not files:
+    if under_review == page and not files:
         raise GovsiteError("稿件没有改动。请按退回意见修改后再提交。")
     tree = plumbing.write_tree(ws.root, b.tip, {draft.path: page, **_own_files(draft, files)})
     when = now()

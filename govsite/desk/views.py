@@ -323,10 +323,7 @@ def page_title(source: str, path: str) -> str:
 
 def _marks(ws: Workspace, path: str, raw: bytes) -> list[Mark]:
     """The findings of every check on this version, with the text each is about."""
-    from govsite.compliance.context import checker_for  # noqa: PLC0415
-    from govsite.core.county import County  # noqa: PLC0415
-
-    checker = ws.cached("checker", lambda: checker_for(County(ws.root)))
+    checker = ws.checker()
     lines = raw.decode("utf-8-sig", "replace").split("\n")
     out: list[Mark] = []
     for f in checker.check_raw(path, raw):

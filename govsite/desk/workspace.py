@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from pathlib import Path
 
 from govsite.core.china import CHINA
@@ -85,6 +85,13 @@ class Workspace:
             self._cached = {k: v for k, v in self._cached.items() if k[0] != name}
             self._cached[key] = make()
         return self._cached[key]  # type: ignore[return-value]
+
+    def checker(self) -> Any:
+        """The county's compliance checker (the same engine and rules as ``govsite check``), once per target tip."""
+        from govsite.compliance.context import checker_for  # noqa: PLC0415
+        from govsite.core.county import County  # noqa: PLC0415
+
+        return self.cached("checker", lambda: checker_for(County(self.root)))
 
     # ---- the forge --------------------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> bool:

@@ -175,8 +175,7 @@ def portal_home(site: dict[str, Any], units: dict[str, Any], cat: Catalog, notic
                      + "".join(f'<li><a href="{e(rel_url(here, u.id + "/"))}">{e(u.name)}</a></li>' for u in members)
                      + "</ul>")
     parts.append("</section>")
-    parts.append(_interaction(here, site, None).replace("<h2 id=\"gs-hd\">政民互动</h2>",
-                                                        "<h2 id=\"gs-hd\">互动交流</h2>"))
+    parts.append(_interaction(here, site, None, "互动交流"))
     return '<div class="gs-page gs-home">' + "".join(parts) + "</div>"
 
 
@@ -272,13 +271,13 @@ def _is_notice_column(units: dict[str, Any], a: Article) -> bool:
     return bool(col and col.category == "notices")
 
 
-def _interaction(here: str, site: dict[str, Any], unit: Any) -> str:
+def _interaction(here: str, site: dict[str, Any], unit: Any, title: str = "政民互动") -> str:
     url = safe_url(str(site.get("interaction_url") or ""))
     phone = unit.contact.phone if unit is not None else str((site.get("contact") or {}).get("phone") or "")
     who = unit.name if unit is not None else str(site.get("name") or "")
     link = (f'<a class="gs-button" href="{e(url)}" rel="noopener">我要写信（政民互动）</a>' if url
             else '<span class="gs-empty">政民互动渠道未配置（site_config/site.yml 的 interaction_url）。</span>')
-    return ('<section class="gs-panel gs-interact"><h2 id="gs-hd">政民互动</h2>'
+    return (f'<section class="gs-panel gs-interact"><h2 id="gs-hd">{e(title)}</h2>'
             f'<p>对{e(who)}的工作有意见建议或咨询事项，请通过县政府门户网站政民互动平台留言，我们将依法依规及时答复。'
             + (f"也可在工作日拨打电话 {e(phone)}。" if phone else "") + f"</p><p>{link}</p></section>")
 

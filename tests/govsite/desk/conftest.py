@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.govsite.desk.test_notify import robot  # noqa: F401 - a fixture
 from tests.govsite.review.conftest import keys  # noqa: F401 - a fixture
@@ -21,17 +22,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_desk(clone: Path, state: Path, remote: str | None = "origin", webhook: str = "") -> Iterator[str]:
-    """``govsite desk`` over ``clone``, served by uvicorn on a free port; yields its origin (localhost)."""
+def running_desk(clone: Path, state: Path, remote: str | None = "origin", webhook: str = "",
+                 forge: Any = None) -> Iterator[str]:
+    """``govsite desk`` over ``clone``, served by uvicorn on a free port; yields its origin (localhost).
+    ``forge``: the desk's :class:`~govsite.desk.forge.ForgeSettings` (none by default)."""
     import uvicorn
 
     from govsite.desk.app import create_app
     from govsite.desk.config import DeskConfig
+    from govsite.desk.forge import ForgeSettings
     from govsite.desk.notify import NotifySettings
 
     port = free_port()
     config = DeskConfig(root=clone, state=state, remote=remote, port=port, fetch_every=0.0,
-                        notify=NotifySettings(webhook=webhook))
+                        notify=NotifySettings(webhook=webhook), forge=forge or ForgeSettings())
     server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

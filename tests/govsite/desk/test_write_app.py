@@ -78,11 +78,15 @@ def upload(base: str, session: Session, kind: str, name: str, data: bytes, draft
     fields = {"kind": kind, "alt": alt, "draft_id": draft_id,
               "draft": raw_draft if raw_draft is not None else json.dumps(draft or _draft(), ensure_ascii=False)}
     content_type, body = _multipart(fields, (name, data))
-    request = urllib.request.Request(f"{base}/api/upload", data=body, method="POST",
-                                     headers={"Content-Type": content_type, **_headers(base, session)})
+    return _send(urllib.request.Request(f"{base}/api/upload", data=body, method="POST",
+                                        headers={"Content-Type": content_type, **_headers(base, session)}), 60)
+
+
+def _send(request: urllib.request.Request, timeout: float) -> tuple[int, dict[str, Any]]:
+    """The desk's answer to ``request``: status and JSON (a page that is not JSON as ``{"error": text}``)."""
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with opener.open(request, timeout=60) as response:
+        with opener.open(request, timeout=timeout) as response:
             status, raw = response.status, response.read()
     except urllib.error.HTTPError as exc:
         status, raw = exc.code, exc.read()
@@ -104,18 +108,8 @@ def write_page(base: str, session: Session, draft_id: str = "") -> tuple[int, st
 
 
 def post_raw(base: str, session: Session, path: str, raw: bytes) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(f"{base}{path}", data=raw, method="POST",
-                                     headers={"Content-Type": "application/json", **_headers(base, session)})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(request, timeout=30) as response:
-            status, body = response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        status, body = exc.code, exc.read()
-    try:
-        return status, json.loads(body)
-    except ValueError:
-        return status, {"error": body.decode("utf-8", "replace")}
+    return _send(urllib.request.Request(f"{base}{path}", data=raw, method="POST",
+                                        headers={"Content-Type": "application/json", **_headers(base, session)}), 30)
 
 
 def jpeg(width: int = 800, height: int = 600) -> bytes:

@@ -32,9 +32,32 @@ def _county(tmp_path, keys):
     return county, forge, clone
 
 
-def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkeypatch):
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch):
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
+
+
+def _submit(editor, base):
+    """The checklist ticked one by one (nothing is ticked for the editor), then 提交并签署一审: two touches."""
+    for box in editor.page.locator('input[name="checklist"]').all():
+        box.check()
+    editor.page.get_by_role("button", name="提交并签署一审").click()
+    editor.notice("已提交")
+    editor.page.wait_for_url(f"{base}/", timeout=30000)
+
+
+def _submitted(forge, tmp_path):
+    """The one desk branch on the local remote, and a fresh clone of it."""
+    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
+        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
+        capture_output=True, text=True, check=True).stdout.split()]
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
+    return branch, fresh
+
+
+def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys):
     county, forge, clone = _county(tmp_path, keys)
     state = tmp_path / "state"
     with running_desk(clone, state) as base, browser() as chromium:
@@ -109,11 +132,7 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         assert "大昌镇召开森林防火工作部署会" in preview.locator("h1").first.inner_text()
         preview.close()
         # submitting: the checklist first (nothing is ticked for the editor), then two touches
-        for box in page.locator('input[name="checklist"]').all():
-            box.check()
-        page.get_by_role("button", name="提交并签署一审").click()
-        editor.notice("已提交")
-        page.wait_for_url(f"{base}/", timeout=30000)
+        _submit(editor, base)
         # "my pages": where the submitted page stands
         expect(page.locator(".mine li", has_text="大昌镇召开森林防火工作部署会")).to_contain_text("待二审",
                                                                                            timeout=30000)
@@ -126,13 +145,8 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
         expect(waiting).to_have_count(1, timeout=60000)
         assert "二审" in waiting.inner_text()
 
-    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
-        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
-        capture_output=True, text=True, check=True).stdout.split()]
+    branch, fresh = _submitted(forge, tmp_path)
     assert branch.startswith("desk/dachang-2026-12-07-fanghuo-")
-    fresh = tmp_path / "fresh"
-    subprocess.run(["git", "clone", "-q", str(forge), str(fresh)], check=True)
-    subprocess.run(["git", "-C", str(fresh), "checkout", "-q", branch], check=True)
     path = "content/dachang/gzdt/2026-12-07-fanghuo.md"
     text = (fresh / path).read_text(encoding="utf-8")
     assert "再接再厉" in text and "再接再励" not in text and "title: 大昌镇召开森林防火工作部署会" in text
@@ -142,7 +156,7 @@ def test_an_editor_writes_checks_fixes_and_submits_a_page(tmp_path, keys, monkey
     assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
 
 
-def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeypatch):
+def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys):
     """The issue's whole path: a .docx with photos becomes the body, its 文号 and 成文日期 proposed; its planted
     typo and a resident's mobile number are marked and fixed with one click each; a phone photo with its
     position is inserted with alt text and stored without the position; a corrupt .docx is said to be broken
@@ -151,8 +165,6 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
     from tests.govsite.desk.test_uploads import gps_exif, noisy_photo
     from tests.govsite.desk.test_wordimport import draft as word_draft, photo
 
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
     county, forge, clone = _county(tmp_path, keys)
     (tmp_path / "tongzhi.docx").write_bytes(word_draft(
         images=[(photo((640, 480)), "检查人员在林区巡查")],
@@ -206,21 +218,13 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
         preview.locator("article", has_text="再接再厉").first.wait_for(timeout=120000)
         assert preview.locator('article img[alt="工作人员走访农户"]').count() == 1
         preview.close()
-        for box in page.locator('input[name="checklist"]').all():
-            box.check()
-        page.get_by_role("button", name="提交并签署一审").click()
-        editor.notice("已提交")
-        page.wait_for_url(f"{base}/", timeout=30000)
+        _submit(editor, base)
         head = Person(chromium, DESKTOP)
         head.hold(county.passkeys["zhangke"], "zhangke@dachang.gov.cn")
         head.sign_in(base)
         expect(head.page.locator(".inbox .item", has_text="关于开展冬季森林防火检查的通知")).to_have_count(1, timeout=60000)
 
-    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
-        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
-        capture_output=True, text=True, check=True).stdout.split()]
-    fresh = tmp_path / "fresh"
-    subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
+    _branch, fresh = _submitted(forge, tmp_path)
     path = "content/dachang/gzdt/2026-12-07-tongzhi.md"
     text = (fresh / path).read_text(encoding="utf-8")
     assert "再接再厉" in text and "再接再励" not in text and "13812345678" not in text and "138****5678" in text
@@ -237,7 +241,7 @@ def test_an_editor_imports_a_word_draft_and_adds_a_photo(tmp_path, keys, monkeyp
     assert [(t.tier, t.state) for t in result.tiers][:2] == [("1", "valid"), ("2", "missing")], result.tiers
 
 
-def test_an_editor_pastes_photos_uploads_through_the_toolbar_and_asks_for_an_exemption(tmp_path, keys, monkeypatch):
+def test_an_editor_pastes_photos_uploads_through_the_toolbar_and_asks_for_an_exemption(tmp_path, keys):
     """A photo pasted into the editor is asked its alt text and stored with the draft; a photo embedded in pasted
     text becomes a stored photo; images Word leaves on the writer's computer (file:) are named with what to do;
     an attachment goes in through the editor's toolbar; an error the editor stands by is exempted with a reason
@@ -247,8 +251,6 @@ def test_an_editor_pastes_photos_uploads_through_the_toolbar_and_asks_for_an_exe
     from tests.checks.attachments import files as attachment_files
     from tests.govsite.desk.test_uploads import noisy_photo
 
-    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
     county, forge, clone = _county(tmp_path, keys)
     (tmp_path / "fanghuo.pdf").write_bytes(attachment_files.pdf([["森林防火工作方案", "一、工作目标"]]))
     photo = base64.b64encode(noisy_photo((1200, 900))).decode()
@@ -315,17 +317,9 @@ def test_an_editor_pastes_photos_uploads_through_the_toolbar_and_asks_for_an_exe
         assert "豁免理由：单位对外公布的服务热线" in exempted.inner_text()
         assert "科室负责人（二审）和分管负责人（三审）认可" in exempted.inner_text()
         expect(page.locator("#saved")).to_contain_text("草稿已保存", timeout=30000)
-        for box in page.locator('input[name="checklist"]').all():
-            box.check()
-        page.get_by_role("button", name="提交并签署一审").click()
-        editor.notice("已提交")
-        page.wait_for_url(f"{base}/", timeout=30000)
+        _submit(editor, base)
 
-    [branch] = [r.split("refs/heads/", 1)[1] for r in subprocess.run(
-        ["git", "--git-dir", str(forge), "for-each-ref", "--format=%(refname)", "refs/heads/desk/"],
-        capture_output=True, text=True, check=True).stdout.split()]
-    fresh = tmp_path / "fresh"
-    subprocess.run(["git", "clone", "-q", "-b", branch, str(forge), str(fresh)], check=True)
+    _branch, fresh = _submitted(forge, tmp_path)
     path = "content/dachang/gzdt/2026-12-07-rexian.md"
     text = (fresh / path).read_text(encoding="utf-8")
     assert "热线13812345678，全天接听。 <!-- govsite: allow privacy.mobile 单位对外公布的服务热线 -->" in text

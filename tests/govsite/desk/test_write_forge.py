@@ -12,9 +12,6 @@ import logging
 import re
 import socket
 import subprocess
-import threading
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +24,7 @@ from govsite.desk.workspace import now
 from govsite.review import passkey
 from govsite.review.policy import CHECKLIST
 from govsite.review.status import branch_status
-from tests.govsite.desk.conftest import free_port
+from tests.govsite.desk.conftest import running_desk
 from tests.govsite.desk.forge_standin import TOKEN, serve
 from tests.govsite.desk.test_app import call
 from tests.govsite.review.authenticator import Authenticator
@@ -70,28 +67,9 @@ def setup(tmp_path: Path, keys: Any) -> Setup:
     return Setup(county, remote, clone, tmp_path / "state")
 
 
-@contextlib.contextmanager
-def desk(setup: Setup, forge: ForgeSettings) -> Iterator[str]:
-    """``govsite desk`` over the clone (remote "origin", target "main") with ``forge``, served by uvicorn in this
-    process on a free port; yields its origin."""
-    import uvicorn
-
-    from govsite.desk.app import create_app
-    from govsite.desk.config import DeskConfig
-
-    port = free_port()
-    config = DeskConfig(root=setup.clone, state=setup.state, remote="origin", port=port, fetch_every=0.0,
-                        forge=forge)
-    server = uvicorn.Server(uvicorn.Config(create_app(config), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://localhost:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+def desk(setup: Setup, forge: ForgeSettings) -> contextlib.AbstractContextManager[str]:
+    """``govsite desk`` over the clone (remote "origin", target "main") with ``forge``; yields its origin."""
+    return running_desk(setup.clone, setup.state, forge=forge)
 
 
 def forge_of(kind: str, url: str) -> ForgeSettings:
