@@ -491,8 +491,9 @@ def create_app(config: DeskConfig) -> Starlette:
 
     async def fix_draft(request: Request, session: Session) -> Response:
         draft, files = await draft_with_files(request, session)
-        index = int((await _json(request)).get("index", -1))
-        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, index, set(files))
+        index = (await _json(request)).get("index", -1)
+        fixed = await run_in_threadpool(drafting.fix, desk.ws, draft, index if isinstance(index, int) else -1,
+                                        set(files))
         shown = await run_in_threadpool(drafting.check, desk.ws, fixed, set(files))
         return JSONResponse({"draft": fixed.to_data(), "findings": [s.__dict__ for s in shown]})
 

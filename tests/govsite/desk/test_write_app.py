@@ -273,6 +273,10 @@ def test_malformed_requests_get_a_chinese_400(tmp_path, county):
                 assert status in (400, 409), (path, draft, status, answer)
                 assert "稿件内容格式错误" in answer["error"], (path, draft, answer)
         assert store.draft(EDITOR, did) == kept
+        for path in ("/api/fix", "/api/exempt"):  # a finding named by something that is not its number
+            status, answer = post_raw(base, me, path, json.dumps(
+                {"draft": _draft(), "draft_id": did, "index": "第一条", "reason": "经核实为公开电话"}).encode())
+            assert status == 409 and "提示" in answer["error"], (path, status, answer)
         status, page = write_page(base, me, did)
         assert status == 200 and TITLE in page
 
