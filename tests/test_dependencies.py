@@ -45,6 +45,17 @@ def test_every_direct_dependency_is_pinned_and_locked_at_the_same_version() -> N
         assert name in LOCK
 
 
+def test_the_portal_has_its_own_theme_and_no_material() -> None:
+    """Material for MkDocs reaches its end of life on 2027-05-05: the portal ships its own theme (issue 17)."""
+    assert not any(name.startswith("mkdocs-material") for name in LOCK)
+    assert not any(s.startswith("mkdocs-material") for s in PROJECT["optional-dependencies"]["portal"])
+    themes = PROJECT["entry-points"]["mkdocs.themes"]
+    assert themes == {"govsite": "govsite.portal.theme"}
+    for config in (REPO / "mkdocs.yml", REPO / "govsite" / "portal" / "mkdocs.yml"):
+        assert yaml.safe_load(config.read_text(encoding="utf-8"))["theme"]["name"] == "govsite", config
+    assert (REPO / "govsite" / "portal" / "theme" / "mkdocs_theme.yml").is_file()
+
+
 def test_the_hook_environment_is_what_checking_needs_at_the_locked_versions() -> None:
     assert set(_direct(PROJECT["dependencies"])) | {"pycorrector"} == set(CHECK)
     assert all(LOCK[name] == version for name, version in CHECK.items())
@@ -59,7 +70,7 @@ def test_checking_a_page_loads_neither_the_portal_nor_review_packages(repo) -> N
     page = repo.page("town/gzdt/a.md", "本镇召开会议。\n")
     code = ("import sys; from govsite.cli.main import main; rc = main(['--root', sys.argv[1], 'check', sys.argv[2]]);"
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('mkdocs', 'material', 'git', 'cryptography', 'nacl', 'jinja2', 'chinese_calendar', 'pycorrector'));"
+            "('mkdocs', 'git', 'cryptography', 'nacl', 'jinja2', 'chinese_calendar', 'pycorrector'));"
             "print(rc, heavy)")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run([sys.executable, "-c", code, str(repo.root), str(page)], capture_output=True, text=True, env=env)

@@ -45,7 +45,7 @@ VERSION = 1
 _SALT = b"govsite-render-digest-v1\n"
 
 _ARTICLE_START = re.compile(r'<div\s+class="gs-article"[^>]*>')
-_CONTENT_START = re.compile(r'<article\s+class="md-content__inner[^"]*"[^>]*>')
+_CONTENT_START = re.compile(r'<article\s+class="gs-content[^"]*"[^>]*>')
 _DIV = re.compile(r"<(/?)div\b", re.I)
 _XREF = re.compile(r"<(div|span)\b[^>]*?\sdata-gs-xref(?=[\s>])[^>]*>.*?</\1>", re.S)
 _BANNER = re.compile(r'<div\s+class="gs-unverified"[^>]*>.*?</div>', re.S)
@@ -79,7 +79,8 @@ def extract(html: str) -> str | None:
     if m is None:
         return None
     end = html.find("</article>", m.end())
-    return _BANNER.sub("", html[m.start():end if end > 0 else len(html)])
+    # the content area's own tag is the theme's business (its classes), not the proofread page's
+    return "<article>" + _BANNER.sub("", html[m.end():end if end > 0 else len(html)])
 
 
 def normalise(fragment: str) -> str:

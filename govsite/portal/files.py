@@ -140,7 +140,7 @@ def share_out(st: BuildState, plan: list[search.Shard]) -> dict[str, int]:
     on it."""
     if st.workers <= 1:
         return {}
-    # measured in article-equivalents: a navigation page renders Material's navigation marked for itself
+    # measured in article-equivalents: a navigation page renders the theme's navigation marked for itself
     # (about two articles' work), and the first process also copies the static files and renders 404.html
     nav: dict[str, int] = {}  # folder → its first list page, and its unit's home for the unit's first column
     for s in plan:

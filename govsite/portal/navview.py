@@ -1,8 +1,8 @@
 """The navigation one page shows (导航视图): the whole portal, with only the page's own unit opened up.
 
-MkDocs' navigation holds the portal, every unit and every unit's columns. Material renders that whole tree
-into every page, so on a county portal of 60–80 units (500+ columns) each page would carry 600 navigation
-entries and each column folder would render them again: the build grows with units × columns × folders,
+MkDocs' navigation holds the portal, every unit and every unit's columns. A theme that rendered that whole tree
+into every page would, on a county portal of 60–80 units (500+ columns), put 600 navigation entries on each
+page and render them again for each column folder: the build grows with units × columns × folders,
 and pages grow to 80 KB. Government portals show the current unit's columns and the other units as plain
 links; that is the view built here, once per unit, from MkDocs' own navigation objects:
 
@@ -31,7 +31,7 @@ class StandInPage:
 
 
 class NavView:
-    """What Material's navigation templates read of MkDocs' ``Navigation``: ``items``, ``homepage``."""
+    """What the theme's navigation templates read of MkDocs' ``Navigation``: ``items``, ``homepage``."""
 
     def __init__(self, items: list[Any], homepage: Any, groups: list[tuple[Section, Section]]) -> None:
         self.items = items

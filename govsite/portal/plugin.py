@@ -35,7 +35,6 @@ from govsite.portal.state import BuildState, HandOver, Services
 from govsite.portal.verdict import Verdict, no_gate
 
 log = logging.getLogger("mkdocs.govsite")
-THEME_DIR = Path(__file__).resolve().parent / "theme"  # govsite's templates, between the county's and Material's
 
 
 class PortalConfig(base.Config):
@@ -95,7 +94,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         base_url = str(site.get("base_url") or "https://www.example.gov.cn/")
         if not base_url.endswith("/"):
             base_url += "/"
-        # what passes through MkDocs' and Material's templates is printed as it is: hand it over escaped
+        # what passes through the theme's templates is printed as it is: hand it over escaped
         config["site_name"] = escape(str(site.get("name") or "政府门户网站"))
         config["site_url"] = base_url
         config["site_description"] = escape(str(site.get("description") or ""))
@@ -118,8 +117,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                                       "embeds": embeds.to_context(opts.preview),
                                       "govmeta": govmeta.site_tags(site, base_url)}  # on every page, 404 too
         dirs = config.theme.dirs
-        if str(THEME_DIR) not in dirs:  # after the county's own overrides (custom_dir), before Material
-            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if config.theme.name != "govsite":
+            raise PluginError(f"govsite-portal 只能使用 govsite 自带的门户主题（theme: name: govsite），不能使用“{config.theme.name}”。"
+                              "县里的页面调整请放在 site_config/theme/ 下。")
         self.state = BuildState(
             root=root, preview=opts.preview, verdict=verdict, built=built, closed=closed, site=site, units=units,
             base_url=base_url, dates=publish_dates(root), search=opts.search,
@@ -131,9 +131,6 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         # MkDocs' own sitemap.xml(.gz) would be overwritten by ours (on_post_build): do not render it
         config.theme.static_templates.discard("sitemap.xml")
         return config
-
-    def on_pre_build(self, config: Any) -> None:
-        theme.install(config.theme)  # a cheaper theme listing for the build that starts now
 
     def on_files(self, files_: Any, config: Any) -> Any:
         return files.collect(self.st, files_, config)
@@ -173,7 +170,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         parsed = st.sources.pop(page.file.src_uri, None)
         if parsed is not None:  # the content model's reading of the page, not MkDocs' own
             page.meta, markdown = dict(parsed[0]), parsed[1]
-            if isinstance(page.meta.get("title"), str):  # Material prints it as it is: hand it over escaped
+            if isinstance(page.meta.get("title"), str):  # the theme prints it as it is: hand it over escaped
                 page.meta["title"] = escape(page.meta["title"])
         if st.use_skeletons and page.file.src_uri in st.catalog.by_src and "template" not in page.meta:
             page.meta["template"] = skeleton.TEMPLATE  # the filled skeleton when there is one, else main.html

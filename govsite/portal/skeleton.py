@@ -1,8 +1,8 @@
 """Article pages from one skeleton per folder (页面骨架): the theme renders each shape once, pages fill it in.
 
-Material's page template costs about a millisecond per page even with its navigation cached, and the
-articles of one column folder differ in five places only: the title (``<title>`` and header), the canonical
-address, the skip link (the first heading's anchor), the government meta tags in the head
+Rendering the whole page template costs a good part of a millisecond per page even with its navigation
+cached, and the articles of one column folder differ in five places only: the title, the canonical address, the
+skip link when a template uses the first heading's anchor, the government meta tags in the head
 (``partials/gov-meta.html``, rendered per page) and the content block (metadata table, title, body —
 rendered per page by main.html's own ``content`` block). So the first article of each *shape* (the same
 folder, navigation flags and depth) is rendered in full by the theme and kept; at the second, the theme
@@ -32,7 +32,7 @@ _SLOTS = {
     "govmeta": "\ue000gs-govmeta\ue001",  # the page's government meta tags (partials/gov-meta.html)
 }
 GOVMETA = "partials/gov-meta.html"
-# front matter keys Material's templates read: a page that sets one is rendered in full
+# front matter keys a theme's templates may read (a county's overrides too): a page that sets one is rendered in full
 THEME_META = frozenset({"description", "author", "hide", "template", "status", "tags", "icon", "subtitle",
                         "search", "robots", "social", "comments"})
 _UNSAFE = frozenset("&<>\"'\n\r\t\ue000\ue001")
@@ -40,7 +40,7 @@ _MISSING = object()
 
 
 class TocStub:
-    """What Material's skip link reads of ``page.toc``: its first entry's ``url``."""
+    """What a template reads of ``page.toc`` for a skip link: its first entry's ``url``."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -60,6 +60,7 @@ class Skeletons:
         self.filled = 0    # pages answered from a skeleton (for tests and the verbose log)
         self.refused: list[str] = []  # shapes that keep the full render, with the reason
         self._tags: Any = _MISSING  # the compiled partials/gov-meta.html, looked up once
+        self._owner: Any = None  # the template that defines the content block
 
     def page_html(self, context: dict[str, Any], page: Any, shape: Hashable) -> str | None:
         """The page's HTML, or None when the full template must render it."""
@@ -71,7 +72,13 @@ class Skeletons:
         if parts is _MISSING:
             first = self._first.get(shape)
             if first is None:  # a folder's first article: rendered in full, kept to check the skeleton against
-                self._first[shape] = _First(page.file.src_uri, _own(page), "", self._values(context, page))
+                try:
+                    values = self._values(context, page)
+                except Exception as exc:  # noqa: BLE001 - e.g. a county's content block calling super(): render in full
+                    self._by_shape[shape] = None
+                    self.refused.append(f"{page.file.src_uri}: 正文块不能单独渲染（{exc}）")
+                    return None
+                self._first[shape] = _First(page.file.src_uri, _own(page), "", values)
                 self._waiting[page.file.src_uri] = shape
                 return None
             parts = self._by_shape[shape] = self._make(context, page, first)
@@ -91,13 +98,26 @@ class Skeletons:
     # ------------------------------------------------------------------------------------------------
 
     def _values(self, context: dict[str, Any], page: Any) -> dict[str, str]:
-        main = self.env.get_template("main.html")
-        content = "".join(main.blocks["content"](main.new_context(context)))
+        owner = self._content_owner()
+        content = "".join(owner.blocks["content"](owner.new_context(context)))
         tags = self._govmeta()
         govmeta = "".join(tags.root_render_func(tags.new_context(context))) if tags is not None else ""
         toc = list(page.toc or [])
         return {"title": str(page.meta["title"]), "canonical": str(page.canonical_url),
                 "skip": toc[0].url if toc else "", "content": content, "govmeta": govmeta}
+
+    def _content_owner(self) -> Any:
+        """The template whose ``content`` block a page shows: main.html when it defines one (a county's own),
+        else the layout it extends (base.html)."""
+        if self._owner is None:
+            for name in ("main.html", "base.html"):
+                template = self.env.get_template(name)
+                if "content" in template.blocks:
+                    self._owner = template
+                    break
+            else:
+                raise LookupError("main.html 和 base.html 都没有 content 块")
+        return self._owner
 
     def _govmeta(self) -> Any:
         """The government meta tags partial, None for a theme without one (its slot then never appears)."""

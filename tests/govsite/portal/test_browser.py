@@ -135,7 +135,7 @@ def test_the_accessibility_tools_change_the_page_and_read_it_aloud(site, county:
     page.goto(base + article)
     body = page.locator(".gs-body")
     size = body.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
-    background = page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor")
+    background = page.evaluate("getComputedStyle(document.querySelector('.gs-main')).backgroundColor")
     tools = page.get_by_role("button", name="无障碍/长者模式")
     tools.click()
     assert tools.get_attribute("aria-expanded") == "true"
@@ -144,8 +144,8 @@ def test_the_accessibility_tools_change_the_page_and_read_it_aloud(site, county:
     bigger = body.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert bigger >= size * 1.25, (size, bigger)
     page.get_by_role("button", name="高对比度").click()
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor") == "rgb(0, 0, 0)"
-    assert page.evaluate("getComputedStyle(document.querySelector('.md-main')).backgroundColor") != background
+    assert page.evaluate("getComputedStyle(document.querySelector('.gs-main')).backgroundColor") == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('.gs-main')).backgroundColor") != background
     assert page.get_by_role("button", name="高对比度").get_attribute("aria-pressed") == "true"
     line = body.evaluate("el => parseFloat(getComputedStyle(el).lineHeight) / parseFloat(getComputedStyle(el).fontSize)")
     page.get_by_role("button", name="加大行距").click()
@@ -163,7 +163,7 @@ def test_the_accessibility_tools_change_the_page_and_read_it_aloud(site, county:
     assert page.evaluate("document.documentElement.classList.contains('gs-contrast')")
     page.get_by_role("button", name="无障碍/长者模式").click()
     page.get_by_role("button", name="恢复默认").click()
-    assert not page.evaluate("document.documentElement.className.includes('gs-')")
+    assert not page.evaluate("['gs-contrast', 'gs-spacing', 'gs-cursor'].some(c => document.documentElement.classList.contains(c))")
     # the skip link is the first stop of the keyboard and lands on the content
     page.goto(base + article)
     page.keyboard.press("Tab")

@@ -126,7 +126,7 @@ def test_footer_and_header_from_site_config(county: Path, preview_site: Path) ->
     site = yaml.safe_load((county / "site_config" / "site.yml").read_text(encoding="utf-8"))
     for url in ("", "office/", articles(county)[0][0]):
         page = html(preview_site, url)
-        footer = page[page.index('<footer class="md-footer gs-footer">'):]
+        footer = page[page.index('<footer class="gs-footer">'):]
         for key in ("sponsor", "operator", "site_code", "icp", "police_record"):
             assert str(site[key]) in footer, key
         assert f"主办单位：{site['sponsor']}" in footer and f"承办单位：{site['operator']}" in footer
@@ -225,11 +225,11 @@ def test_unit_home_contact_opening_interaction(county: Path, preview_site: Path)
 
 def test_navigation_holds_only_portal_units_and_columns(county: Path, preview_site: Path) -> None:
     units = load_units(county).units
-    allowed = {"/"} | {f"/{u}/" for u in units} | {f"/{u}/{c}/" for u in units for c in units[u].columns}
+    allowed = {"/", "/xxgk/"} | {f"/{u}/" for u in units} | {f"/{u}/{c}/" for u in units for c in units[u].columns}
     for url in ("office/", articles(county)[0][0]):
         page = html(preview_site, url)
-        nav = page[page.index('data-md-type="navigation"'):page.index('class="md-content"')]
-        tabs = page[page.index('class="md-tabs"'):page.index('data-md-type="navigation"')]
+        nav = page[page.index('<nav class="gs-nav"'):page.index('<main class="gs-main"')]
+        tabs = page[page.index('<nav class="gs-tabs"'):page.index('<nav class="gs-nav"')]
         links = {urlsplit(urljoin("/" + url, h)).path for h in re.findall(r'href="([^"]+)"', nav + tabs)}
         assert links and links <= allowed, links - allowed
         assert {f"/{u}/" for u in units} <= links
@@ -624,7 +624,7 @@ def test_cached_chrome_loses_its_indentation_not_its_content() -> None:
 
 def test_article_pages_carry_no_template_indentation(preview_site: Path) -> None:
     page = next(p for p in sorted(preview_site.rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
-    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split("</nav>", 1)[0]
+    nav = page.read_text(encoding="utf-8").split('<nav class="gs-nav"', 1)[1].split("</nav>", 1)[0]
     assert "\n " not in nav and "首页" in nav
 
 
@@ -633,9 +633,9 @@ def test_navigation_opens_only_the_page_own_unit(county: Path, preview_site: Pat
     units = load_units(county).units
     own = "jiaowei"
     page = next(p for p in sorted((preview_site / own).rglob("index.html")) if len(p.relative_to(preview_site).parts) == 4)
-    nav = page.read_text(encoding="utf-8").split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+    nav = page.read_text(encoding="utf-8").split('<nav class="gs-nav"', 1)[1].split("</nav>", 1)[0]
     targets = {urljoin(f"https://x/{page.parent.relative_to(preview_site).as_posix()}/", h)[len("https://x/"):]
-               for h in re.findall(r'<a href="([^"]+)" class="md-nav__link', nav)}
+               for h in re.findall(r'<a href="([^"]+)"', nav)}
     for uid, unit in units.items():
         assert f"{uid}/" in targets, uid  # every unit's home
         columns = {f"{uid}/{c}/" for c in unit.columns}
@@ -651,9 +651,9 @@ def test_articles_of_a_unit_share_one_navigation_with_valid_links(county: Path, 
     navs = {}
     for folder, page in by_folder.items():
         text = page.read_text(encoding="utf-8")
-        navs[folder] = text.split('data-md-type="navigation"', 1)[1].split('class="md-content"', 1)[0]
+        navs[folder] = text.split('<nav class="gs-nav"', 1)[1].split("</nav>", 1)[0]
         base = f"https://x/{page.parent.relative_to(preview_site).as_posix()}/"
-        for href in re.findall(r'<a href="([^"]+)" class="md-nav__link', navs[folder]):
+        for href in re.findall(r'<a href="([^"]+)"', navs[folder]):
             target = urljoin(base, href)[len("https://x/"):]
             assert (preview_site / target / "index.html").is_file() or (preview_site / target).is_file(), (folder, href)
     assert len(set(navs.values())) == 1
@@ -785,3 +785,28 @@ def test_a_chinese_query_is_kept_whole_by_the_search_scripts(preview_site: Path)
     for script in patched:
         text = script.read_text(encoding="utf-8")
         assert QUERY_WHOLE in text and QUERY_SPLIT not in text.replace(QUERY_WHOLE, ""), script
+
+
+def test_a_county_sets_its_colours_and_overrides_a_partial_of_the_theme(tmp_path: Path) -> None:
+    """govsite's own theme (issue 17): the county's colours and partials come from site_config/theme/, the
+    rest of the layout stays govsite's; the layout is base.html, which a county main.html extends."""
+    root = make_county(tmp_path / "c")
+    theme = root / "site_config" / "theme"
+    (theme / "partials").mkdir(parents=True)
+    (theme / "partials" / "colours.html").write_text("<style>:root { --gs-primary: #0b4ea2; }</style>\n", encoding="utf-8")
+    (theme / "partials" / "tabs.html").write_text('<nav class="gs-tabs" aria-label="主导航"><p>本县的主导航</p></nav>\n',
+                                                  encoding="utf-8")
+    (theme / "main.html").write_text('{% extends "base.html" %}\n{% block announce %}<aside aria-label="县里的提示">'
+                                     "<p>县里的提示</p></aside>{% endblock %}\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "县里的模板")
+    proc = govsite(root, "build", "--preview", "--no-search", "-o", str(tmp_path / "site"))
+    assert proc.returncode == 0, proc.stderr
+    for page in ("index.html", "dachang/index.html", "dachang/gzdt/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert "--gs-primary: #0b4ea2;" in html and "本县的主导航" in html and "县里的提示" in html, page
+        assert "预览版本" not in html  # the county's announce block replaced govsite's
+        assert '<footer class="gs-footer">' in html and "gs-header-search" in html  # govsite's layout otherwise
+    article = next(p for p in (tmp_path / "site" / "dachang" / "gzdt").glob("*/index.html"))
+    assert "本县的主导航" in article.read_text(encoding="utf-8") and '<div class="gs-article"' in article.read_text(encoding="utf-8")
+    assert "#b5121b" in (tmp_path / "site" / "assets" / "govsite" / "portal.css").read_text(encoding="utf-8")

@@ -67,7 +67,7 @@ def test_page_digest_normalisation() -> None:
                '<div class="gs-body"><div><p>{body}</p></div></div></div>')
     updated = ('<tr class="gs-updated"><th scope="row">更新日期</th><td colspan="3">2026-11-29</td></tr>',
                '<span class="gs-updated">更新日期：2026-11-29</span>')
-    page = ('<html><nav>{nav}</nav><article class="md-content__inner md-typeset">{banner}'
+    page = ('<html><nav>{nav}</nav><article class="gs-content gs-typeset">{banner}'
             '{article}</article><footer>页脚</footer></html>')
     banner = '<div class="gs-unverified" role="alert"><strong>未审核</strong></div>'
 
@@ -92,7 +92,7 @@ def test_what_the_theme_takes_from_other_pages_is_not_proofread_with_this_one() 
     from govsite.portal.sanitize import clean
 
     def page(banner: str, related: str, body: str = "<p>正文</p>") -> str:
-        return (f'<html><article class="md-content__inner md-typeset"><div class="gs-article">{banner}<h1>标题</h1>'
+        return (f'<html><article class="gs-content gs-typeset"><div class="gs-article">{banner}<h1>标题</h1>'
                 f'<div class="gs-body">{body}</div>{related}</div></article></html>')
 
     banner = ('<div class="gs-validity" role="note"><strong>已废止</strong>本文件已于{day}废止'

@@ -1,4 +1,4 @@
-"""The theme environment: a listing without dot-folders, templates from anywhere, compiled templates kept."""
+"""The theme environment: compiled templates kept between builds, never breaking one."""
 
 from __future__ import annotations
 
@@ -8,20 +8,6 @@ import jinja2
 import jinja2.bccache
 
 from govsite.portal import theme
-
-
-def test_listing_skips_dot_folders_but_templates_there_still_load(tmp_path: Path) -> None:
-    (tmp_path / ".icons/material").mkdir(parents=True)
-    (tmp_path / ".icons/material/menu.svg").write_text("<svg/>", encoding="utf-8")
-    (tmp_path / "partials").mkdir()
-    (tmp_path / "partials/header.html").write_text("页眉{% include '.icons/material/menu.svg' %}", encoding="utf-8")
-    (tmp_path / "main.html").write_text("主", encoding="utf-8")
-    loader = theme.ThemeLoader([str(tmp_path)])
-    assert loader.list_templates() == ["main.html", "partials/header.html"]
-    plain = jinja2.FileSystemLoader([str(tmp_path)]).list_templates()
-    assert [t for t in plain if not t.startswith(".")] == loader.list_templates()  # only dot-folders differ
-    env = jinja2.Environment(loader=loader)
-    assert env.get_template("partials/header.html").render() == "页眉<svg/>"
 
 
 def test_compiled_templates_are_kept_between_builds(tmp_path: Path, monkeypatch) -> None:

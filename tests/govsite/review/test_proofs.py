@@ -135,9 +135,9 @@ THEME = "site_config/theme/main.html"
 
 
 def _with_own_theme(c) -> None:
-    """Give the county its own template overrides (site_config/theme, committed on main): a copy of main.html."""
+    """Give the county its own template overrides (site_config/theme, committed on main): the layout as main.html."""
     (c.root / "site_config" / "theme").mkdir(parents=True)
-    shutil.copy(REPO / "govsite" / "portal" / "theme" / "main.html", c.root / "site_config" / "theme" / "main.html")
+    shutil.copy(REPO / "govsite" / "portal" / "theme" / "base.html", c.root / "site_config" / "theme" / "main.html")
     c.git("checkout", "-q", "main", who="wangoffice")
     c.commit_all("门户模板", who="liming")
     c.approve("wangoffice", "3", [THEME], unit="office")  # templates are approved like a roster change

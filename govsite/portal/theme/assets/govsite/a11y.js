@@ -1,6 +1,7 @@
 // The portal's accessibility tools (无障碍/长者模式, GB/T 37668-2019 and the 适老化 rules): text size, high
 // contrast, line spacing, a large cursor, reading aloud with the browser's own speech synthesis (nothing is
-// sent anywhere), and print. The reader's choices are kept in this browser only (localStorage).
+// sent anywhere), print, and the column navigation's toggle on a phone. The reader's choices are kept in
+// this browser only (localStorage).
 "use strict";
 (function () {
   const KEY = "govsite-a11y";
@@ -25,7 +26,7 @@
   function text() {
     const chosen = String(window.getSelection ? window.getSelection() : "").trim();
     if (chosen) return chosen;
-    const main = document.querySelector(".gs-article, .md-content article, main");
+    const main = document.querySelector(".gs-article, .gs-content, main");
     return main ? main.innerText.trim() : document.title;
   }
 
@@ -60,6 +61,12 @@
     const what = button.dataset.a11y;
     if (what === "read") { read(button); return; }
     if (what === "print") { window.print(); return; }
+    if (what === "nav") {  // the unit's columns on a phone (栏目导航), beside the content on a wider screen
+      const open = !root.classList.contains("gs-nav-open");
+      root.classList.toggle("gs-nav-open", open);
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
     if (what === "toggle") {
       const bar = document.getElementById("gs-a11y-tools");
       const open = bar.hidden;
@@ -69,5 +76,6 @@
     }
     if (actions[what]) { actions[what](); apply(); }
   });
+  root.classList.add("gs-js");  // the navigation toggle works: a phone shows the columns on request
   apply();
 })();

@@ -1,48 +1,16 @@
-"""The theme's Jinja environment, made cheaper to start: listing without icon folders, compiled templates kept.
+"""govsite's portal theme (门户主题): an MkDocs theme of its own, registered as ``govsite`` (entry point
+``mkdocs.themes``), shipped in this folder as package data of the portal plugin.
 
-MkDocs lists every file of the theme folders at the start of each build to find static files, and drops
-dot-folders from that list. Material's ``.icons`` holds about 14,000 SVG files, so walking it costs about
-0.1 s of the build's serial start for nothing; the listing here never enters a dot-folder. Templates still
-load from anywhere (``{% include ".icons/…svg" %}`` works as before).
+The folder holds the templates (``main.html`` the page layout, ``article.html`` an article from its folder's
+skeleton, ``404.html``, ``partials/`` the parts a county may override from ``site_config/theme/``), one
+stylesheet and one script (``assets/govsite/``), and ``mkdocs_theme.yml``. This module holds what the build
+does with the theme's Jinja environment: a sandbox for county overrides, compiled templates kept between builds.
 """
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 import jinja2
 import jinja2.bccache
-
-
-class ThemeLoader(jinja2.FileSystemLoader):
-    """MkDocs' theme loader, with a listing that skips dot-folders (MkDocs ignores what is in them)."""
-
-    def list_templates(self) -> list[str]:
-        found: set[str] = set()
-        for searchpath in self.searchpath:
-            for dirpath, dirs, filenames in os.walk(searchpath, followlinks=self.followlinks):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                rel = os.path.relpath(dirpath, searchpath).replace(os.sep, "/")
-                found.update(n if rel == "." else f"{rel}/{n}" for n in filenames)
-        return sorted(found)
-
-
-def install(theme: Any) -> None:
-    """Make ``theme.get_env()`` (called by MkDocs' build right after ``on_pre_build``) use :class:`ThemeLoader`."""
-    if getattr(theme, "_govsite_env", False):
-        return
-    make = type(theme).get_env
-
-    def get_env() -> jinja2.Environment:
-        env = make(theme)
-        loader = env.loader
-        if type(loader) is jinja2.FileSystemLoader:
-            env.loader = ThemeLoader(loader.searchpath, encoding=loader.encoding, followlinks=loader.followlinks)
-        return env
-
-    theme.get_env = get_env
-    theme._govsite_env = True
 
 
 class TemplateCache(jinja2.FileSystemBytecodeCache):
@@ -81,7 +49,7 @@ def sandbox(env: jinja2.Environment) -> jinja2.Environment:
 
 def keep_compiled_templates(env: jinja2.Environment) -> None:
     """Compiled theme templates kept between builds (Jinja's own bytecode cache, keyed by each template's
-    source): compiling Material's templates costs every build process about 0.1 s. Sandboxed templates
+    source): compiling the theme's templates costs every build process tens of milliseconds. Sandboxed templates
     compile to other code, so they are kept apart."""
     from checks.cachedir import enabled, user_cache_dir  # noqa: PLC0415
 
