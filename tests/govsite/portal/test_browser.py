@@ -173,6 +173,30 @@ def test_the_accessibility_tools_change_the_page_and_read_it_aloud(site, county:
     context.close()
 
 
+def test_a_phone_shows_the_unit_columns_on_request_and_a_desktop_beside_the_content(site, county: Path) -> None:
+    """栏目导航: beside the content on a desktop; on a phone behind a button, so the page starts with its text."""
+    base, b = site
+    article = _sample_pages(county)["article"]
+    unit = article.split("/", 1)[0]
+    wide = b.new_page(viewport=DESKTOP)
+    wide.goto(base + article)
+    assert wide.locator("#gs-nav").is_visible() and not wide.get_by_role("button", name="栏目导航").is_visible()
+    nav_box, main_box = wide.locator("#gs-nav").bounding_box(), wide.locator(".gs-main").bounding_box()
+    assert nav_box["x"] + nav_box["width"] <= main_box["x"] and abs(nav_box["y"] - main_box["y"]) < 5
+    wide.close()
+    phone = b.new_page(viewport=MOBILE)
+    phone.goto(base + article)
+    toggle = phone.get_by_role("button", name="栏目导航")
+    assert toggle.is_visible() and not phone.locator("#gs-nav").is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and phone.locator("#gs-nav").is_visible()
+    columns = phone.locator("#gs-nav .gs-nav__unit--open a")
+    assert columns.count() >= 2
+    columns.first.click()
+    assert phone.url.rstrip("/").endswith(unit), phone.url  # the unit's home, first of its entries
+    phone.close()
+
+
 def test_no_horizontal_scroll_on_phones(site, county: Path) -> None:
     base, b = site
     page = b.new_page(viewport=MOBILE, locale="zh-CN")
