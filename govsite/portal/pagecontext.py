@@ -20,23 +20,27 @@ _HEADING = re.compile(r"<(/?)h([1-5])\b")
 
 
 def generated_body(st: BuildState, src_uri: str) -> str | None:
-    """The HTML body of a generated page, or None for a content page."""
+    """The HTML body of a generated page, or None for a content page: rendered from the theme's page
+    templates (``pages/*.html``), so only once MkDocs has handed over its environment (``on_env``)."""
     gen = st.generated.get(src_uri)
     if gen is None:
         return None
+    t = st.templates
+    if t is None:
+        raise RuntimeError("govsite portal: generated pages are rendered after on_env")
     if gen.kind == "portal":
-        return render.portal_home(st.site, st.units, st.catalog, st.notices)
+        return render.portal_home(t, st.site, st.units, st.catalog, st.notices)
     if gen.kind == "search":
-        return render.search_page(st.shards)
+        return render.search_page(t, st.shards)
     if gen.kind == "sitemap":
-        return render.site_map(st.site, st.units)
+        return render.site_map(t, st.site, st.units)
     if gen.kind == "disclosure":
-        return render.disclosure(st.site, st.units, st.catalog, st.categories,
+        return render.disclosure(t, st.site, st.units, st.catalog, st.categories,
                                  st.units[gen.unit_id] if gen.unit_id else None)
     unit = st.units[gen.unit_id]
     if gen.kind == "unit":
-        return render.unit_home(st.site, unit, st.catalog, st.notices)
-    return render.column_page(unit, unit.columns[gen.column_id], st.catalog, gen.page)
+        return render.unit_home(t, st.site, unit, st.catalog, st.notices)
+    return render.column_page(t, unit, unit.columns[gen.column_id], st.catalog, gen.page)
 
 
 def demote_headings(html: str) -> str:

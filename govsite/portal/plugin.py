@@ -152,6 +152,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if getattr(config["theme"], "custom_dir", None):  # the county's own templates: rendered in a sandbox
             env = theme.sandbox(env)
         theme.keep_compiled_templates(env)
+        st.templates = render.PageTemplates(env)  # the generated pages' bodies (on_page_context)
         if st.use_skeletons:
             st.skeletons = skeleton.Skeletons(env)
         return env
@@ -178,9 +179,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_page_content(self, html: str, page: Any, config: Any, files: Any) -> str:
         st = self.st
-        body = pagecontext.generated_body(st, page.file.src_uri)
-        if body is not None:
-            return body
+        if page.file.src_uri in st.generated:
+            return ""  # its body comes from the theme's page templates, once MkDocs has them (on_page_context)
         html = sanitize.clean(html)  # only allow-listed HTML leaves the build (no script, handlers, frames)
         pagecontext.accessibility_warnings(page.file.src_uri, html)
         if "<h1" in html:
@@ -193,6 +193,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_page_context(self, context: dict, page: Any, config: Any, nav: Any) -> dict:
         st = self.st
+        body = pagecontext.generated_body(st, page.file.src_uri)
+        if body is not None:
+            page.content = body
         info = pagecontext.page_info(st, context, page)
         context["gs"] = info
         if page.file.src_uri in st.catalog.by_src and st.skeletons is not None:

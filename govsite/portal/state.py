@@ -130,4 +130,5 @@ class BuildState:
     scans: dict[str, Any] = field(default_factory=dict)  # site path → its links (Dashboard.scan)
     use_skeletons: bool = True
     skeletons: Any = None  # skeleton.Skeletons, once MkDocs has the theme's environment (on_env)
+    templates: render.PageTemplates | None = None  # the generated pages' templates, from on_env on
     nav_views: Any = None  # navview.NavViews, once MkDocs has the navigation (on_nav)
