@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("build", "用 MkDocs 构建门户网站（仅发布已核验的稿件；--preview 预览全部）"),
     "serve": ("serve", "在本机预览已构建的网站"),
     "audit": ("audit", "读网：栏目更新、发布时效、链接、新媒体、密钥等审计与单位计分"),
+    "province": ("province", "省级集约化平台：分片审计多个县的网站仓库，合并为全省记分卡和通报"),
     "report": ("report", "起草政府信息公开工作年度报告（annual）"),
     "desk": ("desk", "启动审签工作台：在浏览器中审核、校对并用通行密钥签署"),
 }

@@ -10,6 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from govsite.core.errors import GovsiteError
 from govsite.git import process
 
 
@@ -88,3 +89,16 @@ def _env() -> dict[str, str]:
     import os  # noqa: PLC0415
 
     return dict(os.environ)
+
+
+def clone(url: str, dest: Path) -> None:
+    """A full clone of ``url`` into ``dest`` (the audit reads the whole history: never a shallow one)."""
+    try:
+        proc = subprocess.run(["git", "clone", "--quiet", "--no-tags", "--", url, str(dest)], capture_output=True,
+                              check=False, env={**_env(), "GIT_TERMINAL_PROMPT": "0"})
+    except FileNotFoundError as exc:  # pragma: no cover - git missing entirely
+        raise GovsiteError("找不到 git 命令。请先安装 git（Debian：apt-get install -y git）。") from exc
+    if proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GovsiteError(f"无法克隆仓库 {url}：{detail[-1] if detail else '未知错误'}。请核对地址，并确认本机有读取该仓库的权限"
+                           "（CI 中可用作业令牌或部署密钥）。")
