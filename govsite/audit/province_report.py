@@ -73,6 +73,11 @@ def render_html(report: ProvinceReport) -> str:
         + "</main></body></html>\n")
 
 
+def _whole(province: Province) -> str:
+    """全省 / 全市: "whole" with the province's own kind, from the last character of its name."""
+    return "全" + (province.name[-1:] or "省")
+
+
 def make_circular(province: Province, report: ProvinceReport, period: Period, number: str,
                   issued_on: dt.date) -> Circular:
     """The provincial circular: overall figures, the ranking of the counties, each county's errors, what to do."""
@@ -80,7 +85,7 @@ def make_circular(province: Province, report: ProvinceReport, period: Period, nu
     ranked = [c for c in report.counties if c.rank]
     rate = f"{s['passed'] * 100 / len(ranked):.1f}%" if ranked else "—"
     blocks = [Block("p", f"根据《政府网站发展指引》（国办发〔2017〕47号）和《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号），"
-                         f"{province.issuer}对全{province.name[-1:] or '省'}{s['counties']}个县（区）政府网站{period.name}"
+                         f"{province.issuer}对{_whole(province)}{s['counties']}个县（区）政府网站{period.name}"
                          f"（截至{report.as_of.isoformat()}）运行情况进行了检查。现将有关情况通报如下。"),
               Block("h1", "一、总体情况")]
     text = (f"本期共检查 {s['counties']} 个县（区）政府网站，已发布稿件 {s['pages']} 篇；评定合格 {s['passed']} 个，"
@@ -117,5 +122,5 @@ def make_circular(province: Province, report: ProvinceReport, period: Period, nu
     blocks.append(Block("p", "（二）各县（区）要落实三审三校、栏目更新和信息发布时效制度，每周自查本县政府网站，"
                              "及时处理读网中的预警事项。"))
     return Circular(number=number, issuer=province.issuer,
-                    title=f"{province.issuer}关于{period.name}全{province.name[-1:] or '省'}县（区）政府网站检查情况的通报",
+                    title=f"{province.issuer}关于{period.name}{_whole(province)}县（区）政府网站检查情况的通报",
                     addressees="各县（区）人民政府办公室：", issued_on=issued_on, period=period, blocks=blocks, items=[])

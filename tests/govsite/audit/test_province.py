@@ -239,7 +239,7 @@ def test_a_wrong_province_file_is_one_chinese_message_and_exit_2(tmp_path: Path,
     assert code == 2 and message in err and "Traceback" not in err
 
 
-def test_a_province_file_in_gbk_with_a_bom_or_missing_is_told_apart(tmp_path: Path) -> None:
+def test_a_province_file_with_a_bom_is_read_and_a_missing_file_or_shard_is_named(tmp_path: Path) -> None:
     path = tmp_path / "province.yml"
     path.write_bytes("\ufeffname: 重庆市\ncounties:\n  - {id: a, name: 甲县, repo: a}\n".encode())
     assert load_province(path).counties[0].name == "甲县"
